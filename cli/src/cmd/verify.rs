@@ -1,0 +1,44 @@
+//! `dunwatch verify`: recompute the evidence chains.
+
+use super::DbArg;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(a: Args) -> Result<ExitCode, String> {
+    let path = a.db.path()?;
+    if !path.exists() {
+        return Err(format!("no store at {}", path.display()));
+    }
+    let store = a.db.open()?;
+    let report = store.verify().map_err(|e| e.to_string())?;
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string(&report).map_err(|e| e.to_string())?
+        );
+    } else {
+        for c in &report.chains {
+            println!("{:<12} {:>8} rows  head {}", c.chain, c.rows, c.head);
+        }
+    }
+    match &report.broken {
+        None => {
+            if !a.json {
+                println!("intact");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(b) => {
+            eprintln!("BROKEN: {} row {}: {}", b.chain, b.row, b.reason);
+            Ok(ExitCode::from(1))
+        }
+    }
+}

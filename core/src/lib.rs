@@ -1,0 +1,19 @@
+//! dunwatch-core: evidence of illegal debt collection, kept so that a complaint can succeed.
+//!
+//! - [`model`]: contact events (SMS, calls) and store settings;
+//! - [`number`], [`time`]: phone numbers and device-local instants;
+//! - [`store`]: the tamper-evident SQLite evidence store.
+
+pub mod classify;
+pub mod error;
+pub mod model;
+pub mod number;
+pub mod rules;
+pub mod store;
+pub mod time;
+
+pub use error::{Error, Result};
+pub use model::*;
+pub use number::{NumberKind, PhoneNumber, Region};
+pub use store::Store;
+pub use time::Instant;

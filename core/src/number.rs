@@ -1,0 +1,257 @@
+//! Phone numbers as collectors use them: kept raw, and normalised so that `+86 138-0013-8000`,
+//! `13800138000` and `008613800138000` count as one number.
+//!
+//! Hand-written for the three regions dunwatch ships packs for; a full libphonenumber port would
+//! add megabytes of metadata to the Android library for little gain here.
+
+use crate::error::{invalid, Result};
+use serde::{Deserialize, Serialize};
+
+/// The region used to read national numbers (no leading `+`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Region {
+    Cn,
+    Us,
+    In,
+    /// No default region: national numbers are kept as digits.
+    Unknown,
+}
+
+impl Region {
+    fn country_code(self) -> Option<&'static str> {
+        match self {
+            Region::Cn => Some("86"),
+            Region::Us => Some("1"),
+            Region::In => Some("91"),
+            Region::Unknown => None,
+        }
+    }
+}
+
+/// What kind of number this is; service numbers are never rewritten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NumberKind {
+    /// A full international number (`+8613800138000`).
+    E164,
+    /// Digits we could not place in a country (no default region).
+    National,
+    /// Short codes (fewer than 7 digits), e.g. 10086 or 95588.
+    ShortCode,
+    /// Chinese 106xxxx bulk SMS gateways.
+    SmsGateway,
+    /// 400 / 800 service numbers (China) and 95xxx bank lines.
+    ServiceNumber,
+    /// Alphanumeric sender IDs (`AX-HDFCBK`, `PayPal`).
+    Alphanumeric,
+    /// Withheld, private or unknown caller.
+    Hidden,
+}
+
+/// A phone number or SMS sender as received, and its normalised form.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PhoneNumber {
+    pub raw: String,
+    pub normalized: String,
+    pub kind: NumberKind,
+}
+
+/// The normalised form of a withheld number.
+pub const HIDDEN: &str = "hidden";
+
+/// Longest sender we accept; real ones are far shorter, so longer input is garbage or an attack.
+const MAX_LEN: usize = 64;
+
+impl PhoneNumber {
+    /// Normalises `raw` with `region` as the default for national numbers.
+    ///
+    /// Refuses NUL and control characters and over-long strings. Android's placeholders for a
+    /// withheld caller (empty, `-1`, `-2`, `-3`, "private", "unknown") become [`NumberKind::Hidden`].
+    pub fn parse(raw: &str, region: Region) -> Result<Self> {
+        if raw.chars().count() > MAX_LEN {
+            return invalid(format!(
+                "phone number longer than {MAX_LEN} characters: {:?}…",
+                raw.chars().take(20).collect::<String>()
+            ));
+        }
+        if raw.chars().any(|c| c.is_control()) {
+            return invalid(format!("phone number {raw:?} contains control characters"));
+        }
+        let trimmed = raw.trim();
+        let lower = trimmed.to_ascii_lowercase();
+        if matches!(
+            lower.as_str(),
+            "" | "-1" | "-2" | "-3" | "-4" | "private" | "unknown" | "anonymous" | "withheld"
+        ) {
+            return Ok(Self::make(raw, HIDDEN.to_string(), NumberKind::Hidden));
+        }
+        // Keep digits and a leading plus; the rest is formatting.
+        let plus = trimmed.starts_with('+') || trimmed.starts_with('＋');
+        let digits: String = trimmed
+            .chars()
+            .filter_map(|c| {
+                if c.is_ascii_digit() {
+                    Some(c)
+                } else if ('０'..='９').contains(&c) {
+                    char::from_u32(c as u32 - '０' as u32 + '0' as u32)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let has_letters = trimmed.chars().any(|c| c.is_alphabetic());
+        if has_letters || digits.is_empty() {
+            // Alphanumeric sender IDs: case and spacing are not significant.
+            let norm: String = trimmed
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .flat_map(char::to_uppercase)
+                .collect();
+            if !norm.chars().any(char::is_alphanumeric) {
+                return invalid(format!("phone number {raw:?} has no digits or letters"));
+            }
+            return Ok(Self::make(raw, norm, NumberKind::Alphanumeric));
+        }
+        let (norm, kind) = normalize_digits(&digits, plus, region);
+        Ok(Self::make(raw, norm, kind))
+    }
+
+    fn make(raw: &str, normalized: String, kind: NumberKind) -> Self {
+        PhoneNumber {
+            raw: raw.to_string(),
+            normalized,
+            kind,
+        }
+    }
+}
+
+fn normalize_digits(d: &str, plus: bool, region: Region) -> (String, NumberKind) {
+    if plus {
+        return (format!("+{d}"), NumberKind::E164);
+    }
+    if let Some(rest) = d.strip_prefix("00") {
+        if rest.len() >= 7 {
+            return (format!("+{rest}"), NumberKind::E164);
+        }
+    }
+    if d.starts_with("106") && d.len() >= 7 && region != Region::Us {
+        return (d.to_string(), NumberKind::SmsGateway);
+    }
+    if region == Region::Cn
+        && ((d.starts_with("400") || d.starts_with("800")) && d.len() == 10
+            || d.starts_with("95") && (5..=8).contains(&d.len()))
+    {
+        return (d.to_string(), NumberKind::ServiceNumber);
+    }
+    if d.len() < 7 {
+        return (d.to_string(), NumberKind::ShortCode);
+    }
+    let cc = match region.country_code() {
+        Some(cc) => cc,
+        None => return (d.to_string(), NumberKind::National),
+    };
+    let national = match region {
+        // Mainland mobiles are 11 digits from 1; landlines carry a trunk 0.
+        Region::Cn => {
+            if d.len() == 13 && d.starts_with("86") {
+                Some(&d[2..])
+            } else if d.len() == 11 && d.starts_with('1') {
+                Some(d)
+            } else if let Some(rest) = d.strip_prefix('0') {
+                (9..=11).contains(&rest.len()).then_some(rest)
+            } else {
+                None
+            }
+        }
+        Region::Us => {
+            if d.len() == 11 && d.starts_with('1') {
+                Some(&d[1..])
+            } else if d.len() == 10 {
+                Some(d)
+            } else {
+                None
+            }
+        }
+        Region::In => {
+            if d.len() == 12 && d.starts_with("91") {
+                Some(&d[2..])
+            } else if d.len() == 11 && d.starts_with('0') {
+                Some(&d[1..])
+            } else if d.len() == 10 {
+                Some(d)
+            } else {
+                None
+            }
+        }
+        Region::Unknown => None,
+    };
+    match national {
+        Some(n) => (format!("+{cc}{n}"), NumberKind::E164),
+        None => (d.to_string(), NumberKind::National),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(raw: &str, r: Region) -> (String, NumberKind) {
+        let p = PhoneNumber::parse(raw, r).unwrap();
+        (p.normalized, p.kind)
+    }
+
+    #[test]
+    fn chinese_forms_agree() {
+        for raw in [
+            "13800138000",
+            "+86 138-0013-8000",
+            "008613800138000",
+            "8613800138000",
+            "１３８００１３８０００",
+        ] {
+            assert_eq!(
+                n(raw, Region::Cn),
+                ("+8613800138000".into(), NumberKind::E164),
+                "{raw}"
+            );
+        }
+        assert_eq!(
+            n("010-12345678", Region::Cn),
+            ("+861012345678".into(), NumberKind::E164)
+        );
+    }
+
+    #[test]
+    fn service_numbers_kept() {
+        assert_eq!(n("95588", Region::Cn).1, NumberKind::ServiceNumber);
+        assert_eq!(
+            n("4008123123", Region::Cn),
+            ("4008123123".into(), NumberKind::ServiceNumber)
+        );
+        assert_eq!(
+            n("1069012345678", Region::Cn),
+            ("1069012345678".into(), NumberKind::SmsGateway)
+        );
+        assert_eq!(n("10086", Region::Cn).1, NumberKind::ShortCode);
+    }
+
+    #[test]
+    fn us_and_india() {
+        assert_eq!(n("(212) 555-0142", Region::Us).0, "+12125550142");
+        assert_eq!(n("1-212-555-0142", Region::Us).0, "+12125550142");
+        assert_eq!(n("09876543210", Region::In).0, "+919876543210");
+        assert_eq!(
+            n("AX-HDFCBK", Region::In),
+            ("AX-HDFCBK".into(), NumberKind::Alphanumeric)
+        );
+    }
+
+    #[test]
+    fn hidden_and_invalid() {
+        assert_eq!(n("", Region::Cn).1, NumberKind::Hidden);
+        assert_eq!(n("-2", Region::Cn).1, NumberKind::Hidden);
+        assert!(PhoneNumber::parse("123\0", Region::Cn).is_err());
+        assert!(PhoneNumber::parse(&"9".repeat(100), Region::Cn).is_err());
+        assert!(PhoneNumber::parse("---", Region::Cn).is_err());
+    }
+}

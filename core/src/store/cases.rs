@@ -1,0 +1,243 @@
+//! Cases (one debt or creditor each) and the numbers that belong to them. Not evidence: the user
+//! may re-tag at any time, and flags are rebuilt from the new grouping.
+
+use super::Store;
+use crate::error::{invalid, Error, Result};
+use crate::number::PhoneNumber;
+use crate::time::now_ms;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+pub type CaseId = i64;
+
+/// How a number came to belong to a case. A user's own tag is never overridden by an automatic one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TagSource {
+    /// The user said so.
+    User,
+    /// The creditor's name in an SMS from this number.
+    Creditor,
+    /// Quoted as a call-back number in a collector SMS.
+    Callback,
+    /// From an imported list of known collector numbers.
+    List,
+}
+
+impl TagSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TagSource::User => "user",
+            TagSource::Creditor => "creditor",
+            TagSource::Callback => "callback",
+            TagSource::List => "list",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<Self> {
+        Some(match s {
+            "user" => TagSource::User,
+            "creditor" => TagSource::Creditor,
+            "callback" => TagSource::Callback,
+            "list" => TagSource::List,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: CaseId,
+    pub name: String,
+    pub creditor: Option<String>,
+    /// `collector` (third-party debt collector), `creditor` (original creditor) or `unknown`.
+    pub party: String,
+    pub created_ms: i64,
+    /// Normalised numbers in the case.
+    pub numbers: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberInfo {
+    pub number: String,
+    pub raw: String,
+    pub case_id: Option<CaseId>,
+    pub case_name: Option<String>,
+    pub how: TagSource,
+}
+
+fn check_name(name: &str) -> Result<&str> {
+    let n = name.trim();
+    if n.is_empty() || n.chars().count() > 200 || n.chars().any(char::is_control) {
+        return invalid(format!(
+            "case name {name:?} must be 1 to 200 printable characters"
+        ));
+    }
+    Ok(n)
+}
+
+pub(crate) fn ensure_case_in(c: &Connection, name: &str, creditor: Option<&str>) -> Result<CaseId> {
+    let name = check_name(name)?;
+    if let Some(id) = c
+        .query_row("SELECT id FROM cases WHERE name = ?1", [name], |r| r.get(0))
+        .optional()?
+    {
+        if let Some(cr) = creditor {
+            c.execute(
+                "UPDATE cases SET creditor = ?2 WHERE id = ?1 AND creditor IS NULL",
+                params![id, cr],
+            )?;
+        }
+        return Ok(id);
+    }
+    c.execute(
+        "INSERT INTO cases(name, creditor, created_ms) VALUES(?1, ?2, ?3)",
+        params![name, creditor, now_ms()],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+/// Puts `number` into `case`. Returns false (and changes nothing) when an automatic source would
+/// override the user's own tag.
+pub(crate) fn tag_in(
+    c: &Connection,
+    number: &PhoneNumber,
+    case: CaseId,
+    how: TagSource,
+) -> Result<bool> {
+    let existing: Option<String> = c
+        .query_row(
+            "SELECT how FROM numbers WHERE number = ?1 AND case_id IS NOT NULL",
+            [&number.normalized],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if how != TagSource::User && existing.as_deref() == Some("user") {
+        return Ok(false);
+    }
+    c.execute(
+        "INSERT INTO numbers(number, raw, case_id, how, updated_ms) VALUES(?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT(number) DO UPDATE SET case_id = excluded.case_id, how = excluded.how, \
+         updated_ms = excluded.updated_ms",
+        params![number.normalized, number.raw, case, how.as_str(), now_ms()],
+    )?;
+    c.execute(
+        "DELETE FROM case_suggestions WHERE number = ?1",
+        [&number.normalized],
+    )?;
+    Ok(true)
+}
+
+impl Store {
+    /// Reads a number with the store's jurisdiction as default region.
+    pub fn parse_number(&self, raw: &str) -> Result<PhoneNumber> {
+        PhoneNumber::parse(raw, self.settings()?.jurisdiction.region())
+    }
+
+    /// The case called `name`, created if new.
+    pub fn ensure_case(&self, name: &str, creditor: Option<&str>) -> Result<CaseId> {
+        self.write(|tx| ensure_case_in(tx, name, creditor))
+    }
+
+    /// Tags `raw_number` as belonging to case `case_name` (created if new).
+    pub fn tag_number(
+        &self,
+        raw_number: &str,
+        case_name: &str,
+        how: TagSource,
+    ) -> Result<NumberInfo> {
+        let number = self.parse_number(raw_number)?;
+        self.write(|tx| {
+            let id = ensure_case_in(tx, case_name, None)?;
+            tag_in(tx, &number, id, how)?;
+            Ok(())
+        })?;
+        self.number_info(&number.normalized)?
+            .ok_or_else(|| Error::NotFound(number.normalized.clone()))
+    }
+
+    /// Removes a number from whatever case it is in.
+    pub fn untag_number(&self, raw_number: &str) -> Result<()> {
+        let number = self.parse_number(raw_number)?;
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE numbers SET case_id = NULL, how = 'user', updated_ms = ?2 WHERE number = ?1",
+                params![number.normalized, now_ms()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Sets whether a case is a third-party collector or the original creditor (Regulation F).
+    pub fn set_case_party(&self, case_name: &str, party: &str) -> Result<()> {
+        if !matches!(party, "collector" | "creditor" | "unknown") {
+            return invalid(format!(
+                "party {party:?}: use collector, creditor or unknown"
+            ));
+        }
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE cases SET party = ?2 WHERE name = ?1",
+                params![case_name.trim(), party],
+            )?;
+            if n == 0 {
+                return Err(Error::NotFound(format!("case {case_name:?}")));
+            }
+            Ok(())
+        })
+    }
+
+    pub fn number_info(&self, normalized: &str) -> Result<Option<NumberInfo>> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT n.number, n.raw, n.case_id, c.name, n.how FROM numbers n \
+                 LEFT JOIN cases c ON c.id = n.case_id WHERE n.number = ?1",
+                [normalized],
+                |r| {
+                    Ok(NumberInfo {
+                        number: r.get(0)?,
+                        raw: r.get(1)?,
+                        case_id: r.get(2)?,
+                        case_name: r.get(3)?,
+                        how: TagSource::from_name(&r.get::<_, String>(4)?)
+                            .unwrap_or(TagSource::User),
+                    })
+                },
+            )
+            .optional()
+            .map_err(Into::into)
+        })
+    }
+
+    /// All cases with their numbers, by id.
+    pub fn cases(&self) -> Result<Vec<Case>> {
+        self.read(|c| {
+            let mut cases: Vec<Case> = c
+                .prepare_cached(
+                    "SELECT id, name, creditor, party, created_ms FROM cases ORDER BY id",
+                )?
+                .query_map([], |r| {
+                    Ok(Case {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        creditor: r.get(2)?,
+                        party: r.get(3)?,
+                        created_ms: r.get(4)?,
+                        numbers: Vec::new(),
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut st =
+                c.prepare_cached("SELECT number FROM numbers WHERE case_id = ?1 ORDER BY number")?;
+            for case in &mut cases {
+                case.numbers = st
+                    .query_map([case.id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+            }
+            Ok(cases)
+        })
+    }
+
+    pub fn case_by_name(&self, name: &str) -> Result<Option<Case>> {
+        Ok(self.cases()?.into_iter().find(|c| c.name == name.trim()))
+    }
+}

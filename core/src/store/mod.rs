@@ -1,0 +1,317 @@
+//! The evidence store: one SQLite file in WAL mode holding an append-only, hash-chained ledger of
+//! contact events, the user's cases and annotations, and the derived flags.
+//!
+//! Thread safety: one writer connection behind a mutex (SQLite allows one writer at a time
+//! anyway) and a small pool of reader connections, so the UI can read while the SMS receiver
+//! writes. `Store` is `Send + Sync`; share it in an `Arc`.
+
+mod annotations;
+mod cases;
+pub mod codec;
+mod query;
+mod row;
+pub mod schema;
+mod verify;
+
+pub use annotations::{Annotation, AnnotationKind, Attachment, NewAnnotation, NewAttachment};
+pub use cases::{Case, CaseId, NumberInfo, TagSource};
+pub use query::EventQuery;
+pub use verify::{BrokenRow, ChainSummary, VerifyReport};
+
+use crate::error::{invalid, Error, Result};
+use crate::model::{EventId, EventPayload, NewEvent, Settings, StoredEvent};
+use crate::time::now_ms;
+use codec::GENESIS;
+use row::EventRow;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+/// Result of inserting one event: its id, and whether it was new (false for a duplicate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Inserted {
+    pub id: EventId,
+    pub new: bool,
+}
+
+/// Most reader connections kept open; more concurrent readers wait for one.
+const MAX_READERS: usize = 4;
+
+pub struct Store {
+    path: Option<PathBuf>,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+impl Store {
+    /// Opens the store at `path`, creating it (with default settings) if it does not exist, and
+    /// migrating it to the newest schema.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        Self::open_at_version(path, schema::LATEST)
+    }
+
+    /// Opens and migrates only up to `version`; for migration tests and fixtures.
+    #[doc(hidden)]
+    pub fn open_at_version(path: impl AsRef<Path>, version: i64) -> Result<Store> {
+        let path = path.as_ref().to_path_buf();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut conn = Connection::open(&path)?;
+        configure(&conn)?;
+        // WAL lets readers run beside the writer; FULL makes each commit durable on power loss.
+        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            log::warn!("store {} is not in WAL mode ({mode})", path.display());
+        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        schema::migrate_to(&mut conn, version)?;
+        let store = Store {
+            path: Some(path),
+            writer: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
+        };
+        store.init_settings()?;
+        Ok(store)
+    }
+
+    /// A store in memory, for tests and dry runs. Reads share the writer connection.
+    pub fn open_in_memory() -> Result<Store> {
+        let mut conn = Connection::open_in_memory()?;
+        configure(&conn)?;
+        schema::migrate_to(&mut conn, schema::LATEST)?;
+        let store = Store {
+            path: None,
+            writer: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
+        };
+        store.init_settings()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Schema version of the open file.
+    pub fn schema_version(&self) -> Result<i64> {
+        schema::version(&self.writer())
+    }
+
+    /// The writer connection. A poisoned lock only means another thread panicked while holding
+    /// it; SQLite rolled back its transaction, so the connection is still consistent.
+    fn writer(&self) -> MutexGuard<'_, Connection> {
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` with the writer connection inside an IMMEDIATE transaction.
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut conn = self.writer();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` on a reader connection (the writer for in-memory stores).
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let Some(path) = &self.path else {
+            return f(&self.writer());
+        };
+        let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => {
+                let c = Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                configure(&c)?;
+                c
+            }
+        };
+        let out = f(&conn);
+        let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        if pool.len() < MAX_READERS {
+            pool.push(conn);
+        }
+        out
+    }
+
+    fn init_settings(&self) -> Result<()> {
+        self.write(|tx| {
+            let json = serde_json::to_string(&Settings::default())?;
+            tx.execute(
+                "INSERT OR IGNORE INTO settings(key, value) VALUES('settings', ?1)",
+                [json],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The store's settings (jurisdiction, role, home time zone).
+    pub fn settings(&self) -> Result<Settings> {
+        self.read(|c| {
+            let json: String = c.query_row(
+                "SELECT value FROM settings WHERE key = 'settings'",
+                [],
+                |r| r.get(0),
+            )?;
+            Ok(serde_json::from_str(&json)?)
+        })
+    }
+
+    /// Replaces the settings after validating them. Evidence is untouched; callers re-run the
+    /// rules engine to rebuild flags.
+    pub fn set_settings(&self, s: &Settings) -> Result<()> {
+        s.validate()?;
+        let json = serde_json::to_string(s)?;
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO settings(key, value) VALUES('settings', ?1) \
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [json],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Inserts one event durably. Inserting an event already stored returns its id with
+    /// `new == false` and changes nothing.
+    pub fn insert(&self, ev: &NewEvent) -> Result<Inserted> {
+        Ok(self.insert_batch(std::slice::from_ref(ev))?[0])
+    }
+
+    /// Inserts events in one transaction: all are stored, or (on any error) none.
+    pub fn insert_batch(&self, evs: &[NewEvent]) -> Result<Vec<Inserted>> {
+        for (i, ev) in evs.iter().enumerate() {
+            ev.payload.validate().map_err(|e| match e {
+                Error::InvalidInput(m) if evs.len() > 1 => {
+                    Error::InvalidInput(format!("event {i} of batch: {m}"))
+                }
+                e => e,
+            })?;
+        }
+        self.write(|tx| insert_in(tx, evs))
+    }
+
+    /// Head of the event chain: number of rows and the newest hash (hex), as quoted in reports.
+    pub fn head(&self) -> Result<(i64, String)> {
+        self.read(|c| {
+            let h: Option<(i64, Vec<u8>)> = c
+                .query_row(
+                    "SELECT last_id, hash FROM chain_heads WHERE name = 'events'",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let (id, hash) = h.unwrap_or((0, GENESIS.to_vec()));
+            Ok((id, codec::hex(&hash)))
+        })
+    }
+}
+
+/// Reads the head of chain `name` inside a transaction.
+pub(crate) fn chain_head(tx: &Connection, name: &str) -> Result<(i64, Vec<u8>)> {
+    Ok(tx
+        .query_row(
+            "SELECT last_id, hash FROM chain_heads WHERE name = ?1",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .unwrap_or((0, GENESIS.to_vec())))
+}
+
+pub(crate) fn set_chain_head(tx: &Connection, name: &str, id: i64, hash: &[u8]) -> Result<()> {
+    tx.execute(
+        "INSERT INTO chain_heads(name, last_id, hash) VALUES(?1, ?2, ?3) \
+         ON CONFLICT(name) DO UPDATE SET last_id = excluded.last_id, hash = excluded.hash",
+        params![name, id, hash],
+    )?;
+    Ok(())
+}
+
+fn insert_in(tx: &rusqlite::Transaction<'_>, evs: &[NewEvent]) -> Result<Vec<Inserted>> {
+    let (mut last_id, mut last_hash) = chain_head(tx, "events")?;
+    let recorded = now_ms();
+    let mut out = Vec::with_capacity(evs.len());
+    let mut find = tx.prepare_cached("SELECT id FROM events WHERE dedupe = ?1")?;
+    let mut kind_of = tx.prepare_cached("SELECT kind FROM events WHERE id = ?1")?;
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO events(id, kind, source, number, number_raw, number_kind, utc_ms, offset_s, \
+         direction, body, sent_ms, sent_offset_s, sim_slot, ring_ms, talk_ms, ref_event, \
+         recorded_ms, dedupe, prev_hash, hash) \
+         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
+         ?19, ?20)",
+    )?;
+    for ev in evs {
+        if let EventPayload::CallUpdate(u) = &ev.payload {
+            let kind: Option<String> = kind_of.query_row([u.call], |r| r.get(0)).optional()?;
+            if kind.as_deref() != Some("call") {
+                return invalid(format!(
+                    "call update refers to {}, which is not a call",
+                    u.call
+                ));
+            }
+        }
+        let mut row = EventRow::from_new(last_id + 1, recorded, ev);
+        let key = row.dedupe_key();
+        if let Some(id) = find.query_row([&key[..]], |r| r.get(0)).optional()? {
+            out.push(Inserted { id, new: false });
+            continue;
+        }
+        let hash = row.canon().chain_hash(&last_hash);
+        row.prev_hash = std::mem::replace(&mut last_hash, hash.to_vec());
+        row.hash = hash.to_vec();
+        ins.execute(params![
+            row.id,
+            row.kind,
+            row.source,
+            row.number,
+            row.number_raw,
+            row.number_kind,
+            row.utc_ms,
+            row.offset_s,
+            row.direction,
+            row.body,
+            row.sent_ms,
+            row.sent_offset_s,
+            row.sim_slot,
+            row.ring_ms,
+            row.talk_ms,
+            row.ref_event,
+            row.recorded_ms,
+            &key[..],
+            row.prev_hash,
+            row.hash,
+        ])?;
+        last_id = row.id;
+        out.push(Inserted {
+            id: row.id,
+            new: true,
+        });
+    }
+    set_chain_head(tx, "events", last_id, &last_hash)?;
+    Ok(out)
+}
+
+/// Reads one event by id.
+pub(crate) fn load_event(c: &Connection, id: EventId) -> Result<Option<StoredEvent>> {
+    let sql = format!("SELECT {} FROM events WHERE id = ?1", row::COLUMNS);
+    c.prepare_cached(&sql)?
+        .query_row([id], EventRow::from_sql)
+        .optional()?
+        .map(|r| r.to_event())
+        .transpose()
+}

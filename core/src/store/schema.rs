@@ -1,0 +1,150 @@
+//! Versioned migrations. Each entry moves the schema one version up inside one transaction;
+//! released entries are never edited, only appended (a v1 fixture in the tests guards this).
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, TransactionBehavior};
+
+/// Migration `i` moves the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // v1: the evidence ledger and everything around it.
+    r#"
+    CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE cases(
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        creditor TEXT,
+        created_ms INTEGER NOT NULL
+    );
+    CREATE TABLE numbers(
+        number TEXT PRIMARY KEY,
+        raw TEXT NOT NULL,
+        case_id INTEGER REFERENCES cases(id),
+        how TEXT NOT NULL,
+        updated_ms INTEGER NOT NULL
+    );
+    CREATE INDEX numbers_by_case ON numbers(case_id);
+    -- Append-only; every row is chained to the previous one by SHA-256 (see codec.rs).
+    CREATE TABLE events(
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        source TEXT NOT NULL,
+        number TEXT,
+        number_raw TEXT,
+        number_kind TEXT,
+        utc_ms INTEGER,
+        offset_s INTEGER,
+        direction TEXT NOT NULL,
+        body TEXT,
+        sent_ms INTEGER,
+        sent_offset_s INTEGER,
+        sim_slot INTEGER,
+        ring_ms INTEGER,
+        talk_ms INTEGER,
+        ref_event INTEGER REFERENCES events(id),
+        recorded_ms INTEGER NOT NULL,
+        dedupe BLOB NOT NULL UNIQUE,
+        prev_hash BLOB NOT NULL,
+        hash BLOB NOT NULL
+    );
+    CREATE INDEX events_by_time ON events(utc_ms);
+    CREATE INDEX events_by_number ON events(number, utc_ms);
+    CREATE INDEX events_by_ref ON events(ref_event) WHERE ref_event IS NOT NULL;
+    -- Stop requests, opt-outs and notes: evidence too, so chained like events.
+    CREATE TABLE annotations(
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        case_name TEXT,
+        event_id INTEGER REFERENCES events(id),
+        utc_ms INTEGER NOT NULL,
+        offset_s INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        recorded_ms INTEGER NOT NULL,
+        prev_hash BLOB NOT NULL,
+        hash BLOB NOT NULL
+    );
+    -- Files kept outside the store (recordings, photos of letters), pinned by their SHA-256.
+    CREATE TABLE attachments(
+        id INTEGER PRIMARY KEY,
+        case_name TEXT,
+        event_id INTEGER REFERENCES events(id),
+        sha256 BLOB NOT NULL,
+        name TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        utc_ms INTEGER NOT NULL,
+        offset_s INTEGER NOT NULL,
+        recorded_ms INTEGER NOT NULL,
+        prev_hash BLOB NOT NULL,
+        hash BLOB NOT NULL
+    );
+    -- Last id and hash of each chain: catches deletion of the newest rows.
+    CREATE TABLE chain_heads(name TEXT PRIMARY KEY, last_id INTEGER NOT NULL, hash BLOB NOT NULL);
+    -- Derived data: rebuilt by the rules engine whenever settings or cases change.
+    CREATE TABLE flags(
+        id INTEGER PRIMARY KEY,
+        rule TEXT NOT NULL,
+        case_id INTEGER REFERENCES cases(id),
+        at_ms INTEGER NOT NULL,
+        offset_s INTEGER NOT NULL,
+        severity TEXT NOT NULL,
+        description TEXT NOT NULL,
+        source TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX flags_by_time ON flags(at_ms);
+    CREATE TABLE flag_events(
+        flag_id INTEGER NOT NULL REFERENCES flags(id) ON DELETE CASCADE,
+        event_id INTEGER NOT NULL REFERENCES events(id),
+        PRIMARY KEY(flag_id, event_id)
+    );
+    CREATE INDEX flag_events_by_event ON flag_events(event_id);
+    CREATE TABLE flag_numbers(
+        flag_id INTEGER NOT NULL REFERENCES flags(id) ON DELETE CASCADE,
+        number TEXT NOT NULL,
+        PRIMARY KEY(flag_id, number)
+    );
+    "#,
+    // v2: Regulation F binds third-party collectors, not original creditors, so a case records
+    // which kind of party it is; and suggested (not yet confirmed) case memberships.
+    r#"
+    ALTER TABLE cases ADD COLUMN party TEXT NOT NULL DEFAULT 'unknown';
+    CREATE TABLE case_suggestions(
+        number TEXT NOT NULL,
+        case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+        reason TEXT NOT NULL,
+        PRIMARY KEY(number, case_id)
+    );
+    "#,
+];
+
+/// Newest schema version this build knows.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// Current schema version of an open database (0 for a new file).
+pub fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Brings the schema up to `target` (normally [`LATEST`]); refuses files from a newer build.
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
+    let current = version(conn)?;
+    if current > LATEST {
+        return Err(Error::SchemaTooNew {
+            found: current,
+            supported: LATEST,
+        });
+    }
+    for v in current..target.min(LATEST) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the lock.
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now > v {
+            tx.commit()?;
+            continue;
+        }
+        tx.execute_batch(MIGRATIONS[v as usize])?;
+        tx.pragma_update(None, "user_version", v + 1)?;
+        tx.commit()?;
+        log::info!("dunwatch store migrated to schema version {}", v + 1);
+    }
+    Ok(())
+}
