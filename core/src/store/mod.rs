@@ -8,6 +8,7 @@
 mod annotations;
 mod cases;
 pub mod codec;
+mod flags;
 mod query;
 mod row;
 pub mod schema;
@@ -15,6 +16,7 @@ mod verify;
 
 pub use annotations::{Annotation, AnnotationKind, Attachment, NewAnnotation, NewAttachment};
 pub use cases::{Case, CaseId, NumberInfo, TagSource};
+pub use flags::{FlagQuery, FlagRecord, NewFlag};
 pub use query::EventQuery;
 pub use verify::{BrokenRow, ChainSummary, VerifyReport};
 

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests need when they are missing (CI starts from a fresh
+# machine). Does nothing when everything is there; never needs the network otherwise.
+set -euo pipefail
+need=()
+# command -> package
+check() { command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
+check_file() { [ -e "$1" ] || need+=("$2"); }
+# (entries are added as suites need them)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "missing packages: ${need[*]} (install them with your package manager)" >&2
+  exit 1
+fi
+echo "installing: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test of the project: Rust (fmt, clippy, unit, integration), end-to-end scripts and
+# the JVM tests of the JNI bridge. Installs what a fresh machine lacks (see scripts/ensure-deps.sh).
+set -euo pipefail
+cd "$(dirname "$0")"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+scripts/ensure-deps.sh
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+echo "== cargo test"
+cargo test --workspace --quiet
+
+# End-to-end scripts (each exits non-zero on failure).
+for t in tests/e2e/*.sh; do
+  [ -e "$t" ] || continue
+  echo "== $t"
+  bash "$t"
+done
+
+# JVM tests of the Kotlin bridge over the host build of the JNI library.
+if [ -x tests/jvm/run.sh ]; then
+  echo "== tests/jvm/run.sh"
+  tests/jvm/run.sh
+fi
+echo "test.sh: all suites passed"
