@@ -98,7 +98,11 @@ impl Counts {
 #[test]
 fn labelled_set_meets_the_acceptance_bounds() {
     let set = load_labelled();
-    assert!(set.len() >= 300, "labelled set has only {} messages", set.len());
+    assert!(
+        set.len() >= 300,
+        "labelled set has only {} messages",
+        set.len()
+    );
     let c = Classifier::builtin();
     let mut coll = Counts::default();
     let mut per_flag = [Counts::default(); 6];
@@ -158,11 +162,20 @@ fn labelled_set_meets_the_acceptance_bounds() {
             k.recall()
         );
     }
-    assert!(coll.recall() >= 0.95, "collection recall {:.3}", coll.recall());
+    assert!(
+        coll.recall() >= 0.95,
+        "collection recall {:.3}",
+        coll.recall()
+    );
     for (i, f) in Flag::ALL.iter().enumerate() {
         let k = per_flag[i];
         assert!(k.tp + k.fn_ >= 10, "too few {} examples", f.name());
-        assert!(k.precision() >= 0.90, "{} precision {:.3}", f.name(), k.precision());
+        assert!(
+            k.precision() >= 0.90,
+            "{} precision {:.3}",
+            f.name(),
+            k.precision()
+        );
         assert!(k.recall() >= 0.90, "{} recall {:.3}", f.name(), k.recall());
     }
 }
@@ -262,7 +275,13 @@ fn real_corpora_false_positive_rates() {
                         .iter()
                         .map(|s| format!("{}={:?}", s.rule, s.words))
                         .collect();
-                    println!("  FP [{}] {:.2} {} | {}", corpus.name, r.score, t, sig.join(" "));
+                    println!(
+                        "  FP [{}] {:.2} {} | {}",
+                        corpus.name,
+                        r.score,
+                        t,
+                        sig.join(" ")
+                    );
                 }
             }
         }

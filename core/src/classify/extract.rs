@@ -6,9 +6,8 @@ use once_cell::sync::Lazy;
 use regex::Regex;
 
 /// 【招商银行】 / [招商银行] signatures at either end of Chinese SMS.
-static SIGNATURE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"【([^【】\n]{2,20})】|\[([^\[\]\n]{2,20})\]").expect("static regex")
-});
+static SIGNATURE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"【([^【】\n]{2,20})】|\[([^\[\]\n]{2,20})\]").expect("static regex"));
 
 /// A run that looks like a phone number: digits with spaces, dashes, brackets between them.
 static NUMBER_RUN: Lazy<Regex> = Lazy::new(|| {
@@ -30,7 +29,9 @@ pub(crate) struct Extractor {
 }
 
 /// Words that name no one in particular ("本平台催收部").
-const GENERIC: &[&str] = &["平台", "我司", "公司", "本司", "我们", "我方", "贵司", "你", "您"];
+const GENERIC: &[&str] = &[
+    "平台", "我司", "公司", "本司", "我们", "我方", "贵司", "你", "您",
+];
 
 impl Extractor {
     pub(crate) fn new(x: &ExtractSection) -> Result<Extractor, String> {
@@ -65,8 +66,16 @@ impl Extractor {
             zh_unit,
             zh_fillers,
             en_name,
-            not_after: x.number_not_after.iter().map(|s| s.to_lowercase()).collect(),
-            not_before: x.number_not_before.iter().map(|s| s.to_lowercase()).collect(),
+            not_after: x
+                .number_not_after
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect(),
+            not_before: x
+                .number_not_before
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect(),
         })
     }
 
@@ -133,7 +142,11 @@ impl Extractor {
             if before.ends_with(['¥', '￥', '$']) {
                 continue;
             }
-            if self.not_after.iter().any(|w| before_tail.ends_with(w.as_str())) {
+            if self
+                .not_after
+                .iter()
+                .any(|w| before_tail.ends_with(w.as_str()))
+            {
                 continue;
             }
             let after: String = text[m.end()..]
@@ -146,7 +159,12 @@ impl Extractor {
                 let mut a = after.chars();
                 a.next() == Some('.') && a.next().is_some_and(|c| c.is_ascii_digit())
             };
-            if decimal || self.not_before.iter().any(|w| after.starts_with(w.as_str())) {
+            if decimal
+                || self
+                    .not_before
+                    .iter()
+                    .any(|w| after.starts_with(w.as_str()))
+            {
                 continue;
             }
             let s = s.to_string();

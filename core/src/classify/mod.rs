@@ -147,6 +147,9 @@ struct Term {
     rule: u16,
     start_word: bool,
     end_word: bool,
+    /// A single Latin word ("owe"): it may be spelt out with gaps ("o w e") but must not be
+    /// glued from pieces of other words ("o.o we").
+    single_word: bool,
 }
 
 /// A compiled classifier.
@@ -192,8 +195,7 @@ impl Classifier {
     /// Loads a lexicon file at run time, so a pattern update needs no new build.
     pub fn from_file(path: &Path) -> Result<Classifier> {
         let src = std::fs::read_to_string(path).map_err(Error::Io)?;
-        Self::from_toml_str(&src)
-            .map_err(|e| Error::Parse(format!("{}: {e}", path.display())))
+        Self::from_toml_str(&src).map_err(|e| Error::Parse(format!("{}: {e}", path.display())))
     }
 
     /// The lexicon's version string.
@@ -239,6 +241,8 @@ impl Classifier {
                     rule: ri as u16,
                     start_word: first.is_ascii_alphanumeric(),
                     end_word: last.is_ascii_alphanumeric(),
+                    single_word: n.bytes().all(|b| b.is_ascii_alphanumeric())
+                        && !t.trim().contains(char::is_whitespace),
                 });
                 patterns.push(n);
             }
@@ -284,12 +288,35 @@ impl Classifier {
             {
                 continue;
             }
+            if t.single_word {
+                // ASCII: one byte per char; inside a Latin word a boundary is a dropped gap.
+                let gaps = (m.start() + 1..m.end())
+                    .filter(|&b| s.norm.boundary_at(b))
+                    .count();
+                if gaps != 0 && gaps != m.len() - 1 {
+                    continue;
+                }
+            }
             s.hits.push((t.rule, m.start() as u32, m.end() as u32));
         }
         if s.hits.is_empty() {
             return Classification::default();
         }
-        // Hits grouped by rule (stable: in text order within a rule).
+        // A term inside a longer term of another rule is not evidence on its own: "已过最后还款日"
+        // (overdue) contains "最后还款日" (pre-due), "visit your workplace" (threat) contains
+        // "your workplace" (exposure). Sweep in text order, longest first, and drop those.
+        s.hits
+            .sort_unstable_by_key(|&(r, a, b)| (a, std::cmp::Reverse(b), r));
+        let (mut max_end, mut max_rule) = (0u32, u16::MAX);
+        s.hits.retain(|&(r, _, b)| {
+            if b <= max_end {
+                return r == max_rule;
+            }
+            max_end = b;
+            max_rule = r;
+            true
+        });
+        // Hits grouped by rule (in text order within a rule).
         s.hits.sort_unstable_by_key(|&(r, a, b)| (r, a, b));
         let mut score = 0.0f32;
         let mut anchored = false;
@@ -410,7 +437,10 @@ mod tests {
         assert_eq!(hit.words, vec!["爆通訊錄".to_string()]);
         let chars: Vec<char> = text.chars().collect();
         let sp = hit.spans[0];
-        assert_eq!(chars[sp.start..sp.end].iter().collect::<String>(), "爆通訊錄");
+        assert_eq!(
+            chars[sp.start..sp.end].iter().collect::<String>(),
+            "爆通訊錄"
+        );
     }
 
     #[test]

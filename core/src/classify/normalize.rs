@@ -32,7 +32,9 @@ impl Fold {
         let mut set = |from: char, to: char, what: &str| -> Result<(), String> {
             let c = from as u32;
             if !(FOLD_BASE..FOLD_END).contains(&c) {
-                return Err(format!("{what}: cannot fold {from:?} (outside U+3000..U+FAFF)"));
+                return Err(format!(
+                    "{what}: cannot fold {from:?} (outside U+3000..U+FAFF)"
+                ));
             }
             table[(c - FOLD_BASE) as usize] = to;
             Ok(())
@@ -171,7 +173,12 @@ pub(crate) fn normalize_into(src: &str, fold: &Fold, out: &mut Normalized) {
     let mut prev_class = Class::Other;
     // Previous and next ORIGINAL chars after width folding, for the digits-for-letters rule.
     let mut prev_orig: char = ' ';
-    let mut iter = src.chars().take(MAX_CHARS).map(width_fold).enumerate().peekable();
+    let mut iter = src
+        .chars()
+        .take(MAX_CHARS)
+        .map(width_fold)
+        .enumerate()
+        .peekable();
     while let Some((idx, c0)) = iter.next() {
         let next_orig = iter.peek().map(|&(_, n)| n).unwrap_or(' ');
         let mut c = c0;
