@@ -1,5 +1,6 @@
 //! One module per subcommand, plus what they share.
 
+pub mod classify;
 pub mod init;
 pub mod verify;
 
