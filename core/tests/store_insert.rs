@@ -223,3 +223,31 @@ fn settings_round_trip_and_validate() {
     assert!(store.set_settings(&bad).is_err());
     assert_eq!(store.settings().unwrap(), s);
 }
+
+#[test]
+fn full_disk_loses_nothing_already_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("full.sqlite")).unwrap();
+    let first: Vec<_> = (0..100).map(|i| sms("13800138000", "早", T0 + i)).collect();
+    store.insert_batch(&first).unwrap();
+    let pages: u32 = store
+        .read(|c| Ok(c.query_row("PRAGMA page_count", [], |r| r.get(0))?))
+        .unwrap();
+    store.limit_pages_for_test(pages + 2).unwrap();
+    let big: Vec<_> = (0..2000)
+        .map(|i| sms("13900139000", &"满".repeat(300), T0 + 10_000 + i))
+        .collect();
+    let err = store.insert_batch(&big).unwrap_err();
+    assert!(err.to_string().contains("full"), "{err}");
+    assert_eq!(
+        store.event_count().unwrap(),
+        100,
+        "failed batch left nothing"
+    );
+    assert!(store.verify().unwrap().ok());
+    // Space comes back: writing resumes on the same chain.
+    store.limit_pages_for_test(1_000_000).unwrap();
+    store.insert_batch(&big).unwrap();
+    assert_eq!(store.event_count().unwrap(), 2100);
+    assert!(store.verify().unwrap().ok());
+}
