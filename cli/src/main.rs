@@ -32,6 +32,8 @@ enum Command {
     Screen(cmd::screen::Args),
     /// Import (CSV: number, creditor, source) or list known collector numbers.
     Collectors(cmd::collectors::Args),
+    /// Classify messages (JSON Lines in, one JSON result line out per input line).
+    Classify(cmd::classify::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         Command::Flags(a) => cmd::flags::run(a),
         Command::Screen(a) => cmd::screen::run(a),
         Command::Collectors(a) => cmd::collectors::run(a),
+        Command::Classify(a) => cmd::classify::run(a),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,7 @@
 
 pub mod collectors;
 pub mod flags;
+pub mod classify;
 pub mod init;
 pub mod screen;
 pub mod stop_request;
