@@ -22,6 +22,8 @@ enum Command {
     Init(cmd::init::Args),
     /// Check the evidence chain; exit 1 naming the first broken row.
     Verify(cmd::verify::Args),
+    /// Import a phone's SMS/call export (SMS Backup & Restore XML, CSV, JSON Lines).
+    Import(cmd::import::Args),
 }
 
 fn main() -> ExitCode {
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init(a) => cmd::init::run(a),
         Command::Verify(a) => cmd::verify::run(a),
+        Command::Import(a) => cmd::import::run(a),
     };
     match result {
         Ok(code) => code,

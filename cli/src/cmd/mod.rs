@@ -1,5 +1,6 @@
 //! One module per subcommand, plus what they share.
 
+pub mod import;
 pub mod init;
 pub mod verify;
 
