@@ -24,6 +24,8 @@ enum Command {
     Verify(cmd::verify::Args),
     /// Import a phone's SMS/call export (SMS Backup & Restore XML, CSV, JSON Lines).
     Import(cmd::import::Args),
+    /// Write the evidence report (HTML) or export the store (JSON, CSV).
+    Report(cmd::report::Args),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         Command::Init(a) => cmd::init::run(a),
         Command::Verify(a) => cmd::verify::run(a),
         Command::Import(a) => cmd::import::run(a),
+        Command::Report(a) => cmd::report::run(a),
     };
     match result {
         Ok(code) => code,

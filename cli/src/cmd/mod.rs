@@ -2,6 +2,7 @@
 
 pub mod import;
 pub mod init;
+pub mod report;
 pub mod verify;
 
 use dunwatch_core::Store;
