@@ -102,6 +102,17 @@ impl Store {
         self.path.as_deref()
     }
 
+    /// Caps the file size in pages, so tests can make SQLite report a full disk.
+    #[doc(hidden)]
+    pub fn limit_pages_for_test(&self, pages: u32) -> Result<()> {
+        let _: i64 =
+            self.writer()
+                .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                    r.get(0)
+                })?;
+        Ok(())
+    }
+
     /// Schema version of the open file.
     pub fn schema_version(&self) -> Result<i64> {
         schema::version(&self.writer())
