@@ -7,7 +7,7 @@
 
 use crate::classify::{Classifier, FlagHit};
 use crate::error::Result;
-use crate::model::{EventId, EventPayload, Settings, StoredEvent};
+use crate::model::{CallDirection, EventId, EventPayload, Settings, SmsDirection, StoredEvent};
 use crate::store::{FlagQuery, FlagRecord, Store, VerifyReport};
 use crate::time::Instant;
 use chrono::NaiveDate;
@@ -38,6 +38,15 @@ impl Contact {
             .payload
             .number()
             .map_or("", |n| n.normalized.as_str())
+    }
+    /// A contact made by the other party (not the phone owner's own SMS or call): what the
+    /// counts, charts and letter are about. The owner's replies stay in the timeline.
+    pub fn inbound(&self) -> bool {
+        match &self.event.payload {
+            EventPayload::Sms(s) => s.direction == SmsDirection::Incoming,
+            EventPayload::Call(c) => c.direction != CallDirection::Outgoing,
+            EventPayload::CallUpdate(_) => false,
+        }
     }
     /// True when a time-window rule flagged this contact.
     pub fn time_violation(&self) -> bool {
@@ -73,22 +82,30 @@ impl DayCount {
 }
 
 impl CaseView {
+    /// Contacts by the other party.
+    pub fn inbound(&self) -> impl Iterator<Item = &Contact> {
+        self.contacts.iter().filter(|c| c.inbound())
+    }
+    pub fn inbound_count(&self) -> usize {
+        self.inbound().count()
+    }
+    /// Calls by the other party (answered, missed, rejected or blocked).
     pub fn calls(&self) -> usize {
-        self.contacts.iter().filter(|c| c.is_call()).count()
+        self.inbound().filter(|c| c.is_call()).count()
     }
     pub fn connected(&self) -> usize {
-        self.contacts
-            .iter()
+        self.inbound()
             .filter(|c| matches!(&c.event.payload, EventPayload::Call(k) if k.connected()))
             .count()
     }
+    /// SMS received from the other party.
     pub fn sms(&self) -> usize {
-        self.contacts.len() - self.calls()
+        self.inbound_count() - self.calls()
     }
-    /// Contacts per local calendar day.
+    /// Contacts by the other party per local calendar day.
     pub fn days(&self) -> BTreeMap<NaiveDate, DayCount> {
         let mut m: BTreeMap<NaiveDate, DayCount> = BTreeMap::new();
-        for c in &self.contacts {
+        for c in self.inbound() {
             let d = m.entry(c.instant().local_date()).or_default();
             if c.is_call() {
                 d.calls += 1;

@@ -260,7 +260,7 @@ fn overview(o: &mut String, data: &ReportData, tx: Text) {
             html(&case_title(c, tx)),
             numbers_list(c),
             html(&period(c)),
-            c.contacts.len(),
+            c.inbound_count(),
             c.calls(),
             c.connected(),
             html(tx.t("connected")),
@@ -296,7 +296,7 @@ fn case_section(o: &mut String, data: &ReportData, c: &CaseView, tx: Text) {
         tx.t("contacts"),
         format!(
             "{} ({} {} / {} {}, {} {})",
-            c.contacts.len(),
+            c.inbound_count(),
             c.calls(),
             html(tx.t("calls_unit")),
             c.connected(),
@@ -369,6 +369,7 @@ fn case_section(o: &mut String, data: &ReportData, c: &CaseView, tx: Text) {
     ));
 
     // Timeline.
+    let win = window(j);
     let _ = write!(
         o,
         "<h3>{}</h3><table class=\"grid timeline\"><thead><tr><th>{}</th><th>{}</th><th>{}</th>\
@@ -402,15 +403,17 @@ fn case_section(o: &mut String, data: &ReportData, c: &CaseView, tx: Text) {
                 .iter()
                 .map(|r| format!("<span class=\"tag rule\">{}</span>", html(r))),
         );
+        let late = k.inbound() && letter::outside(k, win);
         let _ = write!(
             o,
-            "<tr{}><td class=\"nowrap\">{}</td><td><bdi class=\"num\">{}</bdi></td>\
+            "<tr{}><td class=\"nowrap{}\">{}</td><td><bdi class=\"num\">{}</bdi></td>\
              <td class=\"nowrap\">{}</td><td class=\"body\">{body}</td><td>{}</td></tr>",
             if k.rules.is_empty() {
                 ""
             } else {
                 " class=\"flagged\""
             },
+            if late { " late" } else { "" },
             time_cell(k.instant()),
             html(raw),
             html(&kind_label(k, tx)),

@@ -29,7 +29,7 @@ fn when(c: &Contact) -> String {
     c.instant().local().format("%Y-%m-%d %H:%M").to_string()
 }
 
-fn outside(c: &Contact, w: (u32, u32)) -> bool {
+pub(crate) fn outside(c: &Contact, w: (u32, u32)) -> bool {
     let h = c.instant().local().hour();
     h < w.0 || h >= w.1
 }
@@ -66,7 +66,7 @@ pub fn draft(data: &ReportData, case: &CaseView, tx: Text) -> Letter {
         .iter()
         .map(|n| plain(n))
         .collect::<Vec<_>>()
-        .join(", ");
+        .join(tx.letter("list_sep"));
     let police = needs_police(case);
     let mut to: Vec<String> = tx.channels(j).into_iter().map(str::to_string).collect();
     if police {
@@ -93,7 +93,7 @@ pub fn draft(data: &ReportData, case: &CaseView, tx: Text) -> Letter {
         &[
             ("from", date(case.first())),
             ("to", date(case.last())),
-            ("total", case.contacts.len().to_string()),
+            ("total", case.inbound_count().to_string()),
             ("calls", case.calls().to_string()),
             ("connected", case.connected().to_string()),
             ("sms", case.sms().to_string()),
@@ -101,14 +101,19 @@ pub fn draft(data: &ReportData, case: &CaseView, tx: Text) -> Letter {
             ("max_day", max_day),
         ],
     )));
-    let late: Vec<&Contact> = case.contacts.iter().filter(|c| outside(c, w)).collect();
+    let late: Vec<&Contact> = case.inbound().filter(|c| outside(c, w)).collect();
     if !late.is_empty() {
         let examples = late
             .iter()
             .take(MAX_EXAMPLES)
-            .map(|c| format!("{} ({})", when(c), plain(c.number())))
+            .map(|c| {
+                fill(
+                    tx.letter("example"),
+                    &[("time", when(c)), ("number", plain(c.number()))],
+                )
+            })
             .collect::<Vec<_>>()
-            .join(", ");
+            .join(tx.letter("list_sep"));
         lines.push(Line::Para(fill(
             tx.letter("night"),
             &[

@@ -198,7 +198,7 @@ pub fn heatmap(case: &CaseView, window: (u32, u32), labels: [&str; 3]) -> String
     let first = days[0].0;
     let mut grid = vec![[0u32; 24]; days.len()];
     let mut bad = vec![[false; 24]; days.len()];
-    for c in &case.contacts {
+    for c in case.inbound() {
         let local = c.instant().local();
         let Ok(row) = usize::try_from((local.date() - first).num_days()) else {
             continue;

@@ -146,8 +146,10 @@ fn html_report_is_self_contained_and_inert() {
     let data = ReportData::gather(&s).unwrap();
     assert_eq!((data.total_sms, data.total_calls), (60, 146));
     let case = data.cases.iter().find(|c| c.name == "速借金融").unwrap();
-    // 3 tagged mobiles: 17 texts (15 + hostile + MMS), 1 reply, and their calls.
-    assert_eq!(case.sms(), 18);
+    // 3 tagged mobiles: 17 texts received (15 + hostile + MMS); the owner's reply is listed in
+    // the timeline but not counted as a contact.
+    assert_eq!(case.sms(), 17);
+    assert_eq!(case.contacts.len(), case.inbound_count() + 1);
     assert_eq!(case.flags.len(), 1);
     for lang in [Lang::Zh, Lang::En] {
         let h = render_html(&data, lang);
