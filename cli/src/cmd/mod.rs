@@ -7,6 +7,9 @@ pub mod init;
 pub mod screen;
 pub mod stop_request;
 pub mod tag;
+pub mod import;
+pub mod init;
+pub mod report;
 pub mod verify;
 
 use dunwatch_core::{Instant, Store};
