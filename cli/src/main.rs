@@ -22,6 +22,16 @@ enum Command {
     Init(cmd::init::Args),
     /// Check the evidence chain; exit 1 naming the first broken row.
     Verify(cmd::verify::Args),
+    /// Put a number into a case (collector / creditor) and re-evaluate the flags.
+    Tag(cmd::tag::Args),
+    /// Record a request to stop (or a text opt-out) made to a case's collector.
+    StopRequest(cmd::stop_request::Args),
+    /// List rule violations with their events, numbers and legal sources.
+    Flags(cmd::flags::Args),
+    /// What call screening would do with a call from NUMBER, and why.
+    Screen(cmd::screen::Args),
+    /// Import (CSV: number, creditor, source) or list known collector numbers.
+    Collectors(cmd::collectors::Args),
 }
 
 fn main() -> ExitCode {
@@ -29,6 +39,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init(a) => cmd::init::run(a),
         Command::Verify(a) => cmd::verify::run(a),
+        Command::Tag(a) => cmd::tag::run(a),
+        Command::StopRequest(a) => cmd::stop_request::run(a),
+        Command::Flags(a) => cmd::flags::run(a),
+        Command::Screen(a) => cmd::screen::run(a),
+        Command::Collectors(a) => cmd::collectors::run(a),
     };
     match result {
         Ok(code) => code,
