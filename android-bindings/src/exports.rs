@@ -146,7 +146,8 @@ pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeUpdateCall<'l>(
     })
 }
 
-/// `nativeScreenCall(handle: Long, number: String, atJson: String): String`.
+/// `nativeScreenCall(handle: Long, number: String, atJson: String, policyJson: String?): String`
+/// (decision JSON).
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeScreenCall<'l>(
     env: EnvUnowned<'l>,
@@ -154,11 +155,13 @@ pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeScreenCall<'l>(
     handle: jlong,
     number: JString<'l>,
     at: JString<'l>,
+    policy: JString<'l>,
 ) -> JString<'l> {
     call(env, |env| {
         let number = strings::required(env, &number, "number")?;
         let at = strings::required(env, &at, "at")?;
-        let out = ops::screen_call(&*store(handle)?, &number, &at)?;
+        let policy = strings::optional(env, &policy, "policy")?;
+        let out = ops::screen_call(&*store(handle)?, &number, &at, policy.as_deref())?;
         jstring(env, out)
     })
 }

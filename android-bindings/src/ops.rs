@@ -11,7 +11,8 @@ use dunwatch_core::store::{
     AnnotationKind, EventQuery, FlagQuery, NewAnnotation, NewAttachment, TagSource,
 };
 use dunwatch_core::{
-    rules, Call, CallDirection, CallUpdate, EventId, EventPayload, EventSource, Instant, NewEvent,
+    rules::{self, ScreenPolicy},
+    Call, CallDirection, CallUpdate, EventId, EventPayload, EventSource, Instant, NewEvent,
     Settings, Sms, SmsDirection, Store,
 };
 use serde::{Deserialize, Serialize};
@@ -58,9 +59,10 @@ pub fn open(path: &str, settings_json: Option<&str>) -> Result<Store> {
     if let Some(s) = wanted {
         if store.settings()? != s {
             store.set_settings(&s)?;
-            rules::rebuild(&store)?;
         }
     }
+    // Re-derives flags only if something they depend on changed (new settings, a newer engine).
+    rules::refresh(&store)?;
     Ok(store)
 }
 
@@ -208,17 +210,20 @@ pub fn update_call(store: &Store, call_id: EventId, meta_json: &str) -> Result<S
     )
 }
 
-/// Screening an incoming call needs `rules::screen` (issue 4), not merged yet. Until then the
-/// bridge says so instead of inventing a decision.
-pub fn screen_call(_store: &Store, number: &str, at_json: &str) -> Result<String> {
-    let _at: At = parse(at_json, "screening instant")?;
-    if number.len() > 256 {
-        return Err(BridgeError::invalid("number too long"));
-    }
-    Err(BridgeError::new(
-        Kind::Unsupported,
-        "call screening is not available yet: dunwatch-core has no rules::screen",
-    ))
+/// Decides what to do with an incoming call from `number` at `at` (core's `rules::screen_with`),
+/// under the user's policy or the default one. Returns `{action, reason, rule, case, number}`.
+pub fn screen_call(
+    store: &Store,
+    number: &str,
+    at_json: &str,
+    policy_json: Option<&str>,
+) -> Result<String> {
+    let at = parse::<At>(at_json, "screening instant")?.instant()?;
+    let policy: ScreenPolicy = match policy_json {
+        Some(j) => parse(j, "screening policy")?,
+        None => ScreenPolicy::default(),
+    };
+    to_json(&rules::screen_with(store, number, at, &policy)?)
 }
 
 fn page(limit: Option<usize>) -> Result<usize> {
@@ -315,7 +320,7 @@ pub fn flags(store: &Store, query_json: &str) -> Result<String> {
 /// The user says `number` belongs to case `case_name` (created if new); flags are re-derived.
 pub fn tag_number(store: &Store, number: &str, case_name: &str) -> Result<String> {
     let info = store.tag_number(number, case_name, TagSource::User)?;
-    rules::rebuild(store)?;
+    rules::refresh(store)?;
     to_json(&info)
 }
 
@@ -341,13 +346,16 @@ pub fn add_annotation(
         ))
     })?;
     let m: AnnotationMeta = parse(meta_json, "annotation metadata")?;
-    Ok(store.add_annotation(&NewAnnotation {
+    let id = store.add_annotation(&NewAnnotation {
         kind,
         case_name: case_name.map(str::to_string),
         event_id: m.event_id,
         at: m.at.instant()?,
         text: text.to_string(),
-    })?)
+    })?;
+    // A stop request changes how later contacts already stored are read.
+    rules::refresh(store)?;
+    Ok(id)
 }
 
 #[derive(Debug, Deserialize)]
@@ -500,15 +508,42 @@ mod tests {
         assert_eq!(v["ok"], true);
         assert!(v["broken"].is_null());
         assert_eq!(json(&flags(&s, "{}").unwrap()), json("[]"));
+        // 06:13 in Shanghai, from a number the user tagged: outside the permitted hours.
+        let call = format!(r#"{{"direction":"incoming","start":{AT},"talk_ms":1000}}"#);
+        let rec = json(&record_call(&s, "13800138000", &call).unwrap());
+        assert!(rec["flags"].as_u64().unwrap() > 0, "{rec}");
+        let f = json(&flags(&s, "{}").unwrap());
+        assert!(f
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["events"][0] == rec["id"]));
+    }
+
+    const FAMILY: &str = r#"{"jurisdiction":"cn","role":"family","home_tz":"Asia/Shanghai"}"#;
+
+    #[test]
+    fn screening_decides_with_default_or_given_policy() {
+        let s = store();
+        s.set_settings(&serde_json::from_str(FAMILY).unwrap())
+            .unwrap();
+        let d = json(&screen_call(&s, "13800138000", AT, None).unwrap());
+        assert_eq!(d["action"], "allow");
+        tag_number(&s, "13800138000", "Loan A").unwrap();
+        let d = json(&screen_call(&s, "13800138000", AT, None).unwrap());
+        assert_eq!(d["action"], "reject");
+        assert_eq!(d["case"], "Loan A");
+        let policy = r#"{"third_party_collectors":"silence","silence_outside_hours":true,
+            "silence_over_cap":true,"silence_after_stop":true}"#;
+        let d = json(&screen_call(&s, "13800138000", AT, Some(policy)).unwrap());
+        assert_eq!(d["action"], "silence");
+        assert!(screen_call(&s, "13800138000", AT, Some("{}")).is_err());
+        assert!(screen_call(&s, "13800138000", "{}", None).is_err());
     }
 
     #[test]
-    fn pending_features_say_so() {
+    fn report_export_is_pending() {
         let s = store();
-        assert_eq!(
-            screen_call(&s, "10086", AT).unwrap_err().kind,
-            Kind::Unsupported
-        );
         assert_eq!(
             export_report(&s, "/tmp/x.html", "{}").unwrap_err().kind,
             Kind::Unsupported

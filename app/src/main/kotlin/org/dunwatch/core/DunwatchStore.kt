@@ -74,9 +74,15 @@ class DunwatchStore private constructor(private val handle: Long) : AutoCloseabl
         return Json.toRecorded(Json.obj(NativeBridge.nativeUpdateCall(handle, callId, meta.toString())))
     }
 
-    /** Decides what to do with an incoming call from [number] at [at], and why. */
-    fun screenCall(number: String, at: Moment = Moment.now()): Screening =
-        Json.toScreening(Json.obj(NativeBridge.nativeScreenCall(handle, number, Json.moment(at).toString())))
+    /**
+     * Decides what to do with an incoming call from [number] at [at], and why, under [policy]
+     * (core's default policy when null). Answers from indexed reads, fast enough for the
+     * CallScreeningService; record the call afterwards whatever the decision.
+     */
+    fun screenCall(number: String, at: Moment = Moment.now(), policy: ScreenPolicy? = null): Screening =
+        Json.toScreening(
+            Json.obj(NativeBridge.nativeScreenCall(handle, number, Json.moment(at).toString(), policy?.let(Json::policy))),
+        )
 
     fun events(query: EventQuery = EventQuery()): List<Event> =
         Json.list(Json.arr(NativeBridge.nativeEvents(handle, Json.eventQuery(query))), Json::toEvent)

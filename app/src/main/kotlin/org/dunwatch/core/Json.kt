@@ -114,7 +114,17 @@ internal object Json {
         detail = (plain(o.opt("detail")) as? Map<*, *>)?.entries?.associate { it.key.toString() to it.value } ?: emptyMap(),
     )
 
-    fun toScreening(o: JSONObject) = Screening(decode(o.getString("decision")), o.getString("reason"))
+    fun toScreening(o: JSONObject) = Screening(
+        decode(o.getString("action")), o.getString("reason"), o.stringOrNull("rule"), o.stringOrNull("case"),
+        o.getString("number"),
+    )
+
+    fun policy(p: ScreenPolicy): String = JSONObject()
+        .put("third_party_collectors", p.thirdPartyCollectors.code)
+        .put("silence_outside_hours", p.silenceOutsideHours)
+        .put("silence_over_cap", p.silenceOverCap)
+        .put("silence_after_stop", p.silenceAfterStop)
+        .toString()
 
     fun toRebuild(o: JSONObject) = RebuildSummary(o.getInt("events"), o.getInt("flags"))
 

@@ -171,12 +171,40 @@ data class FlagQuery(
     val limit: Int = 200,
 )
 
-/** What to do with an incoming call. */
+/** What to do with an incoming call. Whatever it is, the app records the call as evidence. */
 enum class ScreenDecision(override val code: String) : Coded {
-    ALLOW("allow"), ALLOW_AND_LOG("allow_and_log"), SILENCE("silence"), REJECT("reject"),
+    /** Not a known collector: ring normally. */
+    ALLOW("allow"),
+    /** A known collector within the rules: ring, and record it. */
+    ALLOW_AND_LOG("allow_and_log"),
+    /** Let it ring silently (it still shows in the call log). */
+    SILENCE("silence"),
+    REJECT("reject"),
 }
 
-data class Screening(val decision: ScreenDecision, val reason: String)
+/** A screening decision and why. */
+data class Screening(
+    val decision: ScreenDecision,
+    val reason: String,
+    /** The rule the call would break, if any. */
+    val rule: String?,
+    /** The case the number belongs to, if any. */
+    val caseName: String?,
+    /** The caller's number, normalised. */
+    val number: String,
+)
+
+/** The user's screening policy; the defaults are core's. */
+data class ScreenPolicy(
+    /** On a third party's phone (family, friend...), what happens to known collectors. */
+    val thirdPartyCollectors: ScreenDecision = ScreenDecision.REJECT,
+    /** On the borrower's phone, silence calls outside the permitted hours. */
+    val silenceOutsideHours: Boolean = true,
+    /** On the borrower's phone, silence calls once the day's cap is used up. */
+    val silenceOverCap: Boolean = true,
+    /** Silence calls from a case after a stop request or opt-out. */
+    val silenceAfterStop: Boolean = true,
+)
 
 data class RebuildSummary(val events: Int, val flags: Int)
 

@@ -30,7 +30,7 @@ object NativeBridge {
     @JvmStatic external fun nativeRecordSms(handle: Long, number: String?, body: String?, metaJson: String?): String
     @JvmStatic external fun nativeRecordCall(handle: Long, number: String?, metaJson: String?): String
     @JvmStatic external fun nativeUpdateCall(handle: Long, callId: Long, metaJson: String?): String
-    @JvmStatic external fun nativeScreenCall(handle: Long, number: String?, atJson: String?): String
+    @JvmStatic external fun nativeScreenCall(handle: Long, number: String?, atJson: String?, policyJson: String?): String
     @JvmStatic external fun nativeEvents(handle: Long, queryJson: String?): String
     @JvmStatic external fun nativeEventCount(handle: Long): Long
     @JvmStatic external fun nativeCases(handle: Long): String

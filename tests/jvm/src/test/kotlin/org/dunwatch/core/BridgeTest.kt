@@ -147,13 +147,40 @@ class BridgeTest {
     }
 
     @Test
-    fun `flags are listed with their queries`() {
-        store.recordCall("13800138000", CallDirection.INCOMING, at(), talkMs = 10_000)
+    fun `flags are raised, explained and queried`() {
+        val borrower = Settings(Jurisdiction.CN, Role.BORROWER, "Asia/Shanghai")
+        store.changeSettings(borrower)
+        store.tagNumber("13800138000", "Loan A")
+        // 06:13 in Shanghai: outside the permitted hours of the CN pack.
+        val night = store.recordCall("13800138000", CallDirection.INCOMING, at(), talkMs = 10_000)
+        assertTrue(night.newFlags > 0)
+        val day = store.recordCall("13800138000", CallDirection.INCOMING, at(5 * 60), talkMs = 10_000)
         val all = store.flags()
-        assertTrue(all.all { it.rule.isNotEmpty() && it.events.isNotEmpty() })
+        assertEquals(night.newFlags + day.newFlags, all.size)
+        val f = all.first { night.id in it.events }
+        assertTrue(f.rule.startsWith("CN.TIME"), f.rule)
+        assertEquals("Loan A", f.caseName)
+        assertEquals(listOf("+8613800138000"), f.numbers)
+        assertEquals(at(), f.at)
+        assertTrue(f.description.contains("06:13"), f.description)
+        assertTrue(f.source.isNotBlank())
+        assertTrue(f.severity in Severity.entries)
+        assertTrue(f.detail.containsKey("checks"), f.detail.toString())
+        assertTrue((f.detail["checks"] as List<*>).isNotEmpty())
+
         assertEquals(all.take(1), store.flags(FlagQuery(limit = 1)))
+        assertEquals(all.filter { night.id in it.events }, store.flags(FlagQuery(eventId = night.id)))
+        assertEquals(all.filter { it.rule == f.rule }, store.flags(FlagQuery(rule = f.rule)))
+        assertEquals(all, store.flags(FlagQuery(caseId = f.caseId)))
         assertEquals(emptyList<Flag>(), store.flags(FlagQuery(rule = "NO.SUCH.RULE")))
+        assertEquals(emptyList<Flag>(), store.flags(FlagQuery(toMs = at(-1).utcMs)))
         expectFailure(Kind.INVALID_ARGUMENT, "maximum") { store.flags(FlagQuery(limit = 20_000)) }
+
+        // Settings changes re-read the history: the US pack has other rules for the same calls.
+        val summary = store.changeSettings(borrower.copy(jurisdiction = Jurisdiction.US, homeTz = "America/New_York"))
+        assertEquals(2, summary.events)
+        assertEquals(summary.flags, store.flags().size)
+        assertTrue(store.flags().none { it.rule.startsWith("CN.") })
     }
 
     @Test
@@ -170,9 +197,30 @@ class BridgeTest {
     }
 
     @Test
-    fun `call screening is pending on the rules engine`() {
-        // rules::screen (issue 4) is not merged: the bridge must say so, never invent a decision.
-        expectFailure(Kind.UNSUPPORTED, "screening") { store.screenCall("13800138000", at()) }
+    fun `calls are screened by role, case and policy`() {
+        // Family phone (the store's settings): unknown numbers ring, tagged collectors are rejected.
+        val unknown = store.screenCall("13900139000", at())
+        assertEquals(ScreenDecision.ALLOW, unknown.decision)
+        assertEquals("+8613900139000", unknown.number)
+        store.tagNumber("13800138000", "Loan A")
+        val rejected = store.screenCall("+86 138 0013 8000", at())
+        assertEquals(ScreenDecision.REJECT, rejected.decision)
+        assertEquals("Loan A", rejected.caseName)
+        assertTrue(rejected.reason.contains("third party"), rejected.reason)
+        val lenient = store.screenCall("13800138000", at(), ScreenPolicy(thirdPartyCollectors = ScreenDecision.ALLOW_AND_LOG))
+        assertEquals(ScreenDecision.ALLOW_AND_LOG, lenient.decision)
+
+        // Borrower's phone: a collector is silenced at 06:13, rung through at 11:13.
+        store.changeSettings(Settings(Jurisdiction.CN, Role.BORROWER, "Asia/Shanghai"))
+        val early = store.screenCall("13800138000", at())
+        assertEquals(ScreenDecision.SILENCE, early.decision)
+        assertTrue(early.rule!!.startsWith("CN.TIME"), early.rule)
+        assertEquals(ScreenDecision.ALLOW_AND_LOG, store.screenCall("13800138000", at(5 * 60)).decision)
+        assertEquals(
+            ScreenDecision.ALLOW_AND_LOG,
+            store.screenCall("13800138000", at(), ScreenPolicy(silenceOutsideHours = false)).decision,
+        )
+        expectFailure(Kind.INVALID_ARGUMENT, "") { store.screenCall("1".repeat(500), at()) }
     }
 
     @Test

@@ -33,6 +33,7 @@ class ConcurrencyTest {
     fun `8 threads record and read at once without losing or duplicating anything`() {
         val perThread = 60
         Support.open().use { store ->
+            store.tagNumber("13800130000", "Loan A")
             val screened = AtomicInteger()
             val errors = runThreads(8) { t ->
                 for (i in 0 until perThread) {
@@ -45,14 +46,11 @@ class ConcurrencyTest {
                         }
                         else -> store.recordSms(number, "t$t m$i", SmsDirection.OUTGOING, at(i.toLong()), source = Source.MANUAL)
                     }
-                    // Screening runs beside the writers; until rules::screen lands it reports
-                    // UNSUPPORTED, which must still be a clean exception under contention.
-                    try {
-                        store.screenCall(number, at(i.toLong()))
-                        screened.incrementAndGet()
-                    } catch (e: DunwatchException) {
-                        assertEquals(Kind.UNSUPPORTED, e.kind, e.message)
-                    }
+                    // Screening runs beside the writers (the family phone rejects thread 0's number,
+                    // tagged as a collector, and lets the others ring).
+                    val d = store.screenCall(number, at(i.toLong()))
+                    assertEquals(if (t == 0) ScreenDecision.REJECT else ScreenDecision.ALLOW, d.decision, d.reason)
+                    screened.incrementAndGet()
                     if (i % 10 == 0) {
                         store.events(EventQuery(limit = 20))
                         store.cases()
@@ -61,6 +59,7 @@ class ConcurrencyTest {
                 }
             }
             assertEquals(emptyList<Throwable>(), errors)
+            assertEquals(8 * perThread, screened.get())
             val calls = 8 * (perThread / 3)
             val sms = 8 * perThread - calls
             assertEquals((sms + 2 * calls).toLong(), store.eventCount())

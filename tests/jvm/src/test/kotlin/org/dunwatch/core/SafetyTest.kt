@@ -25,7 +25,8 @@ class SafetyTest {
 
     private val sms = """{"direction":"incoming","received":{"utc_ms":${Support.T0},"offset_secs":0}}"""
     private val call = """{"direction":"incoming","start":{"utc_ms":${Support.T0},"offset_secs":0}}"""
-    private val note = """{"at":{"utc_ms":${Support.T0},"offset_secs":0}}"""
+    private val instant = """{"utc_ms":${Support.T0},"offset_secs":0}"""
+    private val note = """{"at":$instant}"""
     private val file = """{"at":{"utc_ms":${Support.T0},"offset_secs":0},"size":1}"""
     private val sha = "ab".repeat(32)
 
@@ -41,8 +42,8 @@ class SafetyTest {
             "number" to { b.nativeRecordCall(h, null, call) },
             "meta" to { b.nativeRecordCall(h, "10086", null) },
             "meta" to { b.nativeUpdateCall(h, 1, null) },
-            "number" to { b.nativeScreenCall(h, null, "{}") },
-            "at" to { b.nativeScreenCall(h, "10086", null) },
+            "number" to { b.nativeScreenCall(h, null, "{}", null) },
+            "at" to { b.nativeScreenCall(h, "10086", null, null) },
             "query" to { b.nativeEvents(h, null) },
             "query" to { b.nativeFlags(h, null) },
             "number" to { b.nativeTagNumber(h, null, "A") },
@@ -74,6 +75,8 @@ class SafetyTest {
         expectFailure(Kind.INVALID_ARGUMENT, "outside") {
             b.nativeRecordSms(h, "10086", "x", """{"direction":"incoming","received":{"utc_ms":0,"offset_secs":90000}}""")
         }
+        expectFailure(Kind.INVALID_ARGUMENT, "screening policy") { b.nativeScreenCall(h, "10086", instant, "{}") }
+        expectFailure(Kind.INVALID_ARGUMENT, "screening instant") { b.nativeScreenCall(h, "10086", "{}", null) }
         expectFailure(Kind.INVALID_ARGUMENT, "unknown annotation kind") { b.nativeAddAnnotation(h, "shout", null, "t", note) }
         expectFailure(Kind.INVALID_ARGUMENT, "settings") { b.nativeOpen(Support.tempDb().toString(), "not json") }
     }
