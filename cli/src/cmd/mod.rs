@@ -1,15 +1,14 @@
 //! One module per subcommand, plus what they share.
 
+pub mod classify;
 pub mod collectors;
 pub mod flags;
-pub mod classify;
-pub mod init;
-pub mod screen;
-pub mod stop_request;
-pub mod tag;
 pub mod import;
 pub mod init;
 pub mod report;
+pub mod screen;
+pub mod stop_request;
+pub mod tag;
 pub mod verify;
 
 use dunwatch_core::{Instant, Store};
