@@ -11,6 +11,7 @@ pub mod codec;
 mod flags;
 mod query;
 mod row;
+pub mod rules_state;
 pub mod schema;
 mod verify;
 
@@ -100,6 +101,17 @@ impl Store {
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// Caps the file size in pages, so tests can make SQLite report a full disk.
+    #[doc(hidden)]
+    pub fn limit_pages_for_test(&self, pages: u32) -> Result<()> {
+        let _: i64 =
+            self.writer()
+                .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                    r.get(0)
+                })?;
+        Ok(())
     }
 
     /// Schema version of the open file.

@@ -1,0 +1,115 @@
+//! `dunwatch init` and `dunwatch verify` as a user runs them.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn dunwatch(args: &[&str], home: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dunwatch"))
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("DUNWATCH_DB")
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn init_verify_and_detect_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.sqlite");
+    let db_s = db.to_str().unwrap();
+    let o = dunwatch(
+        &[
+            "init",
+            "--db",
+            db_s,
+            "--jurisdiction",
+            "us",
+            "--role",
+            "third-party",
+            "--tz",
+            "America/Chicago",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("jurisdiction us"), "{}", text(&o));
+
+    // Put some evidence in through the library, then verify from the CLI.
+    {
+        let store = dunwatch_core::Store::open(&db).unwrap();
+        assert_eq!(store.settings().unwrap().home_tz, "America/Chicago");
+        let ev = |i: i64| dunwatch_core::NewEvent {
+            source: dunwatch_core::EventSource::Live,
+            payload: dunwatch_core::EventPayload::Call(dunwatch_core::Call {
+                number: store.parse_number("(312) 555-0100").unwrap(),
+                direction: dunwatch_core::CallDirection::Missed,
+                start: dunwatch_core::Instant::new(1_740_787_200_000 + i * 60_000, -6 * 3600)
+                    .unwrap(),
+                ring_ms: None,
+                talk_ms: 0,
+                sim_slot: None,
+            }),
+        };
+        store
+            .insert_batch(&(0..5).map(ev).collect::<Vec<_>>())
+            .unwrap();
+    }
+    let o = dunwatch(&["verify", "--db", db_s], dir.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("intact"));
+
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute("UPDATE events SET talk_ms = 60000 WHERE id = 3", [])
+        .unwrap();
+    let o = dunwatch(&["verify", "--db", db_s], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("events row 3"), "{}", text(&o));
+}
+
+#[test]
+fn bad_settings_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.sqlite");
+    for (flag, value) in [
+        ("--jurisdiction", "xx"),
+        ("--role", "boss"),
+        ("--tz", "Mars/Base"),
+    ] {
+        let o = dunwatch(
+            &["init", "--db", db.to_str().unwrap(), flag, value],
+            dir.path(),
+        );
+        assert_eq!(o.status.code(), Some(2));
+        assert!(text(&o).contains(value), "{}", text(&o));
+    }
+    let o = dunwatch(
+        &[
+            "verify",
+            "--db",
+            dir.path().join("none.sqlite").to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("no store"), "{}", text(&o));
+}
+
+#[test]
+fn default_store_lives_in_the_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dunwatch(&["init"], dir.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(dir.path().join("data/dunwatch/evidence.sqlite").exists());
+    let o = dunwatch(&["verify"], dir.path());
+    assert!(o.status.success(), "{}", text(&o));
+}

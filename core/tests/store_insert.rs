@@ -1,0 +1,253 @@
+//! Inserting evidence: idempotence, batches, concurrency, bad input, call updates.
+
+mod common;
+use common::*;
+use dunwatch_core::store::EventQuery;
+use dunwatch_core::*;
+use std::sync::Arc;
+
+#[test]
+fn reinsert_is_idempotent() {
+    let store = Store::open_in_memory().unwrap();
+    let e = sms("13800138000", "您的借款已逾期3天", T0);
+    let a = store.insert(&e).unwrap();
+    assert!(a.new);
+    // Same event from another source (an import of the same SMS) is the same evidence.
+    let mut again = e.clone();
+    again.source = EventSource::Import;
+    let b = store.insert(&again).unwrap();
+    assert_eq!((b.id, b.new), (a.id, false));
+    let batch = store
+        .insert_batch(&[e.clone(), sms("13800138000", "另一条", T0), e])
+        .unwrap();
+    assert_eq!(batch.iter().filter(|i| i.new).count(), 1);
+    assert_eq!(batch[0].id, a.id);
+    assert_eq!(batch[2].id, a.id);
+    assert_eq!(store.event_count().unwrap(), 2);
+    assert!(store.verify().unwrap().ok());
+}
+
+#[test]
+fn same_number_different_format_dedupes() {
+    let store = Store::open_in_memory().unwrap();
+    store.insert(&sms("13800138000", "x", T0)).unwrap();
+    let r = store.insert(&sms("+86 138 0013 8000", "x", T0)).unwrap();
+    assert!(!r.new);
+}
+
+#[test]
+fn eight_threads_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path().join("t.sqlite")).unwrap());
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let store = Arc::clone(&store);
+            std::thread::spawn(move || {
+                for i in 0..100 {
+                    let e = sms(
+                        &format!("1380013{:04}", t),
+                        &format!("thread {t} msg {i}"),
+                        T0 + i * 1000,
+                    );
+                    if i % 10 == 0 {
+                        store.insert_batch(&[e.clone(), e]).unwrap();
+                    } else {
+                        store.insert(&e).unwrap();
+                    }
+                    // Readers run concurrently with writers.
+                    if i % 25 == 0 {
+                        store.events(&EventQuery::default()).unwrap();
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(store.event_count().unwrap(), 800);
+    let r = store.verify().unwrap();
+    assert!(r.ok(), "{:?}", r.broken);
+    assert_eq!(r.chains[0].rows, 800);
+}
+
+#[test]
+fn bad_input_is_stored_or_refused_never_panics() {
+    let store = Store::open_in_memory().unwrap();
+    // Empty body, NUL bytes and a 1 MB body are stored as they are: evidence is not edited.
+    let nul = "逾期\0<script>\u{202e}";
+    let big = "催".repeat(350_000); // ~1 MB of UTF-8
+    for body in ["", nul, big.as_str()] {
+        let id = store.insert(&sms("13800138000", body, T0)).unwrap().id;
+        match store.event(id).unwrap().unwrap().payload {
+            EventPayload::Sms(s) => assert_eq!(s.body, body),
+            other => panic!("{other:?}"),
+        }
+    }
+    // Over the limit: a clear error, nothing stored.
+    let huge = "x".repeat(MAX_BODY_BYTES + 1);
+    let before = store.event_count().unwrap();
+    let err = store
+        .insert_batch(&[
+            sms("13800138000", "ok", T0 + 5),
+            sms("13800138000", &huge, T0),
+        ])
+        .unwrap_err();
+    assert!(err.to_string().contains("event 1 of batch"), "{err}");
+    assert_eq!(store.event_count().unwrap(), before, "all or none");
+    // Invalid numbers are refused at parse time with a message.
+    for bad in ["138\0", "-----", &"1".repeat(65)] {
+        let e = PhoneNumber::parse(bad, Region::Cn).unwrap_err();
+        assert!(matches!(e, Error::InvalidInput(_)), "{bad:?}: {e}");
+    }
+    // A withheld caller is evidence too.
+    let hidden = PhoneNumber::parse("", Region::Cn).unwrap();
+    assert_eq!(hidden.kind, NumberKind::Hidden);
+    assert!(store.verify().unwrap().ok());
+}
+
+#[test]
+fn call_update_amends_without_rewriting() {
+    let store = Store::open_in_memory().unwrap();
+    let id = store.insert(&call("02112345678", T0, 0)).unwrap().id;
+    let upd = NewEvent {
+        source: EventSource::CallLog,
+        payload: EventPayload::CallUpdate(CallUpdate {
+            call: id,
+            direction: CallDirection::Incoming,
+            ring_ms: Some(3000),
+            talk_ms: 42_000,
+        }),
+    };
+    store.insert(&upd).unwrap();
+    assert!(!store.insert(&upd).unwrap().new, "update is idempotent too");
+    let EventPayload::Call(c) = store.event(id).unwrap().unwrap().payload else {
+        panic!()
+    };
+    assert_eq!((c.talk_ms, c.direction), (42_000, CallDirection::Incoming));
+    assert!(c.connected());
+    // Listing shows one call, amended.
+    let all = store.events(&EventQuery::default()).unwrap();
+    assert_eq!(all.len(), 1);
+    // An update must point at a call.
+    let sms_id = store.insert(&sms("10086", "hi", T0)).unwrap().id;
+    let bad = NewEvent {
+        payload: EventPayload::CallUpdate(CallUpdate {
+            call: sms_id,
+            direction: CallDirection::Incoming,
+            ring_ms: None,
+            talk_ms: 1,
+        }),
+        ..upd
+    };
+    assert!(store.insert(&bad).is_err());
+    assert!(store.verify().unwrap().ok());
+}
+
+#[test]
+fn query_by_time_number_and_case() {
+    let store = Store::open_in_memory().unwrap();
+    let mut evs = Vec::new();
+    for i in 0..30 {
+        let n = ["13800138001", "13800138002", "13900139000"][i % 3];
+        evs.push(call(n, T0 + i as i64 * 3_600_000, 0));
+    }
+    store.insert_batch(&evs).unwrap();
+    let q = |q: EventQuery| store.events(&q).unwrap();
+    let range = q(EventQuery {
+        from_ms: Some(T0 + 3_600_000),
+        to_ms: Some(T0 + 4 * 3_600_000),
+        ..Default::default()
+    });
+    assert_eq!(range.len(), 3);
+    let by_number = q(EventQuery {
+        number: Some("+8613900139000".into()),
+        ..Default::default()
+    });
+    assert_eq!(by_number.len(), 10);
+    store
+        .tag_number("13800138001", "速借花", store::TagSource::User)
+        .unwrap();
+    store
+        .tag_number("+86 138 0013 8002", "速借花", store::TagSource::User)
+        .unwrap();
+    let case = store.case_by_name("速借花").unwrap().unwrap();
+    assert_eq!(case.numbers.len(), 2);
+    let by_case = q(EventQuery {
+        case: Some(case.id),
+        ..Default::default()
+    });
+    assert_eq!(by_case.len(), 20);
+    let page = q(EventQuery {
+        case: Some(case.id),
+        offset: 5,
+        limit: Some(5),
+        newest_first: true,
+        ..Default::default()
+    });
+    assert_eq!(page.len(), 5);
+    assert!(page[0].payload.instant().unwrap().utc_ms > page[4].payload.instant().unwrap().utc_ms);
+}
+
+#[test]
+fn automatic_tags_do_not_override_the_user() {
+    let store = Store::open_in_memory().unwrap();
+    store
+        .tag_number("13800138001", "A", store::TagSource::User)
+        .unwrap();
+    let info = store
+        .tag_number("13800138001", "B", store::TagSource::Creditor)
+        .unwrap();
+    assert_eq!(info.case_name.as_deref(), Some("A"));
+    let info = store
+        .tag_number("13800138001", "B", store::TagSource::User)
+        .unwrap();
+    assert_eq!(info.case_name.as_deref(), Some("B"));
+}
+
+#[test]
+fn settings_round_trip_and_validate() {
+    let store = Store::open_in_memory().unwrap();
+    assert_eq!(store.settings().unwrap(), Settings::default());
+    let s = Settings {
+        jurisdiction: Jurisdiction::Us,
+        role: Role::Family,
+        home_tz: "America/New_York".into(),
+    };
+    store.set_settings(&s).unwrap();
+    assert_eq!(store.settings().unwrap(), s);
+    let bad = Settings {
+        home_tz: "Asia/Atlantis".into(),
+        ..s.clone()
+    };
+    assert!(store.set_settings(&bad).is_err());
+    assert_eq!(store.settings().unwrap(), s);
+}
+
+#[test]
+fn full_disk_loses_nothing_already_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("full.sqlite")).unwrap();
+    let first: Vec<_> = (0..100).map(|i| sms("13800138000", "早", T0 + i)).collect();
+    store.insert_batch(&first).unwrap();
+    let pages: u32 = store
+        .read(|c| Ok(c.query_row("PRAGMA page_count", [], |r| r.get(0))?))
+        .unwrap();
+    store.limit_pages_for_test(pages + 2).unwrap();
+    let big: Vec<_> = (0..2000)
+        .map(|i| sms("13900139000", &"满".repeat(300), T0 + 10_000 + i))
+        .collect();
+    let err = store.insert_batch(&big).unwrap_err();
+    assert!(err.to_string().contains("full"), "{err}");
+    assert_eq!(
+        store.event_count().unwrap(),
+        100,
+        "failed batch left nothing"
+    );
+    assert!(store.verify().unwrap().ok());
+    // Space comes back: writing resumes on the same chain.
+    store.limit_pages_for_test(1_000_000).unwrap();
+    store.insert_batch(&big).unwrap();
+    assert_eq!(store.event_count().unwrap(), 2100);
+    assert!(store.verify().unwrap().ok());
+}

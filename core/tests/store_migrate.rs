@@ -1,0 +1,101 @@
+//! A store written at schema version 1 (kept as a fixture) opens and migrates to the newest schema
+//! with its evidence intact.
+
+mod common;
+use common::*;
+use dunwatch_core::store::{schema, AnnotationKind, NewAnnotation};
+use dunwatch_core::*;
+use std::path::PathBuf;
+
+fn fixture_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store_v1.sqlite")
+}
+
+/// Regenerates the v1 fixture: `cargo test -p dunwatch-core --test store_migrate -- --ignored`.
+/// Only ever needed if the fixture is lost; a released fixture must not change.
+#[test]
+#[ignore]
+fn make_v1_fixture() {
+    let path = fixture_path();
+    let _ = std::fs::remove_file(&path);
+    {
+        let store = Store::open_at_version(&path, 1).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 1);
+        store
+            .insert_batch(&[
+                sms("13800138000", "【速借花】您的借款已逾期3天，请今日还款", T0),
+                call("02112345678", T0 + 60_000, 0),
+                call("02112345678", T0 + 120_000, 35_000),
+            ])
+            .unwrap();
+        store
+            .add_annotation(&NewAnnotation {
+                kind: AnnotationKind::StopRequest,
+                case_name: Some("速借花".into()),
+                event_id: None,
+                at: Instant::new(T0 + 200_000, 8 * 3600).unwrap(),
+                text: "请停止骚扰".into(),
+            })
+            .unwrap();
+    }
+    // One self-contained file, no WAL beside it.
+    let c = rusqlite::Connection::open(&path).unwrap();
+    // Tag with v1's tables (the code of today writes v2 tables too).
+    c.execute_batch(
+        "INSERT OR IGNORE INTO cases(name, created_ms) VALUES('速借花', 1740787200000);
+         INSERT INTO numbers(number, raw, case_id, how, updated_ms)
+         VALUES('+862112345678', '02112345678', (SELECT id FROM cases WHERE name = '速借花'),
+                'user', 1740787200000);",
+    )
+    .unwrap();
+    let _: String = c
+        .query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))
+        .unwrap();
+}
+
+#[test]
+fn v1_fixture_migrates_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    std::fs::copy(fixture_path(), &path).unwrap();
+    let v: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, 1, "the fixture must stay at version 1");
+    const { assert!(schema::LATEST > 1) };
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), schema::LATEST);
+    let report = store.verify().unwrap();
+    assert!(report.ok(), "{:?}", report.broken);
+    assert_eq!(report.chains[0].rows, 3);
+    assert_eq!(store.annotations().unwrap()[0].data.text, "请停止骚扰");
+    // v2 added the case party; the old case reads as unknown and can be set.
+    let case = store.case_by_name("速借花").unwrap().unwrap();
+    assert_eq!(case.party, "unknown");
+    assert_eq!(case.numbers, vec!["+862112345678".to_string()]);
+    store.set_case_party("速借花", "collector").unwrap();
+    // New evidence continues the old chain.
+    store.insert(&sms("13800138000", "new", T0 + 1)).unwrap();
+    assert!(store.verify().unwrap().ok());
+    drop(store);
+    // Reopening an up-to-date store is a no-op.
+    assert_eq!(
+        Store::open(&path).unwrap().schema_version().unwrap(),
+        schema::LATEST
+    );
+}
+
+#[test]
+fn newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.sqlite");
+    drop(Store::open(&path).unwrap());
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", schema::LATEST + 1)
+        .unwrap();
+    let err = Store::open(&path).err().expect("must refuse");
+    assert!(matches!(err, Error::SchemaTooNew { .. }), "{err}");
+}
