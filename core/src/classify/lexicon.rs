@@ -12,7 +12,7 @@ pub(crate) struct LexiconFile {
     pub fold: FoldSection,
     #[serde(default)]
     pub extract: ExtractSection,
-    #[serde(rename = "rule")]
+    #[serde(rename = "rule", default)]
     pub rules: Vec<RuleDef>,
 }
 
