@@ -410,12 +410,14 @@ struct Suggester {
 }
 
 /// Replays `contacts` (ordered by instant) and returns flags for contacts at or after
-/// `emit_from` (UTC ms); earlier contacts only build up state.
+/// `emit_from` (UTC ms) and, when `emit_for` is given, only from those numbers; other contacts
+/// only build up state.
 pub(crate) fn replay(
     world: &World<'_>,
     contacts: &[Contact],
     classes: &HashMap<EventId, Classification>,
     emit_from: i64,
+    emit_for: Option<&HashSet<String>>,
 ) -> Output {
     let pack = world.pack;
     let keep_days = pack.lookback_days();
@@ -456,7 +458,8 @@ pub(crate) fn replay(
         if c.channel == Channel::Call && c.incoming {
             st.calls.push_back(rec.clone());
         }
-        if c.incoming && c.at.utc_ms >= emit_from {
+        if c.incoming && c.at.utc_ms >= emit_from && emit_for.is_none_or(|e| e.contains(&c.number))
+        {
             let x = Ctx {
                 world,
                 c,

@@ -23,7 +23,7 @@ use crate::store::{AnnotationKind, Store};
 use engine::{Stop, World};
 use history::Contact;
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 
 /// Summary of a flag rebuild.
@@ -97,39 +97,48 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
     let settings = store.settings()?;
     let pack = pack::builtin(settings.jurisdiction)?;
     let news = store.read(|c| rs::load_new(c, events))?;
-    let Some(mut t0) = news.iter().map(|n| n.utc_ms).min() else {
+    let Some(t0) = news.iter().map(|n| n.utc_ms).min() else {
         return Ok(0);
     };
-    t0 -= history::SAME_CALL_TOLERANCE_MS;
+    let mut touched: BTreeSet<String> = news.iter().map(|n| n.number.clone()).collect();
     // New collection SMS may make numbers collectors or join them to cases: flags of their
     // earlier contacts change too.
     let mut sms: Vec<Contact> = history::group(news.into_iter().filter(|n| !n.is_call).collect());
     sms.sort_by_key(|c| (c.at.utc_ms, c.primary()));
     let classes = classify(&sms, cls);
     let region = settings.jurisdiction.region();
-    let changed = store.write(|tx| {
-        let mut changed = Vec::new();
+    let lookback = pack.lookback_days() * 86_400_000;
+    let within = i64::from(pack.suggest.within_hours) * 3_600_000;
+    let (t0, numbers) = store.write(|tx| {
+        let mut from = t0 - history::SAME_CALL_TOLERANCE_MS;
         for c in &sms {
             if let Some(k) = classes.get(&c.primary()) {
-                changed.extend(join::from_sms(tx, c, k, region)?);
+                for n in join::from_sms(tx, c, k, region)? {
+                    if let Some(ms) = rs::first_contact_ms(tx, &n)? {
+                        from = from.min(ms - history::SAME_CALL_TOLERANCE_MS);
+                    }
+                    touched.insert(n);
+                }
             }
         }
-        let mut from = t0;
-        for n in &changed {
-            if let Some(ms) = rs::first_contact_ms(tx, n)? {
-                from = from.min(ms - history::SAME_CALL_TOLERANCE_MS);
+        // Counts are per case: re-read every number of the touched numbers' cases.
+        let mut numbers = touched.clone();
+        for n in &touched {
+            if let Some((case, _, _)) = rs::number_case(tx, n)? {
+                numbers.extend(rs::case_numbers(tx, case)?);
             }
         }
+        let numbers: Vec<String> = numbers.into_iter().collect();
         rs::state_set(tx, "fingerprint", "")?;
-        rs::delete_flags_from(tx, from)?;
-        Ok(from)
+        rs::delete_flags_for(tx, &numbers, from)?;
+        Ok((from, numbers))
     })?;
-    t0 = changed;
-    let lookback = pack.lookback_days() * 86_400_000;
-    let contacts = history::group(store.read(|c| rs::load_contacts(c, Some(t0 - lookback)))?);
+    let rows = store.read(|c| rs::load_contacts_for(c, &numbers, t0 - lookback, t0 - within))?;
+    let contacts = history::group(rows);
     let classes = classify(&contacts, cls);
     let world = load_world(store, pack, settings.role)?;
-    let out = engine::replay(&world, &contacts, &classes, t0);
+    let emit_for: HashSet<String> = numbers.into_iter().collect();
+    let out = engine::replay(&world, &contacts, &classes, t0, Some(&emit_for));
     store.add_flags(&out.flags)?;
     finish(store, &out.suggestions)?;
     Ok(out.flags.len())
@@ -152,7 +161,7 @@ fn rebuild_locked(store: &Store, cls: &dyn Classify) -> Result<RebuildSummary> {
         Ok(())
     })?;
     let world = load_world(store, pack, settings.role)?;
-    let out = engine::replay(&world, &contacts, &classes, i64::MIN);
+    let out = engine::replay(&world, &contacts, &classes, i64::MIN, None);
     store.replace_flags(&out.flags)?;
     finish(store, &out.suggestions)?;
     Ok(RebuildSummary {
