@@ -105,10 +105,10 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
     // earlier contacts change too.
     let mut sms: Vec<Contact> = history::group(news.into_iter().filter(|n| !n.is_call).collect());
     sms.sort_by_key(|c| (c.at.utc_ms, c.primary()));
-    let classes = classify(&sms, cls);
+    let classes = classify(&sms, cls, i64::MIN);
     let region = settings.jurisdiction.region();
-    let lookback = pack.lookback_days() * 86_400_000;
     let within = i64::from(pack.suggest.within_hours) * 3_600_000;
+    let lookback = (pack.lookback_days() * 86_400_000).max(within);
     let (t0, numbers) = store.write(|tx| {
         let mut from = t0 - history::SAME_CALL_TOLERANCE_MS;
         for c in &sms {
@@ -133,9 +133,20 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
         rs::delete_flags_for(tx, &numbers, from)?;
         Ok((from, numbers))
     })?;
-    let rows = store.read(|c| rs::load_contacts_for(c, &numbers, t0 - lookback, t0 - within))?;
+    // Calls after new collection SMS may make unknown callers suggested members.
+    let sms_span = sms
+        .iter()
+        .filter(|c| classes.get(&c.primary()).is_some_and(|k| k.collection))
+        .map(|c| c.at.utc_ms)
+        .fold(None, |span: Option<(i64, i64)>, t| {
+            Some(span.map_or((t, t + within), |(a, b)| (a.min(t), b.max(t + within))))
+        });
+    let rows =
+        store.read(|c| rs::load_contacts_for(c, &numbers, t0 - lookback, t0 - within, sms_span))?;
     let contacts = history::group(rows);
-    let classes = classify(&contacts, cls);
+    // Earlier SMS only build up state, which needs no classification (their senders are already
+    // known collectors), except the last ones that may start a case suggestion.
+    let classes = classify(&contacts, cls, t0 - within);
     let world = load_world(store, pack, settings.role)?;
     let emit_for: HashSet<String> = numbers.into_iter().collect();
     let out = engine::replay(&world, &contacts, &classes, t0, Some(&emit_for));
@@ -148,7 +159,7 @@ fn rebuild_locked(store: &Store, cls: &dyn Classify) -> Result<RebuildSummary> {
     let settings = store.settings()?;
     let pack = pack::builtin(settings.jurisdiction)?;
     let contacts = history::group(store.read(|c| rs::load_contacts(c, None))?);
-    let classes = classify(&contacts, cls);
+    let classes = classify(&contacts, cls, i64::MIN);
     let region = settings.jurisdiction.region();
     store.write(|tx| {
         rs::state_set(tx, "fingerprint", "")?;
@@ -182,11 +193,16 @@ fn finish(store: &Store, suggestions: &[(String, i64, String)]) -> Result<()> {
     })
 }
 
-/// Classifies the received SMS among `contacts`; keeps only those that matter to the rules.
-fn classify(contacts: &[Contact], cls: &dyn Classify) -> HashMap<EventId, Classification> {
+/// Classifies the received SMS among `contacts` from `from_ms` on; keeps only those that matter
+/// to the rules.
+fn classify(
+    contacts: &[Contact],
+    cls: &dyn Classify,
+    from_ms: i64,
+) -> HashMap<EventId, Classification> {
     contacts
         .iter()
-        .filter(|c| c.channel == pack::Channel::Sms && c.incoming)
+        .filter(|c| c.channel == pack::Channel::Sms && c.incoming && c.at.utc_ms >= from_ms)
         .filter_map(|c| {
             let k = cls.classify(c.body.as_deref()?, Some(&c.number_raw));
             (k.collection || !k.flags.is_empty()).then(|| (c.primary(), k))

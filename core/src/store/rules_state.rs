@@ -72,14 +72,17 @@ pub(crate) fn load_contacts(c: &Connection, from_ms: Option<i64>) -> Result<Vec<
     Ok(out)
 }
 
-/// Contacts of `numbers` with `utc_ms >= from_ms`, plus every received SMS with
-/// `utc_ms >= sms_from_ms`, ordered by instant then id: the slice of history an incremental
-/// evaluation needs, read through the (number, utc_ms) and utc_ms indexes.
+/// Contacts of `numbers` with `utc_ms >= from_ms`, plus the SMS of every cased number with
+/// `utc_ms >= sms_from_ms` (they start case suggestions), ordered by instant then id: the slice
+/// of history an incremental evaluation needs, read through the (number, utc_ms) and utc_ms
+/// indexes. With `all_calls`, also every call in that range (the calls that may follow new
+/// collection SMS and make their callers suggested case members).
 pub(crate) fn load_contacts_for(
     c: &Connection,
     numbers: &[String],
     from_ms: i64,
     sms_from_ms: i64,
+    all_calls: Option<(i64, i64)>,
 ) -> Result<Vec<RawContact>> {
     let cols = "id, kind, coalesce(number, ''), coalesce(number_raw, ''), utc_ms, offset_s, \
                 direction, body, coalesce(talk_ms, 0), sim_slot";
@@ -88,7 +91,8 @@ pub(crate) fn load_contacts_for(
          AND kind IN ('sms', 'call')"
     ))?;
     let mut sms = c.prepare_cached(&format!(
-        "SELECT {cols} FROM events WHERE utc_ms >= ?1 AND kind = 'sms'"
+        "SELECT {cols} FROM events WHERE utc_ms >= ?1 AND kind = 'sms' \
+         AND number IN (SELECT number FROM numbers WHERE case_id IS NOT NULL)"
     ))?;
     let mut update = c.prepare_cached(
         "SELECT direction, coalesce(talk_ms, 0) FROM events \
@@ -118,6 +122,15 @@ pub(crate) fn load_contacts_for(
     for r in sms.query_map([sms_from_ms], read)? {
         let r = r?;
         out.insert(r.id, r);
+    }
+    if let Some((from, to)) = all_calls {
+        let mut calls = c.prepare_cached(&format!(
+            "SELECT {cols} FROM events WHERE utc_ms >= ?1 AND utc_ms <= ?2 AND kind = 'call'"
+        ))?;
+        for r in calls.query_map([from, to], read)? {
+            let r = r?;
+            out.insert(r.id, r);
+        }
     }
     let mut rows: Vec<RawContact> = out.into_values().collect();
     for r in rows.iter_mut().filter(|r| r.is_call) {
