@@ -59,6 +59,7 @@ fn classifier(fx: &Value) -> Fake {
                     .as_array()
                     .map(|a| a.iter().map(|n| s(n).to_string()).collect())
                     .unwrap_or_default(),
+                ..Default::default()
             },
         );
     }

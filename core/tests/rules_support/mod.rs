@@ -38,8 +38,7 @@ pub fn collection(flags: &[(Flag, &str)]) -> Classification {
                 words: vec![w.to_string()],
             })
             .collect(),
-        creditor: None,
-        callback_numbers: Vec::new(),
+        ..Default::default()
     }
 }
 
