@@ -5,7 +5,7 @@
 
 use super::history::Contact;
 use super::pack::{parse_hhmm, CallCount, Channel, Check, Pack, Per, RoleFilter, Rule};
-use crate::classify::{Classification, Flag};
+use crate::classify::Classification;
 use crate::model::{EventId, Role};
 use crate::store::{AnnotationKind, CaseId, NewFlag};
 use crate::time::Instant;
@@ -106,17 +106,6 @@ fn channel_name(c: Channel) -> &'static str {
     match c {
         Channel::Call => "call",
         Channel::Sms => "SMS",
-    }
-}
-
-fn flag_name(f: Flag) -> &'static str {
-    match f {
-        Flag::Threat => "threat",
-        Flag::Abuse => "abuse",
-        Flag::Exposure => "exposure",
-        Flag::FalseAuthority => "false_authority",
-        Flag::ThirdParty => "third_party",
-        Flag::PressureBorrow => "pressure_borrow",
     }
 }
 
@@ -296,7 +285,7 @@ fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
                 .iter()
                 .filter(|h| flags.contains(&h.flag))
                 .map(|h| {
-                    json!({"flag": flag_name(h.flag), "lexicon_rule": h.rule,
+                    json!({"flag": h.flag.name(), "lexicon_rule": h.rule,
                            "words": h.words, "spans": h.spans})
                 })
                 .collect();
@@ -311,7 +300,7 @@ fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
                     .flags
                     .iter()
                     .filter(|h| flags.contains(&h.flag))
-                    .map(|h| flag_name(h.flag))
+                    .map(|h| h.flag.name())
                     .collect();
                 return Some(Hit {
                     fact: format!(

@@ -48,6 +48,15 @@ impl Classify for Classifier {
 /// Bump when the engine's reading of the same inputs changes, so stores rebuild their flags.
 const ENGINE_VERSION: &str = "rules-engine-1";
 
+/// Digest of what the code reads the evidence with: the engine version and the built-in
+/// classifier lexicon (a lexicon update re-reads every SMS).
+static CODE_KEY: once_cell::sync::Lazy<Vec<u8>> = once_cell::sync::Lazy::new(|| {
+    let mut h = Sha256::new();
+    h.update(ENGINE_VERSION);
+    h.update(crate::classify::BUILTIN_LEXICON);
+    h.finalize().to_vec()
+});
+
 /// One evaluation at a time per process: the SMS receiver and the call-log sync may both call.
 static EVAL: Mutex<()> = Mutex::new(());
 
@@ -263,7 +272,7 @@ fn fingerprint(store: &Store) -> Result<Option<String>> {
     let pack = pack::builtin(settings.jurisdiction)?;
     let inputs = store.read(rs::inputs_summary)?;
     let mut h = Sha256::new();
-    h.update(ENGINE_VERSION);
+    h.update(&*CODE_KEY);
     h.update(serde_json::to_string(&settings)?);
     h.update(pack.version_key());
     h.update(inputs);
