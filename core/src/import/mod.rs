@@ -26,7 +26,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 /// Events per store transaction (and per rules-engine call).
-pub const DEFAULT_BATCH: usize = 2000;
+pub const DEFAULT_BATCH: usize = 20_000;
 
 /// Most malformed-record reports kept in a summary; the total is always counted.
 pub const MAX_REPORTED: usize = 200;
