@@ -11,6 +11,9 @@ check_file() { [ -e "$1" ] || need+=("$2"); }
 # screenshot shows the Chinese report as a reader sees it.
 check chromium chromium
 check_file /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk
+# JVM tests of the JNI bridge (tests/jvm/run.sh): a JDK and Maven, which fetches Kotlin and JUnit.
+check javac default-jdk-headless
+check mvn maven
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "missing packages: ${need[*]} (install them with your package manager)" >&2

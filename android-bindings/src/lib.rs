@@ -1,1 +1,16 @@
-//! JNI layer over dunwatch-core (issue 6). Only conversion, handles and error mapping live here.
+//! JNI layer over dunwatch-core for the Android app (Kotlin bridge:
+//! `app/src/main/kotlin/org/dunwatch/core/NativeBridge.kt`). Only conversion, handles and error
+//! mapping live here:
+//!
+//! - [`exports`]: the `Java_org_dunwatch_core_NativeBridge_*` functions;
+//! - [`ops`]: what each export does, on Rust strings and JSON (tested without a JVM);
+//! - [`handles`]: open stores as never-reused `jlong` ids;
+//! - [`strings`]: strict reading of Java strings (unpaired surrogates are refused);
+//! - [`error`]: every error and panic becomes `org.dunwatch.core.DunwatchException`.
+
+pub mod error;
+pub mod exports;
+pub mod handles;
+pub mod logging;
+pub mod ops;
+pub mod strings;

@@ -22,6 +22,18 @@ enum Command {
     Init(cmd::init::Args),
     /// Check the evidence chain; exit 1 naming the first broken row.
     Verify(cmd::verify::Args),
+    /// Put a number into a case (collector / creditor) and re-evaluate the flags.
+    Tag(cmd::tag::Args),
+    /// Record a request to stop (or a text opt-out) made to a case's collector.
+    StopRequest(cmd::stop_request::Args),
+    /// List rule violations with their events, numbers and legal sources.
+    Flags(cmd::flags::Args),
+    /// What call screening would do with a call from NUMBER, and why.
+    Screen(cmd::screen::Args),
+    /// Import (CSV: number, creditor, source) or list known collector numbers.
+    Collectors(cmd::collectors::Args),
+    /// Classify messages (JSON Lines in, one JSON result line out per input line).
+    Classify(cmd::classify::Args),
     /// Import a phone's SMS/call export (SMS Backup & Restore XML, CSV, JSON Lines).
     Import(cmd::import::Args),
     /// Write the evidence report (HTML) or export the store (JSON, CSV).
@@ -33,6 +45,12 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init(a) => cmd::init::run(a),
         Command::Verify(a) => cmd::verify::run(a),
+        Command::Tag(a) => cmd::tag::run(a),
+        Command::StopRequest(a) => cmd::stop_request::run(a),
+        Command::Flags(a) => cmd::flags::run(a),
+        Command::Screen(a) => cmd::screen::run(a),
+        Command::Collectors(a) => cmd::collectors::run(a),
+        Command::Classify(a) => cmd::classify::run(a),
         Command::Import(a) => cmd::import::run(a),
         Command::Report(a) => cmd::report::run(a),
     };

@@ -1,11 +1,17 @@
 //! One module per subcommand, plus what they share.
 
+pub mod classify;
+pub mod collectors;
+pub mod flags;
 pub mod import;
 pub mod init;
 pub mod report;
+pub mod screen;
+pub mod stop_request;
+pub mod tag;
 pub mod verify;
 
-use dunwatch_core::Store;
+use dunwatch_core::{Instant, Store};
 use std::path::PathBuf;
 
 /// `--db PATH`, shared by every command that opens a store.
@@ -34,4 +40,17 @@ pub fn default_db() -> Result<PathBuf, String> {
     dirs::data_dir()
         .map(|d| d.join("dunwatch").join("evidence.sqlite"))
         .ok_or_else(|| "no data directory for the default store; pass --db PATH".to_string())
+}
+
+/// `--at` for commands that take an instant: RFC 3339, or local time in the store's home zone;
+/// now when absent.
+pub fn parse_at(store: &Store, at: Option<&str>) -> Result<Instant, String> {
+    let zone = store
+        .settings()
+        .and_then(|s| s.zone())
+        .map_err(|e| e.to_string())?;
+    match at {
+        Some(s) => Instant::parse_in_zone(s, &zone).map_err(|e| e.to_string()),
+        None => Instant::in_zone(dunwatch_core::time::now_ms(), &zone).map_err(|e| e.to_string()),
+    }
 }

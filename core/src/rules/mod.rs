@@ -1,9 +1,30 @@
-//! Jurisdiction rule packs and the rules engine. INTERFACE ONLY for now (issue 4 writes it):
-//! the signatures below are what the CLI, import and JNI layers call.
+//! Jurisdiction rule packs and the stateful rules engine.
+//!
+//! Flags are derived data: [`rebuild`] recomputes all of them (and the case joins and collector
+//! numbers derived from SMS) from the evidence, the user's tags and annotations and the settings;
+//! [`evaluate_new`] replays only a short window around newly stored events and gives the same
+//! flags. Events are only ever read.
 
+pub mod collectors;
+mod engine;
+pub mod history;
+mod join;
+pub mod pack;
+pub mod screen;
+
+pub use pack::{builtin as builtin_pack, Pack};
+pub use screen::{screen, screen_with, ScreenAction, ScreenDecision, ScreenPolicy};
+
+use crate::classify::{Classification, Classifier};
 use crate::error::Result;
 use crate::model::EventId;
-use crate::store::Store;
+use crate::store::rules_state as rs;
+use crate::store::{AnnotationKind, Store};
+use engine::{Stop, World};
+use history::Contact;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 /// Summary of a flag rebuild.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -12,12 +33,214 @@ pub struct RebuildSummary {
     pub flags: usize,
 }
 
-/// Re-evaluates the whole history and rewrites the (derived) flags table. Events are untouched.
-pub fn rebuild(_store: &Store) -> Result<RebuildSummary> {
-    Ok(RebuildSummary::default())
+/// What reads SMS for the engine. The built-in [`Classifier`] in production; tests give the
+/// engine classifications they construct.
+pub trait Classify {
+    fn classify(&self, text: &str, sender: Option<&str>) -> Classification;
 }
 
-/// Evaluates newly inserted events against the history and appends their flags.
-pub fn evaluate_new(_store: &Store, _events: &[EventId]) -> Result<usize> {
-    Ok(0)
+impl Classify for Classifier {
+    fn classify(&self, text: &str, sender: Option<&str>) -> Classification {
+        Classifier::classify(self, text, sender)
+    }
+}
+
+/// Bump when the engine's reading of the same inputs changes, so stores rebuild their flags.
+const ENGINE_VERSION: &str = "rules-engine-1";
+
+/// One evaluation at a time per process: the SMS receiver and the call-log sync may both call.
+static EVAL: Mutex<()> = Mutex::new(());
+
+/// Re-evaluates the whole history and rewrites the (derived) flags table. Events are untouched.
+pub fn rebuild(store: &Store) -> Result<RebuildSummary> {
+    rebuild_with(store, Classifier::builtin())
+}
+
+/// Evaluates newly inserted events against the history and stores their flags; returns how
+/// many flags were written. Falls back to a full rebuild when the settings, cases, annotations
+/// or collector list changed since the flags were computed.
+pub fn evaluate_new(store: &Store, events: &[EventId]) -> Result<usize> {
+    evaluate_new_with(store, events, Classifier::builtin())
+}
+
+/// Rebuilds only if the inputs changed since the flags were last computed (a setting, a tag, an
+/// annotation, the collector list); returns whether it did. Cheap when nothing changed.
+pub fn refresh(store: &Store) -> Result<bool> {
+    refresh_with(store, Classifier::builtin())
+}
+
+/// [`refresh`] with a given classifier.
+pub fn refresh_with(store: &Store, cls: &dyn Classify) -> Result<bool> {
+    let _g = EVAL.lock().unwrap_or_else(|p| p.into_inner());
+    if fingerprint(store)? == stored_fingerprint(store)? {
+        return Ok(false);
+    }
+    rebuild_locked(store, cls)?;
+    Ok(true)
+}
+
+/// [`rebuild`] with a given classifier.
+pub fn rebuild_with(store: &Store, cls: &dyn Classify) -> Result<RebuildSummary> {
+    let _g = EVAL.lock().unwrap_or_else(|p| p.into_inner());
+    rebuild_locked(store, cls)
+}
+
+/// [`evaluate_new`] with a given classifier.
+pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) -> Result<usize> {
+    let _g = EVAL.lock().unwrap_or_else(|p| p.into_inner());
+    if events.is_empty() {
+        return Ok(0);
+    }
+    if fingerprint(store)? != stored_fingerprint(store)? {
+        return Ok(rebuild_locked(store, cls)?.flags);
+    }
+    let settings = store.settings()?;
+    let pack = pack::builtin(settings.jurisdiction)?;
+    let news = store.read(|c| rs::load_new(c, events))?;
+    let Some(mut t0) = news.iter().map(|n| n.utc_ms).min() else {
+        return Ok(0);
+    };
+    t0 -= history::SAME_CALL_TOLERANCE_MS;
+    // New collection SMS may make numbers collectors or join them to cases: flags of their
+    // earlier contacts change too.
+    let mut sms: Vec<Contact> = history::group(news.into_iter().filter(|n| !n.is_call).collect());
+    sms.sort_by_key(|c| (c.at.utc_ms, c.primary()));
+    let classes = classify(&sms, cls);
+    let region = settings.jurisdiction.region();
+    let changed = store.write(|tx| {
+        let mut changed = Vec::new();
+        for c in &sms {
+            if let Some(k) = classes.get(&c.primary()) {
+                changed.extend(join::from_sms(tx, c, k, region)?);
+            }
+        }
+        let mut from = t0;
+        for n in &changed {
+            if let Some(ms) = rs::first_contact_ms(tx, n)? {
+                from = from.min(ms - history::SAME_CALL_TOLERANCE_MS);
+            }
+        }
+        rs::state_set(tx, "fingerprint", "")?;
+        rs::delete_flags_from(tx, from)?;
+        Ok(from)
+    })?;
+    t0 = changed;
+    let lookback = pack.lookback_days() * 86_400_000;
+    let contacts = history::group(store.read(|c| rs::load_contacts(c, Some(t0 - lookback)))?);
+    let classes = classify(&contacts, cls);
+    let world = load_world(store, pack, settings.role)?;
+    let out = engine::replay(&world, &contacts, &classes, t0);
+    store.add_flags(&out.flags)?;
+    finish(store, &out.suggestions)?;
+    Ok(out.flags.len())
+}
+
+fn rebuild_locked(store: &Store, cls: &dyn Classify) -> Result<RebuildSummary> {
+    let settings = store.settings()?;
+    let pack = pack::builtin(settings.jurisdiction)?;
+    let contacts = history::group(store.read(|c| rs::load_contacts(c, None))?);
+    let classes = classify(&contacts, cls);
+    let region = settings.jurisdiction.region();
+    store.write(|tx| {
+        rs::state_set(tx, "fingerprint", "")?;
+        rs::clear_derived(tx)?;
+        for c in &contacts {
+            if let Some(k) = classes.get(&c.primary()) {
+                join::from_sms(tx, c, k, region)?;
+            }
+        }
+        Ok(())
+    })?;
+    let world = load_world(store, pack, settings.role)?;
+    let out = engine::replay(&world, &contacts, &classes, i64::MIN);
+    store.replace_flags(&out.flags)?;
+    finish(store, &out.suggestions)?;
+    Ok(RebuildSummary {
+        events: contacts.iter().map(|c| c.ids.len()).sum(),
+        flags: out.flags.len(),
+    })
+}
+
+/// Stores suggestions and the fingerprint of the inputs the flags now reflect (last, so a crash
+/// before it leaves the store marked stale and the next evaluation rebuilds).
+fn finish(store: &Store, suggestions: &[(String, i64, String)]) -> Result<()> {
+    let fp = fingerprint(store)?;
+    store.write(|tx| {
+        for (n, case, why) in suggestions {
+            rs::add_suggestion(tx, n, *case, why)?;
+        }
+        rs::state_set(tx, "fingerprint", fp.as_deref().unwrap_or_default())
+    })
+}
+
+/// Classifies the received SMS among `contacts`; keeps only those that matter to the rules.
+fn classify(contacts: &[Contact], cls: &dyn Classify) -> HashMap<EventId, Classification> {
+    contacts
+        .iter()
+        .filter(|c| c.channel == pack::Channel::Sms && c.incoming)
+        .filter_map(|c| {
+            let k = cls.classify(c.body.as_deref()?, Some(&c.number_raw));
+            (k.collection || !k.flags.is_empty()).then(|| (c.primary(), k))
+        })
+        .collect()
+}
+
+fn load_world<'p>(store: &Store, pack: &'p Pack, role: crate::model::Role) -> Result<World<'p>> {
+    let (cases, collectors, user_numbers) = store.read(|c| {
+        Ok((
+            rs::case_map(c)?,
+            rs::collector_set(c)?.into_iter().collect::<HashSet<_>>(),
+            rs::user_numbers(c)?.into_iter().collect::<HashSet<_>>(),
+        ))
+    })?;
+    let ids: HashMap<String, i64> = store.cases()?.into_iter().map(|c| (c.name, c.id)).collect();
+    let mut stops: Vec<Stop> = store
+        .annotations()?
+        .into_iter()
+        .filter(|a| {
+            matches!(
+                a.data.kind,
+                AnnotationKind::StopRequest | AnnotationKind::OptOut
+            )
+        })
+        .filter_map(|a| {
+            let case = match &a.data.case_name {
+                // A stop request for a case that no longer exists matches nothing.
+                Some(name) => Some(*ids.get(name.trim())?),
+                None => None,
+            };
+            Some(Stop {
+                id: a.id,
+                kind: a.data.kind,
+                case,
+                at: a.data.at,
+            })
+        })
+        .collect();
+    stops.sort_by_key(|s| (s.at.utc_ms, s.id));
+    Ok(World {
+        pack,
+        role,
+        cases,
+        collectors,
+        user_numbers,
+        stops,
+    })
+}
+
+fn stored_fingerprint(store: &Store) -> Result<Option<String>> {
+    store.read(|c| rs::state_get(c, "fingerprint"))
+}
+
+/// Digest of every input besides the events: settings, pack, cases, annotations, list.
+fn fingerprint(store: &Store) -> Result<Option<String>> {
+    let settings = store.settings()?;
+    let pack = pack::builtin(settings.jurisdiction)?;
+    let inputs = store.read(rs::inputs_summary)?;
+    let mut h = Sha256::new();
+    h.update(ENGINE_VERSION);
+    h.update(serde_json::to_string(&settings)?);
+    h.update(pack.version_key());
+    h.update(inputs);
+    Ok(Some(crate::store::codec::hex(&h.finalize())))
 }

@@ -11,6 +11,7 @@ pub mod codec;
 mod flags;
 mod query;
 mod row;
+pub mod rules_state;
 pub mod schema;
 mod verify;
 

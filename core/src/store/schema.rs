@@ -114,6 +114,24 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY(number, case_id)
     );
     "#,
+    // v3: the rules engine's inputs and derived state: the community list of known collector
+    // numbers (user-imported), the numbers the engine recognised as collectors from SMS, and
+    // its bookkeeping (a fingerprint of the inputs its flags were computed from).
+    r#"
+    CREATE TABLE collector_list(
+        number TEXT PRIMARY KEY,
+        raw TEXT NOT NULL,
+        creditor TEXT,
+        source TEXT NOT NULL,
+        imported_ms INTEGER NOT NULL
+    );
+    CREATE TABLE collector_numbers(
+        number TEXT PRIMARY KEY,
+        why TEXT NOT NULL,
+        event_id INTEGER REFERENCES events(id)
+    );
+    CREATE TABLE rules_state(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    "#,
 ];
 
 /// Newest schema version this build knows.

@@ -1,0 +1,552 @@
+//! What each export does, on plain Rust values: JSON arguments in, JSON results out. The JNI
+//! layer (`exports.rs`) only converts strings and maps errors, so all of this is tested with
+//! `cargo test` as well as from the JVM.
+//!
+//! Free text (numbers, bodies, notes, case names) crosses JNI as its own string argument, so that
+//! a null or an unpaired surrogate is reported against that argument; metadata (instants,
+//! directions, paging) crosses as a small JSON object.
+
+use crate::error::{BridgeError, Kind, Result};
+use dunwatch_core::store::{
+    AnnotationKind, EventQuery, FlagQuery, NewAnnotation, NewAttachment, TagSource,
+};
+use dunwatch_core::{
+    rules::{self, ScreenPolicy},
+    Call, CallDirection, CallUpdate, EventId, EventPayload, EventSource, Instant, NewEvent,
+    Settings, Sms, SmsDirection, Store,
+};
+use serde::{Deserialize, Serialize};
+
+/// Largest page the UI may ask for; bigger pages would only burn the phone's memory.
+pub const MAX_PAGE: usize = 10_000;
+/// Page size when the caller gives none.
+pub const DEFAULT_PAGE: usize = 200;
+
+fn parse<'a, T: Deserialize<'a>>(json: &'a str, what: &str) -> Result<T> {
+    serde_json::from_str(json).map_err(|e| BridgeError::invalid(format!("{what}: {e}")))
+}
+
+fn to_json<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v)
+        .map_err(|e| BridgeError::new(Kind::Internal, format!("cannot encode result: {e}")))
+}
+
+/// An instant as Kotlin sends it; validated through `Instant::new` (offset range, representable).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct At {
+    utc_ms: i64,
+    offset_secs: i32,
+}
+
+impl At {
+    fn instant(self) -> Result<Instant> {
+        Ok(Instant::new(self.utc_ms, self.offset_secs)?)
+    }
+}
+
+/// Opens (creating if needed) the store at `path`. With `settings`, a store whose settings differ
+/// is switched to them and its flags rebuilt; without, the stored settings stay.
+pub fn open(path: &str, settings_json: Option<&str>) -> Result<Store> {
+    if path.trim().is_empty() {
+        return Err(BridgeError::invalid("store path is empty"));
+    }
+    let wanted: Option<Settings> = settings_json.map(|j| parse(j, "settings")).transpose()?;
+    if let Some(s) = &wanted {
+        s.validate()?;
+    }
+    let store = Store::open(path)?;
+    if let Some(s) = wanted {
+        if store.settings()? != s {
+            store.set_settings(&s)?;
+        }
+    }
+    // Re-derives flags only if something they depend on changed (new settings, a newer engine).
+    rules::refresh(&store)?;
+    Ok(store)
+}
+
+pub fn settings(store: &Store) -> Result<String> {
+    to_json(&store.settings()?)
+}
+
+/// Changes the settings and re-reads the whole history under them (flags are derived data).
+pub fn set_settings(store: &Store, settings_json: &str) -> Result<String> {
+    let s: Settings = parse(settings_json, "settings")?;
+    store.set_settings(&s)?;
+    to_json(&rules::rebuild(store)?)
+}
+
+/// Result of recording one event.
+#[derive(Debug, Serialize)]
+struct Recorded {
+    id: EventId,
+    /// False when the same event was already stored (nothing was added).
+    new: bool,
+    /// Flags the rules engine added for it.
+    flags: usize,
+}
+
+fn record(store: &Store, ev: NewEvent) -> Result<String> {
+    let ins = store.insert(&ev)?;
+    let flags = if ins.new {
+        rules::evaluate_new(store, &[ins.id])?
+    } else {
+        0
+    };
+    to_json(&Recorded {
+        id: ins.id,
+        new: ins.new,
+        flags,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SmsMeta {
+    direction: SmsDirection,
+    received: At,
+    #[serde(default)]
+    sent: Option<At>,
+    #[serde(default)]
+    sim_slot: Option<u8>,
+    #[serde(default)]
+    source: Option<EventSource>,
+}
+
+/// Records an SMS received or sent; returns `{id, new, flags}`.
+pub fn record_sms(store: &Store, number: &str, body: &str, meta_json: &str) -> Result<String> {
+    let m: SmsMeta = parse(meta_json, "SMS metadata")?;
+    let sms = Sms {
+        number: store.parse_number(number)?,
+        body: body.to_string(),
+        sent: m.sent.map(At::instant).transpose()?,
+        received: m.received.instant()?,
+        sim_slot: m.sim_slot,
+        direction: m.direction,
+    };
+    record(
+        store,
+        NewEvent {
+            source: m.source.unwrap_or(EventSource::Live),
+            payload: EventPayload::Sms(sms),
+        },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallMeta {
+    direction: CallDirection,
+    start: At,
+    #[serde(default)]
+    ring_ms: Option<u64>,
+    #[serde(default)]
+    talk_ms: u64,
+    #[serde(default)]
+    sim_slot: Option<u8>,
+    #[serde(default)]
+    source: Option<EventSource>,
+}
+
+/// Records a call (as the screening service or the call log saw it); returns `{id, new, flags}`.
+pub fn record_call(store: &Store, number: &str, meta_json: &str) -> Result<String> {
+    let m: CallMeta = parse(meta_json, "call metadata")?;
+    let call = Call {
+        number: store.parse_number(number)?,
+        direction: m.direction,
+        start: m.start.instant()?,
+        ring_ms: m.ring_ms,
+        talk_ms: m.talk_ms,
+        sim_slot: m.sim_slot,
+    };
+    record(
+        store,
+        NewEvent {
+            source: m.source.unwrap_or(EventSource::Live),
+            payload: EventPayload::Call(call),
+        },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallUpdateMeta {
+    direction: CallDirection,
+    #[serde(default)]
+    ring_ms: Option<u64>,
+    #[serde(default)]
+    talk_ms: u64,
+}
+
+/// Appends what the call log later says about call `call_id` (its outcome and duration).
+pub fn update_call(store: &Store, call_id: EventId, meta_json: &str) -> Result<String> {
+    let m: CallUpdateMeta = parse(meta_json, "call update")?;
+    match store.event(call_id)? {
+        Some(ev) if matches!(ev.payload, EventPayload::Call(_)) => {}
+        Some(_) => {
+            return Err(BridgeError::invalid(format!(
+                "event {call_id} is not a call"
+            )))
+        }
+        None => {
+            return Err(BridgeError::new(
+                Kind::NotFound,
+                format!("no call with id {call_id}"),
+            ))
+        }
+    }
+    record(
+        store,
+        NewEvent {
+            source: EventSource::CallLog,
+            payload: EventPayload::CallUpdate(CallUpdate {
+                call: call_id,
+                direction: m.direction,
+                ring_ms: m.ring_ms,
+                talk_ms: m.talk_ms,
+            }),
+        },
+    )
+}
+
+/// Decides what to do with an incoming call from `number` at `at` (core's `rules::screen_with`),
+/// under the user's policy or the default one. Returns `{action, reason, rule, case, number}`.
+pub fn screen_call(
+    store: &Store,
+    number: &str,
+    at_json: &str,
+    policy_json: Option<&str>,
+) -> Result<String> {
+    let at = parse::<At>(at_json, "screening instant")?.instant()?;
+    let policy: ScreenPolicy = match policy_json {
+        Some(j) => parse(j, "screening policy")?,
+        None => ScreenPolicy::default(),
+    };
+    to_json(&rules::screen_with(store, number, at, &policy)?)
+}
+
+fn page(limit: Option<usize>) -> Result<usize> {
+    match limit {
+        None => Ok(DEFAULT_PAGE),
+        Some(l) if l <= MAX_PAGE => Ok(l),
+        Some(l) => Err(BridgeError::invalid(format!(
+            "page size {l} is above the maximum of {MAX_PAGE}"
+        ))),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventQueryIn {
+    #[serde(default)]
+    from_ms: Option<i64>,
+    #[serde(default)]
+    to_ms: Option<i64>,
+    /// As the user typed it; normalised with the store's region.
+    #[serde(default)]
+    number: Option<String>,
+    #[serde(default)]
+    case: Option<i64>,
+    #[serde(default)]
+    offset: usize,
+    #[serde(default)]
+    limit: Option<usize>,
+    #[serde(default)]
+    newest_first: bool,
+}
+
+/// One page of contact events (SMS and calls, call-log updates folded in).
+pub fn events(store: &Store, query_json: &str) -> Result<String> {
+    let q: EventQueryIn = parse(query_json, "event query")?;
+    let number = match &q.number {
+        Some(raw) => Some(store.parse_number(raw)?.normalized),
+        None => None,
+    };
+    let query = EventQuery {
+        from_ms: q.from_ms,
+        to_ms: q.to_ms,
+        number,
+        case: q.case,
+        offset: q.offset,
+        limit: Some(page(q.limit)?),
+        newest_first: q.newest_first,
+    };
+    to_json(&store.events(&query)?)
+}
+
+pub fn event_count(store: &Store) -> Result<i64> {
+    Ok(store.event_count()?)
+}
+
+pub fn cases(store: &Store) -> Result<String> {
+    to_json(&store.cases()?)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlagQueryIn {
+    #[serde(default)]
+    from_ms: Option<i64>,
+    #[serde(default)]
+    to_ms: Option<i64>,
+    #[serde(default)]
+    case: Option<i64>,
+    #[serde(default)]
+    rule: Option<String>,
+    #[serde(default)]
+    event: Option<EventId>,
+    #[serde(default)]
+    offset: usize,
+    #[serde(default)]
+    limit: Option<usize>,
+}
+
+/// One page of flags, oldest first.
+pub fn flags(store: &Store, query_json: &str) -> Result<String> {
+    let q: FlagQueryIn = parse(query_json, "flag query")?;
+    let query = FlagQuery {
+        from_ms: q.from_ms,
+        to_ms: q.to_ms,
+        case: q.case,
+        rule: q.rule,
+        event: q.event,
+        offset: q.offset,
+        limit: Some(page(q.limit)?),
+    };
+    to_json(&store.flags(&query)?)
+}
+
+/// The user says `number` belongs to case `case_name` (created if new); flags are re-derived.
+pub fn tag_number(store: &Store, number: &str, case_name: &str) -> Result<String> {
+    let info = store.tag_number(number, case_name, TagSource::User)?;
+    rules::refresh(store)?;
+    to_json(&info)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnnotationMeta {
+    at: At,
+    #[serde(default)]
+    event_id: Option<EventId>,
+}
+
+/// Records a stop request, opt-out or note (`kind` = `stop_request`, `opt_out`, `note`).
+pub fn add_annotation(
+    store: &Store,
+    kind: &str,
+    case_name: Option<&str>,
+    text: &str,
+    meta_json: &str,
+) -> Result<i64> {
+    let kind = AnnotationKind::from_name(kind).ok_or_else(|| {
+        BridgeError::invalid(format!(
+            "unknown annotation kind {kind:?}: use stop_request, opt_out or note"
+        ))
+    })?;
+    let m: AnnotationMeta = parse(meta_json, "annotation metadata")?;
+    let id = store.add_annotation(&NewAnnotation {
+        kind,
+        case_name: case_name.map(str::to_string),
+        event_id: m.event_id,
+        at: m.at.instant()?,
+        text: text.to_string(),
+    })?;
+    // A stop request changes how later contacts already stored are read.
+    rules::refresh(store)?;
+    Ok(id)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AttachmentMeta {
+    at: At,
+    size: u64,
+    #[serde(default)]
+    event_id: Option<EventId>,
+}
+
+/// Pins a file by its SHA-256 (the file itself stays where the app keeps it).
+pub fn add_attachment(
+    store: &Store,
+    case_name: Option<&str>,
+    name: &str,
+    sha256: &str,
+    meta_json: &str,
+) -> Result<i64> {
+    let m: AttachmentMeta = parse(meta_json, "attachment metadata")?;
+    Ok(store.add_attachment(&NewAttachment {
+        case_name: case_name.map(str::to_string),
+        event_id: m.event_id,
+        sha256: sha256.to_ascii_lowercase(),
+        name: name.to_string(),
+        size: m.size,
+        at: m.at.instant()?,
+    })?)
+}
+
+#[derive(Debug, Serialize)]
+struct VerifyOut {
+    ok: bool,
+    #[serde(flatten)]
+    report: dunwatch_core::store::VerifyReport,
+}
+
+/// Recomputes every evidence chain; `{ok, chains, broken}`.
+pub fn verify(store: &Store) -> Result<String> {
+    let report = store.verify()?;
+    to_json(&VerifyOut {
+        ok: report.ok(),
+        report,
+    })
+}
+
+/// Writing the report needs `core::report` (issue 5), not merged yet.
+pub fn export_report(_store: &Store, path: &str, options_json: &str) -> Result<String> {
+    let _: serde_json::Value = parse(options_json, "report options")?;
+    if path.trim().is_empty() {
+        return Err(BridgeError::invalid("report path is empty"));
+    }
+    Err(BridgeError::new(
+        Kind::Unsupported,
+        "report export is not available yet: dunwatch-core has no report module",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn store() -> Store {
+        Store::open_in_memory().unwrap()
+    }
+
+    fn json(s: &str) -> Value {
+        serde_json::from_str(s).unwrap()
+    }
+
+    const AT: &str = r#"{"utc_ms":1700000000000,"offset_secs":28800}"#;
+
+    #[test]
+    fn sms_round_trip_and_idempotence() {
+        let s = store();
+        let meta = format!(r#"{{"direction":"incoming","received":{AT},"sim_slot":1}}"#);
+        let r = json(&record_sms(&s, "+86 138-0013-8000", "还款", &meta).unwrap());
+        assert_eq!(r["new"], true);
+        let again = json(&record_sms(&s, "+86 138-0013-8000", "还款", &meta).unwrap());
+        assert_eq!(again["new"], false);
+        assert_eq!(again["id"], r["id"]);
+        let page = json(&events(&s, "{}").unwrap());
+        assert_eq!(page.as_array().unwrap().len(), 1);
+        assert_eq!(page[0]["body"], "还款");
+        assert_eq!(page[0]["number"]["normalized"], "+8613800138000");
+    }
+
+    #[test]
+    fn call_update_folds_in_and_checks_target() {
+        let s = store();
+        let meta = format!(r#"{{"direction":"incoming","start":{AT}}}"#);
+        let id = json(&record_call(&s, "13800138000", &meta).unwrap())["id"]
+            .as_i64()
+            .unwrap();
+        update_call(&s, id, r#"{"direction":"incoming","talk_ms":65000}"#).unwrap();
+        let page = json(&events(&s, "{}").unwrap());
+        assert_eq!(page.as_array().unwrap().len(), 1);
+        assert_eq!(page[0]["talk_ms"], 65000);
+        let e = update_call(&s, 999, r#"{"direction":"missed"}"#).unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+    }
+
+    #[test]
+    fn bad_metadata_is_refused_with_context() {
+        let s = store();
+        let e = record_sms(&s, "10086", "x", r#"{"direction":"sideways"}"#).unwrap_err();
+        assert_eq!(e.kind, Kind::InvalidArgument);
+        assert!(e.message.starts_with("SMS metadata"), "{}", e.message);
+        let bad_offset = r#"{"direction":"incoming","received":{"utc_ms":0,"offset_secs":99999}}"#;
+        assert!(record_sms(&s, "10086", "x", bad_offset).is_err());
+        let e = events(&s, r#"{"limit":100000}"#).unwrap_err();
+        assert!(e.message.contains("maximum"));
+        assert!(events(&s, r#"{"bogus":1}"#).is_err());
+    }
+
+    #[test]
+    fn settings_change_and_open_with_settings() {
+        let dir = std::env::temp_dir().join(format!("dunwatch-ops-{}", std::process::id()));
+        let path = dir.join("s.db");
+        let st = open(
+            path.to_str().unwrap(),
+            Some(r#"{"jurisdiction":"us","role":"family","home_tz":"America/New_York"}"#),
+        )
+        .unwrap();
+        assert_eq!(json(&settings(&st).unwrap())["jurisdiction"], "us");
+        assert!(set_settings(&st, r#"{"jurisdiction":"cn","role":"x","home_tz":"UTC"}"#).is_err());
+        drop(st);
+        let st = open(path.to_str().unwrap(), None).unwrap();
+        assert_eq!(json(&settings(&st).unwrap())["role"], "family");
+        drop(st);
+        let _ = std::fs::remove_dir_all(dir);
+        assert!(open(" ", None).is_err());
+    }
+
+    #[test]
+    fn tags_annotations_attachments_verify() {
+        let s = store();
+        let info = json(&tag_number(&s, "13800138000", "Loan A").unwrap());
+        assert_eq!(info["case_name"], "Loan A");
+        assert_eq!(json(&cases(&s).unwrap())[0]["name"], "Loan A");
+        let meta = format!(r#"{{"at":{AT}}}"#);
+        assert!(add_annotation(&s, "stop_request", Some("Loan A"), "stop", &meta).unwrap() > 0);
+        assert!(add_annotation(&s, "shout", None, "x", &meta).is_err());
+        let sha = "AB".repeat(32);
+        let ameta = format!(r#"{{"at":{AT},"size":12}}"#);
+        assert!(add_attachment(&s, None, "letter.jpg", &sha, &ameta).unwrap() > 0);
+        assert!(add_attachment(&s, None, "letter.jpg", "zz", &ameta).is_err());
+        let v = json(&verify(&s).unwrap());
+        assert_eq!(v["ok"], true);
+        assert!(v["broken"].is_null());
+        assert_eq!(json(&flags(&s, "{}").unwrap()), json("[]"));
+        // 06:13 in Shanghai, from a number the user tagged: outside the permitted hours.
+        let call = format!(r#"{{"direction":"incoming","start":{AT},"talk_ms":1000}}"#);
+        let rec = json(&record_call(&s, "13800138000", &call).unwrap());
+        assert!(rec["flags"].as_u64().unwrap() > 0, "{rec}");
+        let f = json(&flags(&s, "{}").unwrap());
+        assert!(f
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["events"][0] == rec["id"]));
+    }
+
+    const FAMILY: &str = r#"{"jurisdiction":"cn","role":"family","home_tz":"Asia/Shanghai"}"#;
+
+    #[test]
+    fn screening_decides_with_default_or_given_policy() {
+        let s = store();
+        s.set_settings(&serde_json::from_str(FAMILY).unwrap())
+            .unwrap();
+        let d = json(&screen_call(&s, "13800138000", AT, None).unwrap());
+        assert_eq!(d["action"], "allow");
+        tag_number(&s, "13800138000", "Loan A").unwrap();
+        let d = json(&screen_call(&s, "13800138000", AT, None).unwrap());
+        assert_eq!(d["action"], "reject");
+        assert_eq!(d["case"], "Loan A");
+        let policy = r#"{"third_party_collectors":"silence","silence_outside_hours":true,
+            "silence_over_cap":true,"silence_after_stop":true}"#;
+        let d = json(&screen_call(&s, "13800138000", AT, Some(policy)).unwrap());
+        assert_eq!(d["action"], "silence");
+        assert!(screen_call(&s, "13800138000", AT, Some("{}")).is_err());
+        assert!(screen_call(&s, "13800138000", "{}", None).is_err());
+    }
+
+    #[test]
+    fn report_export_is_pending() {
+        let s = store();
+        assert_eq!(
+            export_report(&s, "/tmp/x.html", "{}").unwrap_err().kind,
+            Kind::Unsupported
+        );
+    }
+}

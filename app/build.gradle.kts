@@ -1,0 +1,56 @@
+// Android app: Kotlin over the framework only (no AndroidX). The native library comes from the
+// Rust crate android-bindings, built for each ABI by cargo-ndk before every build:
+//   cargo install cargo-ndk
+//   rustup target add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android
+// Not run by CI here (no SDK/NDK); the bridge in src/main/kotlin/org/dunwatch/core is tested on
+// the JVM by tests/jvm/run.sh.
+plugins {
+    id("com.android.application")
+    id("org.jetbrains.kotlin.android")
+}
+
+android {
+    namespace = "org.dunwatch"
+    compileSdk = 34
+
+    defaultConfig {
+        applicationId = "org.dunwatch"
+        minSdk = 29 // CallScreeningService for non-default dialers
+        targetSdk = 34
+        versionCode = 1
+        versionName = "0.1.0"
+        ndk { abiFilters += listOf("arm64-v8a", "armeabi-v7a", "x86_64") }
+    }
+
+    buildTypes {
+        release {
+            isMinifyEnabled = false
+        }
+    }
+
+    compileOptions {
+        sourceCompatibility = JavaVersion.VERSION_17
+        targetCompatibility = JavaVersion.VERSION_17
+    }
+    kotlinOptions { jvmTarget = "17" }
+
+    sourceSets["main"].jniLibs.srcDir(layout.buildDirectory.dir("rustJniLibs"))
+}
+
+/** Builds libdunwatch_android.so for every ABI into build/rustJniLibs/<abi>/. */
+val cargoNdk by tasks.registering(Exec::class) {
+    val out = layout.buildDirectory.dir("rustJniLibs").get().asFile
+    workingDir = rootProject.projectDir
+    commandLine(
+        "cargo", "ndk",
+        "-t", "arm64-v8a", "-t", "armeabi-v7a", "-t", "x86_64",
+        "--platform", "29",
+        "-o", out.absolutePath,
+        "build", "--release", "-p", "dunwatch-android",
+    )
+    inputs.dir(rootProject.file("core/src"))
+    inputs.dir(rootProject.file("android-bindings/src"))
+    outputs.dir(out)
+}
+
+tasks.named("preBuild") { dependsOn(cargoNdk) }

@@ -1,0 +1,141 @@
+package org.dunwatch.core
+
+import org.json.JSONObject
+
+/**
+ * An open evidence store: the app's whole access to dunwatch-core. Safe to share between threads
+ * (SMS receiver, call screening service, UI). Every method throws [DunwatchException] on failure.
+ *
+ * [close] releases the native store; any later call, including a second [close], throws
+ * [DunwatchException] with kind [DunwatchException.Kind.INVALID_HANDLE], so a use-after-close bug
+ * shows up instead of passing silently.
+ */
+class DunwatchStore private constructor(private val handle: Long) : AutoCloseable {
+    companion object {
+        /**
+         * Opens (creating if needed) the store file at [path]. With [settings], a store whose
+         * settings differ is switched to them and its flags re-derived.
+         */
+        fun open(path: String, settings: Settings? = null): DunwatchStore =
+            DunwatchStore(NativeBridge.nativeOpen(path, settings?.let(Json::settings)))
+
+        /** Version of the native library. */
+        val nativeVersion: String get() = NativeBridge.nativeVersion()
+    }
+
+    val settings: Settings get() = Json.toSettings(Json.obj(NativeBridge.nativeSettings(handle)))
+
+    /** Changes jurisdiction, role or home zone and re-reads the whole history under them. */
+    fun changeSettings(settings: Settings): RebuildSummary =
+        Json.toRebuild(Json.obj(NativeBridge.nativeSetSettings(handle, Json.settings(settings))))
+
+    /** Records an SMS as received or sent. Recording the same SMS twice stores it once. */
+    fun recordSms(
+        number: String,
+        body: String,
+        direction: SmsDirection,
+        received: Moment,
+        sent: Moment? = null,
+        simSlot: Int? = null,
+        source: Source = Source.LIVE,
+    ): Recorded {
+        val meta = JSONObject()
+            .put("direction", direction.code)
+            .put("received", Json.moment(received))
+            .putOpt("sent", sent?.let(Json::moment))
+            .putOpt("sim_slot", simSlot)
+            .put("source", source.code)
+        return Json.toRecorded(Json.obj(NativeBridge.nativeRecordSms(handle, number, body, meta.toString())))
+    }
+
+    /** Records a call as the screening service or the call log saw it. */
+    fun recordCall(
+        number: String,
+        direction: CallDirection,
+        start: Moment,
+        ringMs: Long? = null,
+        talkMs: Long = 0,
+        simSlot: Int? = null,
+        source: Source = Source.LIVE,
+    ): Recorded {
+        val meta = JSONObject()
+            .put("direction", direction.code)
+            .put("start", Json.moment(start))
+            .putOpt("ring_ms", ringMs)
+            .put("talk_ms", talkMs)
+            .putOpt("sim_slot", simSlot)
+            .put("source", source.code)
+        return Json.toRecorded(Json.obj(NativeBridge.nativeRecordCall(handle, number, meta.toString())))
+    }
+
+    /** Adds what the call log later says about call [callId]: its outcome and duration. */
+    fun updateCall(callId: Long, direction: CallDirection, talkMs: Long, ringMs: Long? = null): Recorded {
+        val meta = JSONObject().put("direction", direction.code).put("talk_ms", talkMs).putOpt("ring_ms", ringMs)
+        return Json.toRecorded(Json.obj(NativeBridge.nativeUpdateCall(handle, callId, meta.toString())))
+    }
+
+    /**
+     * Decides what to do with an incoming call from [number] at [at], and why, under [policy]
+     * (core's default policy when null). Answers from indexed reads, fast enough for the
+     * CallScreeningService; record the call afterwards whatever the decision.
+     */
+    fun screenCall(number: String, at: Moment = Moment.now(), policy: ScreenPolicy? = null): Screening =
+        Json.toScreening(
+            Json.obj(NativeBridge.nativeScreenCall(handle, number, Json.moment(at).toString(), policy?.let(Json::policy))),
+        )
+
+    fun events(query: EventQuery = EventQuery()): List<Event> =
+        Json.list(Json.arr(NativeBridge.nativeEvents(handle, Json.eventQuery(query))), Json::toEvent)
+
+    /** Number of stored events (call-log updates included). */
+    fun eventCount(): Long = NativeBridge.nativeEventCount(handle)
+
+    fun cases(): List<Case> = Json.list(Json.arr(NativeBridge.nativeCases(handle)), Json::toCase)
+
+    fun flags(query: FlagQuery = FlagQuery()): List<Flag> =
+        Json.list(Json.arr(NativeBridge.nativeFlags(handle, Json.flagQuery(query))), Json::toFlag)
+
+    /** The user says [number] belongs to case [caseName] (created if new); flags are re-derived. */
+    fun tagNumber(number: String, caseName: String): NumberInfo =
+        Json.toNumberInfo(Json.obj(NativeBridge.nativeTagNumber(handle, number, caseName)))
+
+    /** The user asked the collector of [caseName] to stop; the date matters (US.CEASE). */
+    fun recordStopRequest(caseName: String?, text: String, at: Moment, eventId: Long? = null): Long =
+        annotate("stop_request", caseName, text, at, eventId)
+
+    /** The user replied STOP / opted out of a channel. */
+    fun recordOptOut(caseName: String?, text: String, at: Moment, eventId: Long? = null): Long =
+        annotate("opt_out", caseName, text, at, eventId)
+
+    fun addNote(text: String, at: Moment, caseName: String? = null, eventId: Long? = null): Long =
+        annotate("note", caseName, text, at, eventId)
+
+    private fun annotate(kind: String, caseName: String?, text: String, at: Moment, eventId: Long?): Long {
+        val meta = JSONObject().put("at", Json.moment(at)).putOpt("event_id", eventId)
+        return NativeBridge.nativeAddAnnotation(handle, kind, caseName, text, meta.toString())
+    }
+
+    /** Pins a file (recording, photo of a letter) by its SHA-256; the file stays where it is. */
+    fun addAttachment(
+        name: String,
+        sha256Hex: String,
+        size: Long,
+        at: Moment,
+        caseName: String? = null,
+        eventId: Long? = null,
+    ): Long {
+        val meta = JSONObject().put("at", Json.moment(at)).put("size", size).putOpt("event_id", eventId)
+        return NativeBridge.nativeAddAttachment(handle, caseName, name, sha256Hex, meta.toString())
+    }
+
+    /** Recomputes every evidence chain from the stored rows. */
+    fun verify(): VerifyReport = Json.toVerify(Json.obj(NativeBridge.nativeVerify(handle)))
+
+    /** Writes the complaint report to [path]. */
+    fun exportReport(path: String, format: ReportFormat = ReportFormat.HTML, language: ReportLanguage = ReportLanguage.ZH) {
+        val options = JSONObject().put("format", format.code).put("lang", language.code)
+        NativeBridge.nativeExportReport(handle, path, options.toString())
+    }
+
+    override fun close() = NativeBridge.nativeClose(handle)
+}

@@ -1,0 +1,148 @@
+package org.dunwatch.core
+
+import org.json.JSONArray
+import org.json.JSONObject
+
+/**
+ * The JSON that crosses JNI, kept inside the bridge: callers only see the types of Model.kt.
+ * Uses org.json, which Android ships in the framework (and Maven provides for the JVM tests).
+ */
+internal object Json {
+    fun moment(m: Moment): JSONObject = JSONObject().put("utc_ms", m.utcMs).put("offset_secs", m.offsetSecs)
+
+    fun settings(s: Settings): String = JSONObject()
+        .put("jurisdiction", s.jurisdiction.code)
+        .put("role", s.role.code)
+        .put("home_tz", s.homeTz)
+        .toString()
+
+    fun obj(text: String): JSONObject = parse(text) { JSONObject(it) }
+
+    fun arr(text: String): JSONArray = parse(text) { JSONArray(it) }
+
+    private inline fun <T> parse(text: String, f: (String) -> T): T = try {
+        f(text)
+    } catch (e: org.json.JSONException) {
+        throw DunwatchException(DunwatchException.Kind.INTERNAL, "native library returned bad JSON: ${e.message}")
+    }
+
+    fun <T> list(a: JSONArray, f: (JSONObject) -> T): List<T> = (0 until a.length()).map { f(a.getJSONObject(it)) }
+
+    fun JSONObject.longOrNull(key: String): Long? = if (isNull(key)) null else getLong(key)
+    fun JSONObject.intOrNull(key: String): Int? = if (isNull(key)) null else getInt(key)
+    fun JSONObject.stringOrNull(key: String): String? = if (isNull(key)) null else getString(key)
+    fun JSONObject.momentOrNull(key: String): Moment? = if (isNull(key)) null else toMoment(getJSONObject(key))
+
+    fun toMoment(o: JSONObject) = Moment(o.getLong("utc_ms"), o.getInt("offset_secs"))
+
+    fun toSettings(o: JSONObject) = Settings(
+        decode(o.getString("jurisdiction")), decode(o.getString("role")), o.getString("home_tz"),
+    )
+
+    fun toRecorded(o: JSONObject) = Recorded(o.getLong("id"), o.getBoolean("new"), o.getInt("flags"))
+
+    fun toNumber(o: JSONObject) = PhoneNumber(o.getString("raw"), o.getString("normalized"), decode(o.getString("kind")))
+
+    fun toEvent(o: JSONObject): Event {
+        val id = o.getLong("id")
+        val rec = o.getLong("recorded_ms")
+        val source: Source = decode(o.getString("source"))
+        val number = toNumber(o.getJSONObject("number"))
+        val hash = o.getString("hash")
+        return when (val kind = o.getString("kind")) {
+            "sms" -> SmsEvent(
+                id, rec, source, number, hash,
+                direction = decode(o.getString("direction")),
+                body = o.getString("body"),
+                received = toMoment(o.getJSONObject("received")),
+                sent = o.momentOrNull("sent"),
+                simSlot = o.intOrNull("sim_slot"),
+            )
+            "call" -> CallEvent(
+                id, rec, source, number, hash,
+                direction = decode(o.getString("direction")),
+                start = toMoment(o.getJSONObject("start")),
+                ringMs = o.longOrNull("ring_ms"),
+                talkMs = o.getLong("talk_ms"),
+                simSlot = o.intOrNull("sim_slot"),
+            )
+            else -> throw DunwatchException(DunwatchException.Kind.INTERNAL, "unexpected event kind $kind")
+        }
+    }
+
+    fun eventQuery(q: EventQuery): String = JSONObject()
+        .putOpt("from_ms", q.fromMs)
+        .putOpt("to_ms", q.toMs)
+        .putOpt("number", q.number)
+        .putOpt("case", q.caseId)
+        .put("offset", q.offset)
+        .put("limit", q.limit)
+        .put("newest_first", q.newestFirst)
+        .toString()
+
+    fun flagQuery(q: FlagQuery): String = JSONObject()
+        .putOpt("from_ms", q.fromMs)
+        .putOpt("to_ms", q.toMs)
+        .putOpt("case", q.caseId)
+        .putOpt("rule", q.rule)
+        .putOpt("event", q.eventId)
+        .put("offset", q.offset)
+        .put("limit", q.limit)
+        .toString()
+
+    fun toCase(o: JSONObject) = Case(
+        o.getLong("id"), o.getString("name"), o.stringOrNull("creditor"), o.getString("party"),
+        o.getLong("created_ms"), strings(o.getJSONArray("numbers")),
+    )
+
+    fun toNumberInfo(o: JSONObject) = NumberInfo(
+        o.getString("number"), o.getString("raw"), o.longOrNull("case_id"), o.stringOrNull("case_name"),
+        decode(o.getString("how")),
+    )
+
+    fun toFlag(o: JSONObject) = Flag(
+        id = o.getLong("id"),
+        rule = o.getString("rule"),
+        caseId = o.longOrNull("case_id"),
+        caseName = o.stringOrNull("case_name"),
+        at = toMoment(o.getJSONObject("at")),
+        severity = decode(o.getString("severity")),
+        description = o.getString("description"),
+        source = o.getString("source"),
+        events = o.getJSONArray("events").let { a -> (0 until a.length()).map { a.getLong(it) } },
+        numbers = strings(o.getJSONArray("numbers")),
+        detail = (plain(o.opt("detail")) as? Map<*, *>)?.entries?.associate { it.key.toString() to it.value } ?: emptyMap(),
+    )
+
+    fun toScreening(o: JSONObject) = Screening(
+        decode(o.getString("action")), o.getString("reason"), o.stringOrNull("rule"), o.stringOrNull("case"),
+        o.getString("number"),
+    )
+
+    fun policy(p: ScreenPolicy): String = JSONObject()
+        .put("third_party_collectors", p.thirdPartyCollectors.code)
+        .put("silence_outside_hours", p.silenceOutsideHours)
+        .put("silence_over_cap", p.silenceOverCap)
+        .put("silence_after_stop", p.silenceAfterStop)
+        .toString()
+
+    fun toRebuild(o: JSONObject) = RebuildSummary(o.getInt("events"), o.getInt("flags"))
+
+    fun toVerify(o: JSONObject) = VerifyReport(
+        ok = o.getBoolean("ok"),
+        chains = list(o.getJSONArray("chains")) { ChainSummary(it.getString("chain"), it.getLong("rows"), it.getString("head")) },
+        broken = if (o.isNull("broken")) null else o.getJSONObject("broken").let {
+            BrokenRow(it.getString("chain"), it.getLong("row"), it.getString("reason"))
+        },
+    )
+
+    private fun strings(a: JSONArray): List<String> = (0 until a.length()).map { a.getString(it) }
+
+    /** org.json values as plain Kotlin: maps, lists, strings, numbers, booleans and null. */
+    private fun plain(v: Any?): Any? = when (v) {
+        null, JSONObject.NULL -> null
+        is JSONObject -> v.keySet().associateWith { plain(v.opt(it)) }
+        is JSONArray -> (0 until v.length()).map { plain(v.opt(it)) }
+        else -> v
+    }
+}

@@ -1,0 +1,103 @@
+//! The lexicon file format (TOML, see `core/data/lexicon/collection.toml`) and its validation.
+
+use super::Flag;
+use serde::Deserialize;
+
+/// The whole lexicon file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LexiconFile {
+    pub meta: Meta,
+    #[serde(default)]
+    pub fold: FoldSection,
+    #[serde(default)]
+    pub extract: ExtractSection,
+    #[serde(rename = "rule")]
+    pub rules: Vec<RuleDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Meta {
+    pub version: String,
+    pub collection_threshold: f32,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FoldSection {
+    /// Two-char strings: from, to.
+    #[serde(default)]
+    pub pairs: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExtractSection {
+    #[serde(default)]
+    pub zh_unit_suffixes: Vec<String>,
+    #[serde(default)]
+    pub zh_unit_fillers: Vec<String>,
+    #[serde(default)]
+    pub en_suffixes: Vec<String>,
+    #[serde(default)]
+    pub number_not_after: Vec<String>,
+    #[serde(default)]
+    pub number_not_before: Vec<String>,
+}
+
+/// One rule: a named list of terms with a weight, optionally raising a flag.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleDef {
+    pub id: String,
+    pub weight: f32,
+    #[serde(default)]
+    pub anchor: bool,
+    #[serde(default)]
+    pub flag: Option<Flag>,
+    pub terms: Vec<String>,
+}
+
+impl LexiconFile {
+    pub(crate) fn parse(src: &str) -> Result<LexiconFile, String> {
+        let f: LexiconFile = toml::from_str(src).map_err(|e| format!("lexicon: {e}"))?;
+        if f.meta.version.trim().is_empty() {
+            return Err("lexicon: meta.version is empty".into());
+        }
+        if !f.meta.collection_threshold.is_finite() || f.meta.collection_threshold <= 0.0 {
+            return Err("lexicon: meta.collection_threshold must be a positive number".into());
+        }
+        if f.rules.is_empty() {
+            return Err("lexicon: no rules".into());
+        }
+        let mut ids = std::collections::HashSet::new();
+        for r in &f.rules {
+            if !ids.insert(r.id.as_str()) {
+                return Err(format!("lexicon: duplicate rule id {:?}", r.id));
+            }
+            if !r.weight.is_finite() {
+                return Err(format!("lexicon: rule {:?} has no finite weight", r.id));
+            }
+            if r.terms.is_empty() {
+                return Err(format!("lexicon: rule {:?} has no terms", r.id));
+            }
+        }
+        Ok(f)
+    }
+
+    /// The fold pairs as chars.
+    pub(crate) fn fold_pairs(&self) -> Result<Vec<(char, char)>, String> {
+        self.fold
+            .pairs
+            .iter()
+            .map(|p| {
+                let mut cs = p.chars();
+                match (cs.next(), cs.next(), cs.next()) {
+                    (Some(a), Some(b), None) => Ok((a, b)),
+                    _ => Err(format!("lexicon: fold pair {p:?} is not two chars")),
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,273 @@
+//! Text normalisation before matching, with a map back to the original text.
+//!
+//! Collectors dodge keyword filters with full-width letters, inserted spaces and symbols
+//! (`逾 期`, `还*款`, `y u q i`), digits for letters (`p0lice`) and Traditional characters. The
+//! normalised text folds all of that away; every normalised byte remembers the char index of the
+//! original char it came from, so matches can be reported as spans of the ORIGINAL text.
+
+/// Set on the map entry of the first byte of a char that starts a word: the text starts there,
+/// a separator was dropped before it, or the script class changed (CJK after Latin, ...).
+pub(crate) const BOUNDARY: u32 = 1 << 31;
+const INDEX_MASK: u32 = !BOUNDARY;
+
+/// Longest input looked at, in chars; the rest of a (pathological) message is ignored. A
+/// concatenated SMS is at most a few thousand chars; the cap bounds the work per message.
+pub(crate) const MAX_CHARS: usize = 1 << 16;
+
+/// First code point of the dense fold table (covers CJK punctuation, Extension A, the URO and
+/// the compatibility ideographs).
+const FOLD_BASE: u32 = 0x3000;
+const FOLD_END: u32 = 0xFB00;
+
+/// Character folding: Traditional -> Simplified plus the lexicon's own extra pairs.
+#[derive(Debug, Clone)]
+pub(crate) struct Fold {
+    table: Box<[char]>,
+}
+
+impl Fold {
+    /// Builds the table from `t2s` lines (two chars each, `#` comments) and extra pairs.
+    pub(crate) fn new(t2s: &str, extra: &[(char, char)]) -> Result<Fold, String> {
+        let mut table = vec!['\0'; (FOLD_END - FOLD_BASE) as usize].into_boxed_slice();
+        let mut set = |from: char, to: char, what: &str| -> Result<(), String> {
+            let c = from as u32;
+            if !(FOLD_BASE..FOLD_END).contains(&c) {
+                return Err(format!(
+                    "{what}: cannot fold {from:?} (outside U+3000..U+FAFF)"
+                ));
+            }
+            table[(c - FOLD_BASE) as usize] = to;
+            Ok(())
+        };
+        for (n, line) in t2s.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut cs = line.chars();
+            match (cs.next(), cs.next(), cs.next()) {
+                (Some(a), Some(b), None) => set(a, b, &format!("t2s line {}", n + 1))?,
+                _ => return Err(format!("t2s line {}: expected two chars", n + 1)),
+            }
+        }
+        for &(a, b) in extra {
+            set(a, b, "fold pair")?;
+        }
+        // Fold chains (a -> b, b -> c) resolve to the end so the result is stable.
+        for i in 0..table.len() {
+            let mut to = table[i];
+            let mut hops = 0;
+            while to != '\0' && hops < 4 {
+                let c = to as u32;
+                if !(FOLD_BASE..FOLD_END).contains(&c) {
+                    break;
+                }
+                let next = table[(c - FOLD_BASE) as usize];
+                if next == '\0' || next == to {
+                    break;
+                }
+                to = next;
+                hops += 1;
+            }
+            table[i] = to;
+        }
+        Ok(Fold { table })
+    }
+
+    #[inline]
+    fn get(&self, c: char) -> char {
+        let u = c as u32;
+        if (FOLD_BASE..FOLD_END).contains(&u) {
+            let t = self.table[(u - FOLD_BASE) as usize];
+            if t != '\0' {
+                return t;
+            }
+        }
+        c
+    }
+}
+
+/// Reusable output buffers (kept per thread so classifying does not allocate per message).
+#[derive(Debug, Default)]
+pub(crate) struct Normalized {
+    pub text: String,
+    /// One entry per byte of `text`: original char index, `BOUNDARY` on a word's first byte.
+    pub map: Vec<u32>,
+}
+
+impl Normalized {
+    /// Original char index of the normalised byte `b`.
+    #[inline]
+    pub fn orig(&self, b: usize) -> usize {
+        (self.map[b] & INDEX_MASK) as usize
+    }
+
+    /// Whether a word starts at normalised byte `b` (true at the end of the text).
+    #[inline]
+    pub fn boundary_at(&self, b: usize) -> bool {
+        b >= self.map.len() || self.map[b] & BOUNDARY != 0
+    }
+}
+
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum Class {
+    Latin,
+    Other,
+}
+
+/// What a char becomes: dropped as a separator, or kept (after width folding and lowercasing).
+#[inline]
+fn width_fold(c: char) -> char {
+    match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        _ => c,
+    }
+}
+
+/// Separators collectors insert (and ordinary punctuation): never part of a term.
+#[inline]
+fn is_separator(c: char) -> bool {
+    if c.is_ascii() {
+        return !c.is_ascii_alphanumeric();
+    }
+    let u = c as u32;
+    matches!(u,
+        0x80..=0xBF            // Latin-1 punctuation and symbols
+        | 0xD7 | 0xF7
+        | 0x300..=0x36F        // combining diacritics
+        | 0x2000..=0x2BFF      // general punctuation, bidi marks, arrows, symbols, box drawing
+        | 0x3000..=0x303F      // CJK punctuation
+        | 0x3200..=0x33FF      // enclosed CJK, compatibility units
+        | 0xFE00..=0xFE0F      // variation selectors
+        | 0xFE10..=0xFE6F      // vertical and small forms
+        | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65
+        | 0xFFF0..=0xFFFF
+        | 0x1F000..=0x1FAFF    // emoji and pictographs
+        | 0xE0000..=0xE007F    // tags
+    ) || c.is_whitespace()
+        || c.is_control()
+}
+
+/// Digits and look-alike symbols read as the letter they imitate when next to a letter.
+#[inline]
+fn leet(c: char) -> Option<char> {
+    Some(match c {
+        '0' => 'o',
+        '1' => 'i',
+        '3' => 'e',
+        '4' => 'a',
+        '5' => 's',
+        '7' => 't',
+        '@' => 'a',
+        '|' => 'l',
+        _ => return None,
+    })
+}
+
+/// Normalises `src` into `out` (cleared first).
+pub(crate) fn normalize_into(src: &str, fold: &Fold, out: &mut Normalized) {
+    out.text.clear();
+    out.map.clear();
+    let mut pending_boundary = true;
+    let mut prev_class = Class::Other;
+    // Previous and next ORIGINAL chars after width folding, for the digits-for-letters rule.
+    let mut prev_orig: char = ' ';
+    let mut iter = src
+        .chars()
+        .take(MAX_CHARS)
+        .map(width_fold)
+        .enumerate()
+        .peekable();
+    while let Some((idx, c0)) = iter.next() {
+        let next_orig = iter.peek().map(|&(_, n)| n).unwrap_or(' ');
+        let mut c = c0;
+        if let Some(l) = leet(c) {
+            let letter_next = prev_orig.is_ascii_alphabetic() || next_orig.is_ascii_alphabetic();
+            let digit_next = prev_orig.is_ascii_digit() || next_orig.is_ascii_digit();
+            if letter_next && !digit_next {
+                c = l;
+            }
+        }
+        prev_orig = c0;
+        if is_separator(c) {
+            pending_boundary = true;
+            continue;
+        }
+        let c = if c.is_ascii() {
+            c.to_ascii_lowercase()
+        } else if c.is_alphabetic() {
+            let mut low = c.to_lowercase();
+            match (low.next(), low.next()) {
+                (Some(l), None) => fold.get(l),
+                _ => fold.get(c),
+            }
+        } else {
+            fold.get(c)
+        };
+        let class = if c.is_ascii_alphanumeric() {
+            Class::Latin
+        } else {
+            Class::Other
+        };
+        let boundary = pending_boundary || class != prev_class;
+        pending_boundary = false;
+        prev_class = class;
+        let mut buf = [0u8; 4];
+        let s = c.encode_utf8(&mut buf);
+        let i = idx as u32;
+        out.map.push(if boundary { i | BOUNDARY } else { i });
+        for _ in 1..s.len() {
+            out.map.push(i);
+        }
+        out.text.push_str(s);
+    }
+}
+
+/// Normalises a lexicon term the same way (boundaries are not needed for terms).
+pub(crate) fn normalize_term(term: &str, fold: &Fold) -> String {
+    let mut n = Normalized::default();
+    normalize_into(term, fold, &mut n);
+    n.text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fold() -> Fold {
+        Fold::new("還还\n款款\n", &[('您', '你')]).unwrap()
+    }
+
+    fn norm(s: &str) -> Normalized {
+        let mut n = Normalized::default();
+        normalize_into(s, &fold(), &mut n);
+        n
+    }
+
+    #[test]
+    fn folds_width_case_separators_and_traditional() {
+        assert_eq!(norm("逾 期").text, "逾期");
+        assert_eq!(norm("還*款").text, "还款");
+        assert_eq!(norm("Ｙ Ｕ ｑ ｉ").text, "yuqi");
+        assert_eq!(norm("P0LICE").text, "police");
+        assert_eq!(norm("您好").text, "你好");
+        // Digits among digits stay digits.
+        assert_eq!(norm("call 4001234567").text, "call4001234567");
+    }
+
+    #[test]
+    fn map_points_to_original_chars_and_marks_words() {
+        let n = norm("a 還*款 bc");
+        // "a", "还", "款", "b", "c": the map covers each byte.
+        assert_eq!(n.text, "a还款bc");
+        assert_eq!(n.orig(0), 0);
+        assert_eq!(n.orig(1), 2); // 還 is char 2 of the original
+        assert_eq!(n.orig(4), 4); // 款
+        assert!(n.boundary_at(0));
+        assert!(n.boundary_at(1)); // a space was dropped
+        assert!(n.boundary_at(7)); // "b" after CJK
+        assert!(!n.boundary_at(8)); // "c" inside the word
+        assert!(n.boundary_at(9)); // end of text
+    }
+}

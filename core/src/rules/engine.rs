@@ -1,0 +1,526 @@
+//! The replay: walks the contact history in time order with small per-case state (the calls of
+//! the last days and the conversations), and raises the pack's rules on each collector contact.
+//! A contact's flags depend only on what came before it, which is what lets incremental
+//! evaluation replay a short window and get exactly what a full rebuild gets.
+
+use super::history::Contact;
+use super::pack::{parse_hhmm, CallCount, Channel, Check, Pack, Per, RoleFilter, Rule};
+use crate::classify::{Classification, Flag};
+use crate::model::{EventId, Role};
+use crate::store::{AnnotationKind, CaseId, NewFlag};
+use crate::time::Instant;
+use serde_json::{json, Value};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+
+/// A stop request or opt-out the user recorded.
+#[derive(Debug, Clone)]
+pub(crate) struct Stop {
+    pub id: i64,
+    pub kind: AnnotationKind,
+    /// `None`: applies to every collector.
+    pub case: Option<CaseId>,
+    pub at: Instant,
+}
+
+/// Everything besides the contacts that decides the flags.
+pub(crate) struct World<'a> {
+    pub pack: &'a Pack,
+    pub role: Role,
+    /// Number → (case, party).
+    pub cases: HashMap<String, (CaseId, String)>,
+    /// Numbers known as collectors outside cases (list, derived).
+    pub collectors: HashSet<String>,
+    /// Numbers the user decided about: never suggested.
+    pub user_numbers: HashSet<String>,
+    pub stops: Vec<Stop>,
+}
+
+/// What a replay found.
+#[derive(Debug, Default)]
+pub(crate) struct Output {
+    pub flags: Vec<NewFlag>,
+    /// (number, case, reason).
+    pub suggestions: Vec<(String, CaseId, String)>,
+}
+
+/// What frequency counts group by: a case, or an un-cased collector number on its own.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Case(CaseId),
+    Number(String),
+}
+
+#[derive(Debug, Clone)]
+struct CallRec {
+    day: i64,
+    utc_ms: i64,
+    ids: Vec<EventId>,
+    number: String,
+    connected: bool,
+    sim: Option<i64>,
+}
+
+#[derive(Debug, Default)]
+struct KeyState {
+    /// Calls placed by the collector in the last days.
+    calls: VecDeque<CallRec>,
+    /// Connected calls (either direction) in the last days.
+    convs: VecDeque<CallRec>,
+}
+
+struct Hit {
+    fact: String,
+    why: Value,
+    events: Vec<EventId>,
+    numbers: Vec<String>,
+}
+
+fn counts(count: CallCount, connected: bool) -> bool {
+    match count {
+        CallCount::Any => true,
+        CallCount::Connected => connected,
+        CallCount::Unanswered => !connected,
+    }
+}
+
+fn count_name(count: CallCount) -> &'static str {
+    match count {
+        CallCount::Any => "call",
+        CallCount::Connected => "connected call",
+        CallCount::Unanswered => "unanswered attempt",
+    }
+}
+
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+fn channel_name(c: Channel) -> &'static str {
+    match c {
+        Channel::Call => "call",
+        Channel::Sms => "SMS",
+    }
+}
+
+fn flag_name(f: Flag) -> &'static str {
+    match f {
+        Flag::Threat => "threat",
+        Flag::Abuse => "abuse",
+        Flag::Exposure => "exposure",
+        Flag::FalseAuthority => "false_authority",
+        Flag::ThirdParty => "third_party",
+        Flag::PressureBorrow => "pressure_borrow",
+    }
+}
+
+/// Local wall-clock time and offset of an instant, as flags quote it.
+pub(crate) fn local_text(at: &Instant) -> String {
+    let f = at.to_fixed();
+    format!("{} (UTC{})", f.format("%Y-%m-%d %H:%M:%S"), f.offset())
+}
+
+fn date_of_day(day: i64) -> String {
+    i32::try_from(day)
+        .ok()
+        .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+        .map_or_else(|| day.to_string(), |d| d.to_string())
+}
+
+/// Whether local second-of-day `s` is inside [a, b) (wrapping midnight when a > b).
+pub(crate) fn in_window(s: u32, a: u32, b: u32) -> bool {
+    if a <= b {
+        s >= a && s < b
+    } else {
+        s >= a || s < b
+    }
+}
+
+/// Whether a time-window check is broken at `at`: (broken, description of the window).
+pub(crate) fn time_violation(check: &Check, at: &Instant) -> Option<(bool, String)> {
+    let Check::TimeWindow { allowed, quiet, .. } = check else {
+        return None;
+    };
+    let s = at.local_seconds_of_day();
+    let (w, allowed_window) = match (allowed, quiet) {
+        (Some(w), _) => (w, true),
+        (None, Some(w)) => (w, false),
+        (None, None) => return None,
+    };
+    let a = parse_hhmm(&w[0]).unwrap_or(0);
+    let b = parse_hhmm(&w[1]).unwrap_or(0);
+    let inside = in_window(s, a, b);
+    let text = if allowed_window {
+        format!("outside the permitted {}–{}", w[0], w[1])
+    } else {
+        format!("inside the forbidden {}–{}", w[0], w[1])
+    };
+    Some((inside != allowed_window, text))
+}
+
+struct Ctx<'a, 'w> {
+    world: &'a World<'w>,
+    c: &'a Contact,
+    class: Option<&'a Classification>,
+    key: &'a Key,
+    st: &'a KeyState,
+    day: i64,
+}
+
+fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
+    let c = x.c;
+    match ch {
+        Check::TimeWindow { channels, .. } => {
+            if !channels.contains(&c.channel) {
+                return None;
+            }
+            let (broken, window) = time_violation(ch, &c.at)?;
+            broken.then(|| Hit {
+                fact: format!(
+                    "{} at {} local time, {window}",
+                    channel_name(c.channel),
+                    local_text(&c.at)
+                ),
+                why: json!({"check": "time_window", "local": local_text(&c.at), "window": window}),
+                events: Vec::new(),
+                numbers: Vec::new(),
+            })
+        }
+        Check::DailyCount { count, per, max } => {
+            if c.channel != Channel::Call || !counts(*count, c.connected()) {
+                return None;
+            }
+            let recs: Vec<&CallRec> =
+                x.st.calls
+                    .iter()
+                    .filter(|r| {
+                        r.day == x.day
+                            && counts(*count, r.connected)
+                            && (*per == Per::Case || r.sim == c.sim)
+                    })
+                    .collect();
+            let n = recs.len();
+            (n > *max as usize).then(|| Hit {
+                fact: format!(
+                    "{} {} from this collector on {} (limit {max} a day{})",
+                    ordinal(n),
+                    count_name(*count),
+                    date_of_day(x.day),
+                    if *per == Per::CaseAndSim {
+                        " per dialled number"
+                    } else {
+                        ""
+                    }
+                ),
+                why: json!({"check": "daily_count", "day": date_of_day(x.day), "count": n,
+                            "max": max, "counted": count_name(*count)}),
+                events: recs.iter().flat_map(|r| r.ids.iter().copied()).collect(),
+                numbers: recs.iter().map(|r| r.number.clone()).collect(),
+            })
+        }
+        Check::RollingCount { count, days, max } => {
+            if c.channel != Channel::Call || !counts(*count, c.connected()) {
+                return None;
+            }
+            let first = x.day - i64::from(*days) + 1;
+            let recs: Vec<&CallRec> =
+                x.st.calls
+                    .iter()
+                    .filter(|r| r.day >= first && r.day <= x.day && counts(*count, r.connected))
+                    .collect();
+            let n = recs.len();
+            (n > *max as usize).then(|| Hit {
+                fact: format!(
+                    "{} {} from this collector in the {days} days {}–{} (limit {max})",
+                    ordinal(n),
+                    count_name(*count),
+                    date_of_day(first),
+                    date_of_day(x.day)
+                ),
+                why: json!({"check": "rolling_count", "from": date_of_day(first),
+                            "to": date_of_day(x.day), "count": n, "max": max}),
+                events: recs.iter().flat_map(|r| r.ids.iter().copied()).collect(),
+                numbers: recs.iter().map(|r| r.number.clone()).collect(),
+            })
+        }
+        Check::AfterConversation { days } => {
+            if c.channel != Channel::Call {
+                return None;
+            }
+            let first = x.day - i64::from(*days) + 1;
+            let conv =
+                x.st.convs
+                    .iter()
+                    .rev()
+                    .find(|r| r.utc_ms < c.at.utc_ms && r.day >= first)?;
+            let nth = x.day - conv.day + 1;
+            Some(Hit {
+                fact: format!(
+                    "call on day {nth} after a telephone conversation on {} (day 1)",
+                    date_of_day(conv.day)
+                ),
+                why: json!({"check": "after_conversation", "conversation": conv.ids,
+                            "conversation_day": date_of_day(conv.day), "day": nth, "days": days}),
+                events: conv.ids.clone(),
+                numbers: vec![conv.number.clone()],
+            })
+        }
+        Check::ThirdPartyPhone { channels } => {
+            if !x.world.role.is_third_party() || !channels.contains(&c.channel) {
+                return None;
+            }
+            Some(Hit {
+                fact: format!(
+                    "collector {} on a third party's phone (role {})",
+                    channel_name(c.channel),
+                    x.world.role
+                ),
+                why: json!({"check": "third_party_phone", "role": x.world.role.as_str()}),
+                events: Vec::new(),
+                numbers: Vec::new(),
+            })
+        }
+        Check::Content {
+            flags,
+            third_party_phone_collection,
+        } => {
+            let class = x.class.filter(|_| c.channel == Channel::Sms)?;
+            let hits: Vec<Value> = class
+                .flags
+                .iter()
+                .filter(|h| flags.contains(&h.flag))
+                .map(|h| {
+                    json!({"flag": flag_name(h.flag), "lexicon_rule": h.rule,
+                           "words": h.words, "spans": h.spans})
+                })
+                .collect();
+            if !hits.is_empty() {
+                let words: Vec<String> = class
+                    .flags
+                    .iter()
+                    .filter(|h| flags.contains(&h.flag))
+                    .flat_map(|h| h.words.iter().map(|w| format!("“{w}”")))
+                    .collect();
+                let names: BTreeSet<&str> = class
+                    .flags
+                    .iter()
+                    .filter(|h| flags.contains(&h.flag))
+                    .map(|h| flag_name(h.flag))
+                    .collect();
+                return Some(Hit {
+                    fact: format!(
+                        "message flagged {}: {}",
+                        names.into_iter().collect::<Vec<_>>().join(", "),
+                        words.join(", ")
+                    ),
+                    why: json!({"check": "content", "hits": hits}),
+                    events: Vec::new(),
+                    numbers: Vec::new(),
+                });
+            }
+            (*third_party_phone_collection && x.world.role.is_third_party() && class.collection)
+                .then(|| Hit {
+                    fact: "a collection message on a third party's phone names the debt".into(),
+                    why: json!({"check": "content", "third_party_phone_collection": true,
+                                "role": x.world.role.as_str()}),
+                    events: Vec::new(),
+                    numbers: Vec::new(),
+                })
+        }
+        Check::AfterStop {
+            annotation,
+            roles,
+            channels,
+        } => {
+            let role_ok = match roles {
+                RoleFilter::Any => true,
+                RoleFilter::Borrower => !x.world.role.is_third_party(),
+                RoleFilter::ThirdParty => x.world.role.is_third_party(),
+            };
+            if !role_ok || !channels.contains(&c.channel) {
+                return None;
+            }
+            let case = match x.key {
+                Key::Case(id) => Some(*id),
+                Key::Number(_) => None,
+            };
+            let stop = x.world.stops.iter().find(|s| {
+                s.kind == *annotation
+                    && (s.case.is_none() || s.case == case)
+                    && s.at.utc_ms < c.at.utc_ms
+            })?;
+            let what = match annotation {
+                AnnotationKind::OptOut => "opt-out",
+                _ => "stop request",
+            };
+            Some(Hit {
+                fact: format!(
+                    "{} after the {what} recorded at {}",
+                    channel_name(c.channel),
+                    local_text(&stop.at)
+                ),
+                why: json!({"check": "after_stop", "annotation": stop.id,
+                            "annotation_at": stop.at.to_rfc3339(), "kind": annotation.as_str()}),
+                events: Vec::new(),
+                numbers: Vec::new(),
+            })
+        }
+    }
+}
+
+fn make_flag(pack: &Pack, rule: &Rule, c: &Contact, key: &Key, hits: Vec<Hit>) -> NewFlag {
+    let mut events: BTreeSet<EventId> = c.ids.iter().copied().collect();
+    let mut numbers: BTreeSet<String> = BTreeSet::from([c.number.clone()]);
+    let mut facts = Vec::new();
+    let mut whys = Vec::new();
+    for h in hits {
+        events.extend(h.events);
+        numbers.extend(h.numbers);
+        facts.push(h.fact);
+        whys.push(h.why);
+    }
+    NewFlag {
+        rule: rule.id.clone(),
+        case_id: match key {
+            Key::Case(id) => Some(*id),
+            Key::Number(_) => None,
+        },
+        at: c.at,
+        severity: rule.severity.clone(),
+        description: format!("{} — {}", pack.describe(rule), facts.join("; ")),
+        source: rule.source.clone(),
+        events: events.into_iter().collect(),
+        numbers: numbers.into_iter().collect(),
+        detail: json!({"checks": whys, "parameters": rule.parameters}),
+    }
+}
+
+/// Remembers recent collection SMS and unknown callers, to suggest case members.
+#[derive(Default)]
+struct Suggester {
+    last_sms: Option<(i64, CaseId, EventId)>,
+    calls: HashMap<String, VecDeque<i64>>,
+    done: HashSet<(String, CaseId)>,
+}
+
+/// Replays `contacts` (ordered by instant) and returns flags for contacts at or after
+/// `emit_from` (UTC ms); earlier contacts only build up state.
+pub(crate) fn replay(
+    world: &World<'_>,
+    contacts: &[Contact],
+    classes: &HashMap<EventId, Classification>,
+    emit_from: i64,
+) -> Output {
+    let pack = world.pack;
+    let keep_days = pack.lookback_days();
+    let within_ms = i64::from(pack.suggest.within_hours) * 3_600_000;
+    let mut states: HashMap<Key, KeyState> = HashMap::new();
+    let mut sugg = Suggester::default();
+    let mut out = Output::default();
+    for c in contacts {
+        let class = classes.get(&c.primary());
+        let case = world.cases.get(&c.number);
+        let collector = case.is_some()
+            || world.collectors.contains(&c.number)
+            || class.is_some_and(|k| k.collection && c.incoming);
+        if !collector {
+            suggest(world, &mut sugg, c, within_ms, &mut out.suggestions);
+            continue;
+        }
+        if case.is_some_and(|(_, party)| pack.exempt_parties.contains(party)) {
+            continue;
+        }
+        let key = case.map_or_else(|| Key::Number(c.number.clone()), |(id, _)| Key::Case(*id));
+        let day = c.at.local_day_number();
+        let st = states.entry(key.clone()).or_default();
+        while st.calls.front().is_some_and(|r| r.day <= day - keep_days) {
+            st.calls.pop_front();
+        }
+        while st.convs.front().is_some_and(|r| r.day <= day - keep_days) {
+            st.convs.pop_front();
+        }
+        let rec = CallRec {
+            day,
+            utc_ms: c.at.utc_ms,
+            ids: c.ids.clone(),
+            number: c.number.clone(),
+            connected: c.connected(),
+            sim: c.sim,
+        };
+        if c.channel == Channel::Call && c.incoming {
+            st.calls.push_back(rec.clone());
+        }
+        if c.incoming && c.at.utc_ms >= emit_from {
+            let x = Ctx {
+                world,
+                c,
+                class,
+                key: &key,
+                st,
+                day,
+            };
+            for rule in &pack.rules {
+                let hits: Vec<Hit> = rule.checks.iter().filter_map(|ch| check(&x, ch)).collect();
+                if !hits.is_empty() {
+                    out.flags.push(make_flag(pack, rule, c, &key, hits));
+                }
+            }
+        }
+        if c.connected() {
+            st.convs.push_back(rec);
+        }
+        if let (Some(k), Key::Case(case_id)) = (class, &key) {
+            if k.collection && c.incoming && c.channel == Channel::Sms {
+                sugg.last_sms = Some((c.at.utc_ms, *case_id, c.primary()));
+            }
+        }
+    }
+    out
+}
+
+/// An unknown number that calls `min_calls` times within the window after a case's collection
+/// SMS is suggested as that case's (the user confirms by tagging).
+fn suggest(
+    world: &World<'_>,
+    s: &mut Suggester,
+    c: &Contact,
+    within_ms: i64,
+    out: &mut Vec<(String, CaseId, String)>,
+) {
+    if c.channel != Channel::Call
+        || !c.incoming
+        || c.number == crate::number::HIDDEN
+        || world.user_numbers.contains(&c.number)
+    {
+        return;
+    }
+    let Some((sms_ms, case, sms_id)) = s.last_sms else {
+        return;
+    };
+    let t = c.at.utc_ms;
+    let q = s.calls.entry(c.number.clone()).or_default();
+    q.push_back(t);
+    while q.front().is_some_and(|&f| f <= t - within_ms) {
+        q.pop_front();
+    }
+    if t - sms_ms > within_ms {
+        return;
+    }
+    let n = q.iter().filter(|&&f| f > sms_ms).count();
+    if n >= world.pack.suggest.min_calls as usize && s.done.insert((c.number.clone(), case)) {
+        out.push((
+            c.number.clone(),
+            case,
+            format!(
+                "called {n} times within {} h after the collection SMS #{sms_id}",
+                world.pack.suggest.within_hours
+            ),
+        ));
+    }
+}

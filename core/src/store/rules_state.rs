@@ -1,0 +1,452 @@
+//! Store helpers for the rules engine: lean reads of the contact history, the collector numbers
+//! it derives, the community collector list, case joining, suggestions and the engine's own
+//! bookkeeping. Everything written here is derived or user-supplied metadata; events are only read.
+
+use super::cases::{ensure_case_in, tag_in};
+use super::{CaseId, Store, TagSource};
+use crate::error::Result;
+use crate::model::EventId;
+use crate::number::PhoneNumber;
+use crate::time::now_ms;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
+
+/// One SMS or call as the engine reads it (call updates already applied).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RawContact {
+    pub id: EventId,
+    pub is_call: bool,
+    pub number: String,
+    pub number_raw: String,
+    pub utc_ms: i64,
+    pub offset_s: i32,
+    pub direction: String,
+    pub body: Option<String>,
+    pub talk_ms: u64,
+    pub sim: Option<i64>,
+}
+
+/// Contacts with `utc_ms >= from_ms` (all when `None`), ordered by instant then id.
+pub(crate) fn load_contacts(c: &Connection, from_ms: Option<i64>) -> Result<Vec<RawContact>> {
+    let from = from_ms.unwrap_or(i64::MIN);
+    // Newest update of each call in range (the store folds updates the same way).
+    let mut updates: HashMap<EventId, (String, i64)> = HashMap::new();
+    let mut st = c.prepare_cached(
+        "SELECT u.ref_event, u.direction, coalesce(u.talk_ms, 0) FROM events u \
+         JOIN events c ON c.id = u.ref_event \
+         WHERE u.kind = 'call_update' AND c.utc_ms >= ?1 ORDER BY u.id",
+    )?;
+    let mut rows = st.query([from])?;
+    while let Some(r) = rows.next()? {
+        updates.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+    }
+    let mut st = c.prepare_cached(
+        "SELECT id, kind, coalesce(number, ''), coalesce(number_raw, ''), utc_ms, offset_s, \
+         direction, body, coalesce(talk_ms, 0), sim_slot FROM events \
+         WHERE kind IN ('sms', 'call') AND utc_ms >= ?1 ORDER BY utc_ms, id",
+    )?;
+    let mut rows = st.query([from])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: EventId = r.get(0)?;
+        let kind: String = r.get(1)?;
+        let mut direction: String = r.get(6)?;
+        let mut talk: i64 = r.get(8)?;
+        if let Some((d, t)) = updates.remove(&id) {
+            direction = d;
+            talk = t;
+        }
+        out.push(RawContact {
+            id,
+            is_call: kind == "call",
+            number: r.get(2)?,
+            number_raw: r.get(3)?,
+            utc_ms: r.get(4)?,
+            offset_s: i32::try_from(r.get::<_, i64>(5)?).unwrap_or(0),
+            direction,
+            body: r.get(7)?,
+            talk_ms: u64::try_from(talk).unwrap_or(0),
+            sim: r.get(9)?,
+        });
+    }
+    Ok(out)
+}
+
+/// For each given event id: the instant it affects (its own, or for a call update the call's),
+/// and for SMS the sender and body. Unknown ids are skipped.
+pub(crate) fn load_new(c: &Connection, ids: &[EventId]) -> Result<Vec<RawContact>> {
+    let mut st = c.prepare_cached(
+        "SELECT e.id, e.kind, coalesce(coalesce(e.number, r.number), ''), \
+         coalesce(coalesce(e.number_raw, r.number_raw), ''), coalesce(e.utc_ms, r.utc_ms), \
+         coalesce(e.offset_s, r.offset_s, 0), e.direction, e.body, coalesce(e.talk_ms, 0), e.sim_slot \
+         FROM events e LEFT JOIN events r ON r.id = e.ref_event WHERE e.id = ?1",
+    )?;
+    let mut out = Vec::new();
+    for id in ids {
+        let row = st
+            .query_row([id], |r| {
+                Ok((
+                    r.get::<_, EventId>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<i64>>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, i64>(8)?,
+                    r.get::<_, Option<i64>>(9)?,
+                ))
+            })
+            .optional()?;
+        let Some((id, kind, number, raw, utc, off, dir, body, talk, sim)) = row else {
+            continue;
+        };
+        let Some(utc_ms) = utc else { continue };
+        out.push(RawContact {
+            id,
+            is_call: kind != "sms",
+            number,
+            number_raw: raw,
+            utc_ms,
+            offset_s: i32::try_from(off).unwrap_or(0),
+            direction: dir,
+            body: if kind == "sms" { body } else { None },
+            talk_ms: u64::try_from(talk).unwrap_or(0),
+            sim,
+        });
+    }
+    Ok(out)
+}
+
+/// Earliest instant of any contact with `number`.
+pub(crate) fn first_contact_ms(c: &Connection, number: &str) -> Result<Option<i64>> {
+    Ok(c.query_row(
+        "SELECT min(utc_ms) FROM events WHERE number = ?1",
+        [number],
+        |r| r.get(0),
+    )?)
+}
+
+/// Case membership of every cased number: number → (case id, party, how).
+pub(crate) fn case_map(c: &Connection) -> Result<HashMap<String, (CaseId, String)>> {
+    let mut st = c.prepare_cached(
+        "SELECT n.number, n.case_id, c.party FROM numbers n JOIN cases c ON c.id = n.case_id",
+    )?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Numbers the user decided about (tagged or untagged by hand): never auto-joined or suggested.
+pub(crate) fn user_numbers(c: &Connection) -> Result<Vec<String>> {
+    let mut st = c.prepare_cached("SELECT number FROM numbers WHERE how = 'user'")?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Numbers known to be collectors without being in a case: the community list and the numbers
+/// the engine derived (senders of collection SMS, call-back numbers they quote).
+pub(crate) fn collector_set(c: &Connection) -> Result<Vec<String>> {
+    let mut st = c.prepare_cached(
+        "SELECT number FROM collector_list UNION SELECT number FROM collector_numbers",
+    )?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Why `number` is a known collector, if it is (for screening): case name, or list/derived reason.
+pub(crate) fn collector_reason(c: &Connection, number: &str) -> Result<Option<String>> {
+    if let Some(r) = c
+        .prepare_cached("SELECT creditor, source FROM collector_list WHERE number = ?1")?
+        .query_row([number], |r| {
+            Ok(format!(
+                "on the collector list ({}{})",
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(0)?
+                    .map(|cr| format!(", creditor {cr}"))
+                    .unwrap_or_default()
+            ))
+        })
+        .optional()?
+    {
+        return Ok(Some(r));
+    }
+    Ok(
+        c.prepare_cached("SELECT why FROM collector_numbers WHERE number = ?1")?
+            .query_row([number], |r| r.get::<_, String>(0))
+            .optional()?
+            .map(|w| match w.as_str() {
+                "callback" => "quoted as a call-back number in a collection SMS".to_string(),
+                _ => "sent a collection SMS".to_string(),
+            }),
+    )
+}
+
+/// Numbers of a case.
+pub(crate) fn case_numbers(c: &Connection, case: CaseId) -> Result<Vec<String>> {
+    let mut st = c.prepare_cached("SELECT number FROM numbers WHERE case_id = ?1")?;
+    let rows = st.query_map([case], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Case, party and case name of a number.
+pub(crate) fn number_case(
+    c: &Connection,
+    number: &str,
+) -> Result<Option<(CaseId, String, String)>> {
+    Ok(c.prepare_cached(
+        "SELECT c.id, c.party, c.name FROM numbers n JOIN cases c ON c.id = n.case_id \
+             WHERE n.number = ?1",
+    )?
+    .query_row([number], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+    .optional()?)
+}
+
+/// A call as screening reads it: (utc_ms, offset_s, talk_ms, sim slot, direction).
+pub(crate) type CallRow = (i64, i32, u64, Option<i64>, String);
+
+/// Calls (not SMS) from `numbers` in [from_ms, to_ms), call updates applied; via the
+/// (number, utc_ms) index.
+pub(crate) fn calls_between(
+    c: &Connection,
+    numbers: &[String],
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Vec<CallRow>> {
+    let mut st = c.prepare_cached(
+        "SELECT e.utc_ms, e.offset_s, \
+         coalesce((SELECT u.talk_ms FROM events u WHERE u.ref_event = e.id \
+                   AND u.kind = 'call_update' ORDER BY u.id DESC LIMIT 1), e.talk_ms, 0), \
+         e.sim_slot, \
+         coalesce((SELECT u.direction FROM events u WHERE u.ref_event = e.id \
+                   AND u.kind = 'call_update' ORDER BY u.id DESC LIMIT 1), e.direction) \
+         FROM events e WHERE e.number = ?1 AND e.utc_ms >= ?2 AND e.utc_ms < ?3 \
+         AND e.kind = 'call'",
+    )?;
+    let mut out = Vec::new();
+    for n in numbers {
+        let rows = st.query_map(params![n, from_ms, to_ms], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                i32::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        for row in rows {
+            out.push(row?);
+        }
+    }
+    out.sort_by_key(|r| r.0);
+    Ok(out)
+}
+
+/// A number that may be joined automatically: never touched by the user and not yet in a case.
+fn auto_joinable(c: &Connection, number: &str) -> Result<bool> {
+    let row: Option<(Option<CaseId>, String)> = c
+        .prepare_cached("SELECT case_id, how FROM numbers WHERE number = ?1")?
+        .query_row([number], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match row {
+        None => true,
+        Some((case, how)) => case.is_none() && how != "user",
+    })
+}
+
+/// Joins `number` to the case named `case_name` (created if new) when it may be joined
+/// automatically. Returns whether membership changed.
+pub(crate) fn auto_join(
+    c: &Connection,
+    number: &PhoneNumber,
+    case: CaseId,
+    how: TagSource,
+) -> Result<bool> {
+    if number.normalized == crate::number::HIDDEN || !auto_joinable(c, &number.normalized)? {
+        return Ok(false);
+    }
+    tag_in(c, number, case, how)
+}
+
+/// The case called `name` (created if new, recording the creditor), or `None` for a name no case
+/// may have.
+pub(crate) fn creditor_case(c: &Connection, name: &str) -> Result<Option<CaseId>> {
+    match ensure_case_in(c, name, Some(name.trim())) {
+        Ok(id) => Ok(Some(id)),
+        Err(crate::Error::InvalidInput(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Records a number the engine recognised as a collector's. Returns whether it was new.
+pub(crate) fn add_collector_number(
+    c: &Connection,
+    number: &str,
+    why: &str,
+    event: EventId,
+) -> Result<bool> {
+    Ok(c.prepare_cached(
+        "INSERT OR IGNORE INTO collector_numbers(number, why, event_id) VALUES(?1, ?2, ?3)",
+    )?
+    .execute(params![number, why, event])?
+        > 0)
+}
+
+/// Forgets what the engine derived from SMS (collector numbers, automatic case joins) before a
+/// rebuild derives it again. User tags and the imported list stay.
+pub(crate) fn clear_derived(c: &Connection) -> Result<()> {
+    c.execute("DELETE FROM collector_numbers", [])?;
+    c.execute(
+        "DELETE FROM numbers WHERE how IN ('creditor', 'callback')",
+        [],
+    )?;
+    c.execute("DELETE FROM case_suggestions", [])?;
+    Ok(())
+}
+
+/// Deletes flags at or after `from_ms` (they are recomputed by the caller).
+pub(crate) fn delete_flags_from(c: &Connection, from_ms: i64) -> Result<()> {
+    c.execute(
+        "DELETE FROM flag_numbers WHERE flag_id IN (SELECT id FROM flags WHERE at_ms >= ?1)",
+        [from_ms],
+    )?;
+    c.execute(
+        "DELETE FROM flag_events WHERE flag_id IN (SELECT id FROM flags WHERE at_ms >= ?1)",
+        [from_ms],
+    )?;
+    c.execute("DELETE FROM flags WHERE at_ms >= ?1", [from_ms])?;
+    Ok(())
+}
+
+pub(crate) fn add_suggestion(c: &Connection, number: &str, case: CaseId, why: &str) -> Result<()> {
+    c.prepare_cached(
+        "INSERT OR IGNORE INTO case_suggestions(number, case_id, reason) VALUES(?1, ?2, ?3)",
+    )?
+    .execute(params![number, case, why])?;
+    Ok(())
+}
+
+/// A value of the engine's own key-value state.
+pub(crate) fn state_get(c: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(
+        c.prepare_cached("SELECT value FROM rules_state WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?,
+    )
+}
+
+pub(crate) fn state_set(c: &Connection, key: &str, value: &str) -> Result<()> {
+    c.execute(
+        "INSERT INTO rules_state(key, value) VALUES(?1, ?2) \
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+/// A summary that changes whenever case membership, annotations or the collector list change,
+/// so the engine notices edits made without a rebuild.
+pub(crate) fn inputs_summary(c: &Connection) -> Result<String> {
+    let (n, sum, upd): (i64, i64, i64) = c.query_row(
+        "SELECT count(*), coalesce(sum(coalesce(case_id, 0)), 0), coalesce(max(updated_ms), 0) \
+         FROM numbers",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let parties: String = c.query_row(
+        "SELECT coalesce(group_concat(id || party, ','), '') FROM cases",
+        [],
+        |r| r.get(0),
+    )?;
+    let ann: i64 = c.query_row("SELECT coalesce(max(id), 0) FROM annotations", [], |r| {
+        r.get(0)
+    })?;
+    let list: (i64, i64) = c.query_row(
+        "SELECT count(*), coalesce(max(imported_ms), 0) FROM collector_list",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(format!(
+        "numbers {n}/{sum}/{upd}; parties {parties}; annotations {ann}; list {}/{}",
+        list.0, list.1
+    ))
+}
+
+/// One row of a community list of known collector numbers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CollectorEntry {
+    pub number: String,
+    pub creditor: Option<String>,
+    pub source: String,
+}
+
+impl Store {
+    /// Adds known collector numbers (a community list). Numbers with a creditor join the
+    /// creditor's case unless the user already decided about them. Returns how many were new.
+    pub fn import_collectors(&self, entries: &[CollectorEntry]) -> Result<usize> {
+        let region = self.settings()?.jurisdiction.region();
+        let parsed = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                PhoneNumber::parse(&e.number, region).map_err(|err| {
+                    crate::Error::InvalidInput(format!("collector list row {}: {err}", i + 1))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.write(|tx| {
+            let mut new = 0;
+            let now = now_ms();
+            for (e, n) in entries.iter().zip(&parsed) {
+                let creditor = e
+                    .creditor
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty());
+                new += tx
+                    .prepare_cached(
+                        "INSERT INTO collector_list(number, raw, creditor, source, imported_ms) \
+                         VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(number) DO UPDATE SET \
+                         creditor = coalesce(excluded.creditor, creditor), \
+                         source = excluded.source, imported_ms = excluded.imported_ms",
+                    )?
+                    .execute(params![n.normalized, n.raw, creditor, e.source.trim(), now])?;
+                if let Some(cr) = creditor {
+                    if let Some(case) = creditor_case(tx, cr)? {
+                        auto_join(tx, n, case, TagSource::List)?;
+                    }
+                }
+            }
+            Ok(new)
+        })
+    }
+
+    /// The imported collector list.
+    pub fn collectors(&self) -> Result<Vec<CollectorEntry>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT number, creditor, source FROM collector_list ORDER BY number",
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok(CollectorEntry {
+                    number: r.get(0)?,
+                    creditor: r.get(1)?,
+                    source: r.get(2)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Suggested case memberships: (number, case name, reason).
+    pub fn case_suggestions(&self) -> Result<Vec<(String, String, String)>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT s.number, c.name, s.reason FROM case_suggestions s \
+                 JOIN cases c ON c.id = s.case_id ORDER BY s.number, c.name",
+            )?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+}

@@ -1,0 +1,302 @@
+//! Accuracy of the builtin classifier.
+//!
+//! - The labelled set in `tests/fixtures/labelled/` (in the repo): collection recall and
+//!   precision/recall of every flag, always asserted.
+//! - The real public corpora in `../shared/corpora` (beside the project, absent in a user's
+//!   clone): the share of each benign, spam and loan-ad set flagged as collection. Skipped with a
+//!   note when the folder is missing.
+//!
+//! Run with `--nocapture` to see the figures; `DUNWATCH_EVAL_SHOW=N` prints up to N false
+//! positives per corpus and every labelled-set error.
+
+use dunwatch_core::classify::{Classifier, Flag};
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn show() -> usize {
+    std::env::var("DUNWATCH_EVAL_SHOW")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+#[derive(Deserialize)]
+struct Labelled {
+    id: String,
+    text: String,
+    #[serde(default)]
+    sender: Option<String>,
+    collection: bool,
+    #[serde(default)]
+    flags: Vec<String>,
+}
+
+fn load_labelled() -> Vec<Labelled> {
+    let dir = repo_root().join("tests/fixtures/labelled");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let src = std::fs::read_to_string(&f).unwrap();
+        for (n, line) in src.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let l: Labelled = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("{}:{}: {e}", f.display(), n + 1));
+            for name in &l.flags {
+                assert!(
+                    Flag::from_name(name).is_some(),
+                    "{}: unknown flag {name}",
+                    l.id
+                );
+            }
+            assert!(
+                l.collection || l.flags.is_empty(),
+                "{}: flags on a non-collection message",
+                l.id
+            );
+            out.push(l);
+        }
+    }
+    out
+}
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+}
+
+impl Counts {
+    fn precision(&self) -> f64 {
+        if self.tp + self.fp == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fp) as f64
+        }
+    }
+    fn recall(&self) -> f64 {
+        if self.tp + self.fn_ == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fn_) as f64
+        }
+    }
+}
+
+#[test]
+fn labelled_set_meets_the_acceptance_bounds() {
+    let set = load_labelled();
+    assert!(
+        set.len() >= 300,
+        "labelled set has only {} messages",
+        set.len()
+    );
+    let c = Classifier::builtin();
+    let mut coll = Counts::default();
+    let mut per_flag = [Counts::default(); 6];
+    let mut ids = BTreeSet::new();
+    for l in &set {
+        assert!(ids.insert(l.id.clone()), "duplicate id {}", l.id);
+        let r = c.classify(&l.text, l.sender.as_deref());
+        match (l.collection, r.collection) {
+            (true, true) => coll.tp += 1,
+            (false, true) => coll.fp += 1,
+            (true, false) => coll.fn_ += 1,
+            _ => {}
+        }
+        let got: BTreeSet<Flag> = r.flag_set().into_iter().collect();
+        let want: BTreeSet<Flag> = l.flags.iter().filter_map(|f| Flag::from_name(f)).collect();
+        for (i, f) in Flag::ALL.iter().enumerate() {
+            match (want.contains(f), got.contains(f)) {
+                (true, true) => per_flag[i].tp += 1,
+                (false, true) => per_flag[i].fp += 1,
+                (true, false) => per_flag[i].fn_ += 1,
+                _ => {}
+            }
+        }
+        if show() > 0 && (l.collection != r.collection || got != want) {
+            let sig: Vec<String> = r
+                .signals
+                .iter()
+                .map(|s| format!("{}({})={:?}", s.rule, s.weight, s.words))
+                .collect();
+            println!(
+                "MISS {} want {} {:?} got {} {:?} score {:.2} | {} | {}",
+                l.id,
+                l.collection,
+                want,
+                r.collection,
+                got,
+                r.score,
+                l.text,
+                sig.join(" ")
+            );
+        }
+    }
+    println!(
+        "labelled set: {} messages ({} collection); collection precision {:.3} recall {:.3}",
+        set.len(),
+        set.iter().filter(|l| l.collection).count(),
+        coll.precision(),
+        coll.recall()
+    );
+    for (i, f) in Flag::ALL.iter().enumerate() {
+        let k = per_flag[i];
+        println!(
+            "  {:<16} support {:>3}  precision {:.3}  recall {:.3}",
+            f.name(),
+            k.tp + k.fn_,
+            k.precision(),
+            k.recall()
+        );
+    }
+    assert!(
+        coll.recall() >= 0.95,
+        "collection recall {:.3}",
+        coll.recall()
+    );
+    for (i, f) in Flag::ALL.iter().enumerate() {
+        let k = per_flag[i];
+        assert!(k.tp + k.fn_ >= 10, "too few {} examples", f.name());
+        assert!(
+            k.precision() >= 0.90,
+            "{} precision {:.3}",
+            f.name(),
+            k.precision()
+        );
+        assert!(k.recall() >= 0.90, "{} recall {:.3}", f.name(), k.recall());
+    }
+}
+
+/// One evaluation set read from the shared corpora: name, bound, texts.
+struct Corpus {
+    name: &'static str,
+    bound: f64,
+    texts: Vec<String>,
+}
+
+/// Rows of a `label<TAB>text` file whose label passes `keep`.
+fn tsv(path: &Path, keep: impl Fn(&str) -> bool) -> Vec<String> {
+    let src = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    src.lines()
+        .filter_map(|l| l.split_once('\t'))
+        .filter(|(k, _)| keep(k))
+        .map(|(_, t)| t.to_string())
+        .collect()
+}
+
+fn corpora(dir: &Path) -> Vec<Corpus> {
+    const BENIGN: f64 = 0.002;
+    const SPAM: f64 = 0.01;
+    vec![
+        Corpus {
+            name: "NUS zh (benign)",
+            bound: BENIGN,
+            texts: tsv(&dir.join("nus_zh.tsv"), |_| true),
+        },
+        Corpus {
+            name: "NUS en (benign)",
+            bound: BENIGN,
+            texts: tsv(&dir.join("nus_en.tsv"), |_| true),
+        },
+        Corpus {
+            name: "UCI ham (benign)",
+            bound: BENIGN,
+            texts: tsv(&dir.join("uci_sms_spam.tsv"), |k| k == "ham"),
+        },
+        Corpus {
+            name: "mudou label 0 (benign)",
+            bound: BENIGN,
+            texts: tsv(&dir.join("mudou_sms.tsv"), |k| k == "0"),
+        },
+        Corpus {
+            name: "UCI spam",
+            bound: SPAM,
+            texts: tsv(&dir.join("uci_sms_spam.tsv"), |k| k == "spam"),
+        },
+        Corpus {
+            name: "mudou label 1 (spam)",
+            bound: SPAM,
+            texts: tsv(&dir.join("mudou_sms.tsv"), |k| k == "1"),
+        },
+        Corpus {
+            name: "FBS (fake base station spam)",
+            bound: SPAM,
+            texts: tsv(&dir.join("fbs_sms.tsv"), |_| true),
+        },
+        Corpus {
+            name: "cn_loan_spam (loan ads)",
+            bound: SPAM,
+            texts: std::fs::read_to_string(dir.join("cn_loan_spam.txt"))
+                .unwrap()
+                .lines()
+                .map(str::to_string)
+                .collect(),
+        },
+    ]
+}
+
+#[test]
+fn real_corpora_false_positive_rates() {
+    let dir = repo_root().join("../shared/corpora");
+    if !dir.join("nus_en.tsv").exists() {
+        println!(
+            "SKIP: {} not found; the corpus evaluation needs the shared corpora beside the project",
+            dir.display()
+        );
+        return;
+    }
+    let c = Classifier::builtin();
+    let mut failures = Vec::new();
+    for corpus in corpora(&dir) {
+        assert!(!corpus.texts.is_empty(), "{} is empty", corpus.name);
+        let mut flagged = 0usize;
+        let mut shown = 0usize;
+        for t in &corpus.texts {
+            let r = c.classify(t, None);
+            if r.collection {
+                flagged += 1;
+                if shown < show() {
+                    shown += 1;
+                    let sig: Vec<String> = r
+                        .signals
+                        .iter()
+                        .map(|s| format!("{}={:?}", s.rule, s.words))
+                        .collect();
+                    println!(
+                        "  FP [{}] {:.2} {} | {}",
+                        corpus.name,
+                        r.score,
+                        t,
+                        sig.join(" ")
+                    );
+                }
+            }
+        }
+        let share = flagged as f64 / corpus.texts.len() as f64;
+        println!(
+            "{:<30} {:>6} messages  flagged as collection {:>4} = {:.3}%  (bound {:.1}%)",
+            corpus.name,
+            corpus.texts.len(),
+            flagged,
+            share * 100.0,
+            corpus.bound * 100.0
+        );
+        if share > corpus.bound {
+            failures.push(format!("{}: {:.3}%", corpus.name, share * 100.0));
+        }
+    }
+    assert!(failures.is_empty(), "over the bound: {failures:?}");
+}

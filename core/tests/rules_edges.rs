@@ -1,0 +1,510 @@
+//! Table-driven edge tests of each rule: time windows, daily and rolling counts, conversations,
+//! third parties, stop requests, content, case joining and rotation.
+
+mod rules_support;
+
+use dunwatch_core::classify::Flag;
+use dunwatch_core::store::AnnotationKind;
+use rules_support::{collection, T};
+
+const C1: &str = "13800138001";
+const C2: &str = "13800138002";
+const C3: &str = "13800138003";
+
+#[test]
+fn cn_time_windows() {
+    // (local time, channel, expected rules)
+    let table: &[(&str, bool, &[&str])] = &[
+        ("2025-03-10 20:59:59", true, &[]),
+        ("2025-03-10 21:00:00", true, &["CN.TIME.NIFA"]),
+        ("2025-03-10 21:59:59", true, &["CN.TIME.NIFA"]),
+        (
+            "2025-03-10 22:00:00",
+            true,
+            &["CN.TIME.GBT", "CN.TIME.NIFA"],
+        ),
+        (
+            "2025-03-10 07:59:59",
+            true,
+            &["CN.TIME.GBT", "CN.TIME.NIFA"],
+        ),
+        ("2025-03-10 08:00:00", true, &[]),
+        (
+            "2025-03-10 00:00:00",
+            true,
+            &["CN.TIME.GBT", "CN.TIME.NIFA"],
+        ),
+        // NIFA speaks of calls; the GB/T night ban covers any collection.
+        ("2025-03-10 21:30:00", false, &[]),
+        ("2025-03-10 22:30:00", false, &["CN.TIME.GBT"]),
+        ("2025-03-10 07:59:00", false, &["CN.TIME.GBT"]),
+    ];
+    for (local, is_call, want) in table {
+        let mut t = T::cn();
+        t.tag(C1, "acme");
+        t.classify("还款", collection(&[]));
+        let ev = if *is_call {
+            t.call(C1, local, 0)
+        } else {
+            t.sms(C1, local, "还款")
+        };
+        assert_eq!(t.rules_on(ev), *want, "{local} call={is_call}");
+    }
+}
+
+#[test]
+fn flags_use_the_offset_stored_with_the_event() {
+    // The same UTC moment: 21:30 in Shanghai (violation), 14:30 in Berlin (fine) when the
+    // borrower travelled; the store's home zone is Shanghai in both cases.
+    for (rfc, want) in [
+        ("2025-03-10T21:30:00+08:00", vec!["CN.TIME.NIFA"]),
+        ("2025-03-10T14:30:00+01:00", vec![]),
+    ] {
+        let t = T::cn();
+        t.tag(C1, "acme");
+        let at = dunwatch_core::Instant::parse_rfc3339(rfc).unwrap();
+        let ev = t.call_full(C1, at, 0, None, dunwatch_core::EventSource::Live);
+        assert_eq!(t.rules_on(ev), want, "{rfc}");
+    }
+}
+
+#[test]
+fn us_time_across_dst() {
+    // America/New_York: DST starts 2025-03-09 02:00, ends 2025-11-02 02:00.
+    let table: &[(&str, &[&str])] = &[
+        ("2025-03-08 07:59:59", &["US.TIME"]),
+        ("2025-03-08 08:00:00", &[]),
+        ("2025-03-09 07:59:59", &["US.TIME"]), // first EDT morning
+        ("2025-03-09 08:00:00", &[]),
+        ("2025-03-09 20:59:59", &[]),
+        ("2025-03-09 21:00:00", &["US.TIME"]),
+        ("2025-11-02 01:30:00", &["US.TIME"]), // the repeated hour
+        ("2025-11-02 08:00:00", &[]),
+        ("2025-11-02 21:00:00", &["US.TIME"]),
+    ];
+    for (local, want) in table {
+        let t = T::new("us", "borrower", "America/New_York");
+        t.tag("2025550100", "acme");
+        let ev = t.call("2025550100", local, 0);
+        assert_eq!(t.rules_on(ev), *want, "{local}");
+    }
+    // 12:30 UTC is 07:30 EST the day before the change and 08:30 EDT the day after.
+    let t = T::new("us", "borrower", "America/New_York");
+    t.tag("2025550100", "acme");
+    let ny = t.zone;
+    let before = dunwatch_core::Instant::in_zone(1_741_437_000_000, &ny).unwrap(); // 03-08 12:30Z
+    let after = dunwatch_core::Instant::in_zone(1_741_437_000_000 + 2 * 86_400_000, &ny).unwrap();
+    let e1 = t.call_full(
+        "2025550100",
+        before,
+        0,
+        None,
+        dunwatch_core::EventSource::Live,
+    );
+    let e2 = t.call_full(
+        "2025550100",
+        after,
+        0,
+        None,
+        dunwatch_core::EventSource::Live,
+    );
+    assert_eq!(t.rules_on(e1), ["US.TIME"]);
+    assert!(t.rules_on(e2).is_empty());
+}
+
+#[test]
+fn in_time_window() {
+    for (local, want) in [
+        ("2025-03-10 07:59:59", vec!["IN.TIME"]),
+        ("2025-03-10 08:00:00", vec![]),
+        ("2025-03-10 18:59:59", vec![]),
+        ("2025-03-10 19:00:00", vec!["IN.TIME"]),
+    ] {
+        let t = T::new("in", "borrower", "Asia/Kolkata");
+        t.tag("9876543210", "acme");
+        let ev = t.call("9876543210", local, 0);
+        assert_eq!(t.rules_on(ev), want, "{local}");
+    }
+}
+
+#[test]
+fn fourth_call_of_a_day() {
+    let t = T::cn();
+    t.tag(C1, "acme");
+    let ids: Vec<_> = ["09:00", "10:00", "11:00", "12:00", "13:00"]
+        .iter()
+        .map(|h| t.call(C1, &format!("2025-03-10 {h}"), 0))
+        .collect();
+    assert_eq!(
+        t.of_rule("CN.FREQ.SEED"),
+        vec![ids[..4].to_vec(), ids[..5].to_vec()],
+        "the 4th and 5th calls break the seed rule, citing the day's calls"
+    );
+    assert!(t.of_rule("CN.FREQ.CONNECTED").is_empty(), "none connected");
+
+    let t = T::cn();
+    t.tag(C1, "acme");
+    let ids: Vec<_> = ["09:00", "10:00", "11:00", "12:00"]
+        .iter()
+        .map(|h| t.call(C1, &format!("2025-03-10 {h}"), 60))
+        .collect();
+    assert_eq!(t.of_rule("CN.FREQ.CONNECTED"), vec![ids.clone()]);
+    assert_eq!(t.of_rule("CN.FREQ.SEED"), vec![ids]);
+}
+
+#[test]
+fn connected_cap_counts_only_connected_calls() {
+    let t = T::cn();
+    t.tag(C1, "acme");
+    let a = t.call(C1, "2025-03-10 09:00", 30);
+    let _missed = t.call(C1, "2025-03-10 09:30", 0);
+    let b = t.call(C1, "2025-03-10 10:00", 30);
+    let c = t.call(C1, "2025-03-10 11:00", 30);
+    let d = t.call(C1, "2025-03-10 12:00", 30);
+    assert_eq!(t.of_rule("CN.FREQ.CONNECTED"), vec![vec![a, b, c, d]]);
+}
+
+#[test]
+fn midnight_splits_the_count() {
+    let t = T::cn();
+    t.tag(C1, "acme");
+    for local in [
+        "2025-03-10 20:00",
+        "2025-03-10 20:30",
+        "2025-03-10 20:50",
+        "2025-03-11 08:10",
+        "2025-03-11 08:20",
+        "2025-03-11 08:30",
+    ] {
+        t.call(C1, local, 0);
+    }
+    assert!(t.of_rule("CN.FREQ.SEED").is_empty());
+    let fourth = t.call(C1, "2025-03-11 08:40", 0);
+    assert_eq!(t.of_rule("CN.FREQ.SEED").len(), 1);
+    assert!(t.of_rule("CN.FREQ.SEED")[0].contains(&fourth));
+    assert_eq!(t.of_rule("CN.FREQ.SEED")[0].len(), 4);
+}
+
+#[test]
+fn seventh_unanswered_attempt() {
+    let t = T::cn();
+    t.tag(C1, "acme");
+    let ids: Vec<_> = (0..8)
+        .map(|i| t.call(C1, &format!("2025-03-10 1{i}:00"), 0))
+        .collect();
+    assert_eq!(
+        t.of_rule("CN.FREQ.ATTEMPTS"),
+        vec![ids[..7].to_vec(), ids[..8].to_vec()]
+    );
+    // Attempts are per dialled number: six on each SIM break nothing.
+    let t = T::cn();
+    t.tag(C1, "acme");
+    for i in 0..12u8 {
+        let at = t.at(&format!("2025-03-10 {:02}:00", 8 + i));
+        t.call_full(C1, at, 0, Some(i % 2), dunwatch_core::EventSource::Live);
+    }
+    assert!(t.of_rule("CN.FREQ.ATTEMPTS").is_empty());
+    assert_eq!(t.of_rule("CN.FREQ.SEED").len(), 9);
+}
+
+#[test]
+fn rotating_numbers_in_one_case() {
+    let t = T::cn();
+    for n in [C1, C2, C3] {
+        t.tag(n, "acme");
+    }
+    let a = t.call(C1, "2025-03-10 09:00", 0);
+    let b = t.call(C2, "2025-03-10 10:00", 0);
+    let c = t.call(C3, "2025-03-10 11:00", 0);
+    let d = t.call(C1, "2025-03-10 12:00", 0);
+    let f = t.all_flags();
+    let seed: Vec<_> = f.iter().filter(|f| f.rule == "CN.FREQ.SEED").collect();
+    assert_eq!(seed.len(), 1);
+    assert_eq!(seed[0].events, vec![a, b, c, d]);
+    assert_eq!(seed[0].numbers.len(), 3);
+    assert_eq!(
+        seed[0].case_id,
+        t.store.case_by_name("acme").unwrap().map(|c| c.id)
+    );
+
+    // Without the case the three numbers are three collectors.
+    let t = T::cn();
+    t.store
+        .import_collectors(
+            &[C1, C2, C3]
+                .iter()
+                .map(|n| dunwatch_core::store::rules_state::CollectorEntry {
+                    number: n.to_string(),
+                    creditor: None,
+                    source: "test".into(),
+                })
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+    for (n, h) in [(C1, 9), (C2, 10), (C3, 11), (C1, 12)] {
+        t.call(n, &format!("2025-03-10 {h}:00"), 0);
+    }
+    assert!(t.of_rule("CN.FREQ.SEED").is_empty());
+}
+
+#[test]
+fn us_eighth_call_in_seven_days() {
+    let t = T::new("us", "borrower", "America/New_York");
+    t.tag("2025550100", "acme");
+    let mut ids = Vec::new();
+    for d in 1..=7 {
+        ids.push(t.call("2025550100", &format!("2025-04-{d:02} 10:00"), 0));
+    }
+    assert!(
+        t.of_rule("US.FREQ.7IN7").is_empty(),
+        "7 calls in 7 days is the limit"
+    );
+    ids.push(t.call("2025550100", "2025-04-07 11:00", 0));
+    assert_eq!(t.of_rule("US.FREQ.7IN7"), vec![ids.clone()]);
+
+    // One call a day for 10 days never has more than 7 in any 7-day window.
+    let t = T::new("us", "borrower", "America/New_York");
+    t.tag("2025550100", "acme");
+    for d in 1..=10 {
+        t.call("2025550100", &format!("2025-04-{d:02} 10:00"), 0);
+    }
+    assert!(t.of_rule("US.FREQ.7IN7").is_empty());
+}
+
+#[test]
+fn us_call_after_a_conversation() {
+    // (day of the later call, conversation day counts as day 1) → flagged?
+    for (day, want) in [(1, true), (2, true), (7, true), (8, false)] {
+        let t = T::new("us", "borrower", "America/New_York");
+        t.tag("2025550100", "acme");
+        let conv = t.call("2025550100", "2025-04-01 10:00", 120);
+        let later = t.call("2025550100", &format!("2025-04-{day:02} 18:00"), 0);
+        let got = t.of_rule("US.FREQ.AFTERTALK");
+        if want {
+            assert_eq!(got, vec![vec![conv, later]], "day {day}");
+        } else {
+            assert!(got.is_empty(), "day {day}: {got:?}");
+        }
+    }
+    // A conversation the borrower started counts too.
+    let t = T::new("us", "borrower", "America/New_York");
+    t.tag("2025550100", "acme");
+    let conv = t.call_out("2025550100", "2025-04-01 10:00", 60);
+    let later = t.call("2025550100", "2025-04-03 10:00", 0);
+    assert_eq!(t.of_rule("US.FREQ.AFTERTALK"), vec![vec![conv, later]]);
+}
+
+#[test]
+fn third_party_device() {
+    let mut t = T::new("cn", "family", "Asia/Shanghai");
+    t.classify("你儿子欠款未还", collection(&[]));
+    t.classify("你好", Default::default());
+    t.tag(C1, "acme");
+    let call = t.call(C1, "2025-03-10 10:00", 30);
+    let sms = t.sms(C2, "2025-03-10 11:00", "你儿子欠款未还");
+    let other = t.sms(C3, "2025-03-10 11:30", "你好");
+    assert_eq!(t.rules_on(call), ["CN.TP"]);
+    assert_eq!(t.rules_on(sms), ["CN.DISCLOSE", "CN.TP"]);
+    assert!(t.rules_on(other).is_empty(), "not a collector");
+
+    // The same on a borrower's phone: nothing.
+    let mut t = T::cn();
+    t.classify("你儿子欠款未还", collection(&[]));
+    t.tag(C1, "acme");
+    let call = t.call(C1, "2025-03-10 10:00", 30);
+    let sms = t.sms(C2, "2025-03-10 11:00", "你儿子欠款未还");
+    assert!(t.rules_on(call).is_empty());
+    assert!(t.rules_on(sms).is_empty());
+
+    let t = T::new("us", "family", "America/New_York");
+    t.tag("2025550100", "acme");
+    let call = t.call("2025550100", "2025-04-01 10:00", 30);
+    assert_eq!(t.rules_on(call), ["US.TP"]);
+}
+
+#[test]
+fn stop_request_and_opt_out() {
+    let mut t = T::new("us", "borrower", "America/New_York");
+    t.classify("pay now", collection(&[]));
+    t.tag("2025550100", "acme");
+    t.tag("2025550111", "other");
+    let before = t.call("2025550100", "2025-04-01 10:00", 0);
+    t.annotate(AnnotationKind::StopRequest, "acme", "2025-04-01 12:00");
+    let after = t.call("2025550100", "2025-04-01 15:00", 0);
+    let sms_after = t.sms("2025550100", "2025-04-01 16:00", "pay now");
+    let other_case = t.call("2025550111", "2025-04-01 15:00", 0);
+    assert!(t.rules_on(before).is_empty());
+    assert_eq!(t.rules_on(after), ["US.CEASE"]);
+    assert_eq!(t.rules_on(sms_after), ["US.CEASE"]);
+    assert!(t.rules_on(other_case).is_empty());
+
+    let mut t = T::new("us", "borrower", "America/New_York");
+    t.classify("pay now", collection(&[]));
+    t.tag("2025550100", "acme");
+    t.annotate(AnnotationKind::OptOut, "acme", "2025-04-01 12:00");
+    let call = t.call("2025550100", "2025-04-01 15:00", 0);
+    let sms = t.sms("2025550100", "2025-04-01 16:00", "pay now");
+    assert!(t.rules_on(call).is_empty(), "an opt-out covers texts");
+    assert_eq!(t.rules_on(sms), ["US.OPTOUT"]);
+
+    // China: a third party refused; later contact is CN.TP on both grounds, one flag.
+    let t = T::new("cn", "family", "Asia/Shanghai");
+    t.tag(C1, "acme");
+    t.annotate(AnnotationKind::StopRequest, "acme", "2025-03-10 09:00");
+    let call = t.call(C1, "2025-03-10 10:00", 0);
+    let f = t.all_flags();
+    let tp: Vec<_> = f.iter().filter(|f| f.rule == "CN.TP").collect();
+    assert_eq!(tp.len(), 1);
+    assert_eq!(tp[0].events, vec![call]);
+    assert_eq!(tp[0].detail["checks"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn content_flags_map_to_pack_rules() {
+    let table: &[(&str, Flag, &str, &[&str])] = &[
+        ("cn", Flag::Exposure, "爆通讯录", &["CN.DISCLOSE"]),
+        ("cn", Flag::FalseAuthority, "法院传票", &["CN.IMPERSONATE"]),
+        ("cn", Flag::Threat, "上门堵你", &["CN.ABUSE"]),
+        ("cn", Flag::Abuse, "老赖", &["CN.ABUSE"]),
+        ("cn", Flag::PressureBorrow, "以贷养贷", &["CN.LURE"]),
+        ("cn", Flag::ThirdParty, "请通知他", &["CN.TP"]),
+        ("us", Flag::Threat, "watch your back", &["US.ABUSE"]),
+        ("us", Flag::FalseAuthority, "arrest warrant", &["US.FALSE"]),
+        ("us", Flag::ThirdParty, "tell your relative", &["US.TP"]),
+        ("us", Flag::PressureBorrow, "get another loan", &[]),
+        ("in", Flag::Abuse, "thief", &["IN.HARASS"]),
+    ];
+    for (j, flag, word, want) in table {
+        let (zone, num) = match *j {
+            "cn" => ("Asia/Shanghai", C1),
+            "us" => ("America/New_York", "2025550100"),
+            _ => ("Asia/Kolkata", "9876543210"),
+        };
+        let mut t = T::new(j, "borrower", zone);
+        let body = format!("pay now {word}");
+        t.classify(&body, collection(&[(*flag, word)]));
+        let ev = t.sms(num, "2025-03-10 10:00", &body);
+        assert_eq!(t.rules_on(ev), *want, "{j} {flag:?}");
+        if let Some(f) = t.all_flags().first() {
+            assert_eq!(f.detail["checks"][0]["hits"][0]["words"][0], *word);
+            assert!(f.description.contains(word), "{}", f.description);
+            assert!(!f.source.is_empty());
+        }
+    }
+}
+
+#[test]
+fn duplicate_call_records_count_once_and_updates_apply() {
+    let t = T::cn();
+    t.tag(C1, "acme");
+    let mut first = Vec::new();
+    for h in ["09:00:00", "10:00:00", "11:00:00"] {
+        let at = t.at(&format!("2025-03-10 {h}"));
+        first.push(t.call_full(C1, at, 0, None, dunwatch_core::EventSource::Live));
+        let later = dunwatch_core::Instant::new(at.utc_ms + 3_000, at.offset_secs).unwrap();
+        first.push(t.call_full(C1, later, 0, None, dunwatch_core::EventSource::CallLog));
+    }
+    assert!(
+        t.of_rule("CN.FREQ.SEED").is_empty(),
+        "three calls recorded twice"
+    );
+    let fourth = t.call(C1, "2025-03-10 12:00", 0);
+    let mut want = first.clone();
+    want.push(fourth);
+    assert_eq!(t.of_rule("CN.FREQ.SEED"), vec![want]);
+
+    // A call update turns missed calls into connected ones: the connected cap follows.
+    let t = T::cn();
+    t.tag(C1, "acme");
+    let ids: Vec<_> = (0..4)
+        .map(|i| t.call(C1, &format!("2025-03-10 1{i}:00"), 0))
+        .collect();
+    assert!(t.of_rule("CN.FREQ.CONNECTED").is_empty());
+    for id in &ids {
+        t.update(*id, 45);
+    }
+    assert_eq!(t.of_rule("CN.FREQ.CONNECTED"), vec![ids]);
+}
+
+#[test]
+fn cases_join_by_creditor_and_callback_and_suggest_unknown_callers() {
+    let mut t = T::cn();
+    let mut k = collection(&[]);
+    k.creditor = Some("XX金融".into());
+    k.callback_numbers = vec!["138-0013-8002".into()];
+    t.classify("【XX金融】您已逾期，请回电13800138002", k);
+    let sms = t.sms(
+        "10690000",
+        "2025-03-10 09:00",
+        "【XX金融】您已逾期，请回电13800138002",
+    );
+    let case = t.store.case_by_name("XX金融").unwrap().expect("case made");
+    assert_eq!(case.creditor.as_deref(), Some("XX金融"));
+    let info = t
+        .store
+        .number_info(&t.number(C2).normalized)
+        .unwrap()
+        .unwrap();
+    assert_eq!(info.case_name.as_deref(), Some("XX金融"));
+    assert_eq!(info.how, dunwatch_core::store::TagSource::Callback);
+    // The call-back number's calls count with the SMS sender's case.
+    let calls: Vec<_> = ["10:00", "11:00", "12:00", "13:00"]
+        .iter()
+        .map(|h| t.call(C2, &format!("2025-03-10 {h}"), 0))
+        .collect();
+    assert_eq!(t.of_rule("CN.FREQ.SEED"), vec![calls]);
+    // An unknown number calling twice soon after is suggested, not joined or flagged.
+    let u1 = t.call(C3, "2025-03-10 14:00", 0);
+    let _u2 = t.call(C3, "2025-03-10 15:00", 0);
+    let s = t.store.case_suggestions().unwrap();
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].0, t.number(C3).normalized);
+    assert_eq!(s[0].1, "XX金融");
+    assert!(t
+        .store
+        .number_info(&t.number(C3).normalized)
+        .unwrap()
+        .is_none());
+    assert!(t.rules_on(u1).is_empty());
+    assert!(t.rules_on(sms).is_empty());
+    // Suggestions survive a rebuild, and tagging confirms one.
+    t.all_flags();
+    assert_eq!(t.store.case_suggestions().unwrap().len(), 1);
+    t.tag(C3, "XX金融");
+    assert!(t.store.case_suggestions().unwrap().is_empty());
+    assert_eq!(t.of_rule("CN.FREQ.SEED").len(), 3);
+}
+
+#[test]
+fn user_tags_win_over_automatic_joins() {
+    let mut t = T::cn();
+    let mut k = collection(&[]);
+    k.creditor = Some("XX金融".into());
+    t.classify("【XX金融】逾期", k);
+    t.tag(C1, "mine");
+    t.sms(C1, "2025-03-10 09:00", "【XX金融】逾期");
+    t.all_flags();
+    let info = t
+        .store
+        .number_info(&t.number(C1).normalized)
+        .unwrap()
+        .unwrap();
+    assert_eq!(info.case_name.as_deref(), Some("mine"));
+}
+
+#[test]
+fn original_creditor_is_not_bound_by_regulation_f() {
+    let t = T::new("us", "borrower", "America/New_York");
+    t.tag("2025550100", "bank");
+    let ev = t.call("2025550100", "2025-04-01 22:00", 0);
+    assert_eq!(t.rules_on(ev), ["US.TIME"]);
+    t.store.set_case_party("bank", "creditor").unwrap();
+    assert!(t.rules_on(ev).is_empty());
+}
+
+#[test]
+fn unknown_numbers_are_not_collector_contacts() {
+    let t = T::cn();
+    let ev = t.call(C1, "2025-03-10 23:00", 0);
+    assert!(t.flags().is_empty(), "{ev}");
+}

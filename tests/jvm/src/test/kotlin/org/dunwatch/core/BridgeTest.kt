@@ -1,0 +1,231 @@
+package org.dunwatch.core
+
+import org.dunwatch.core.DunwatchException.Kind
+import org.dunwatch.core.Support.at
+import org.dunwatch.core.Support.expectFailure
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+
+/** Every function of the bridge on its normal path, through the real native library. */
+class BridgeTest {
+    private val store = Support.open()
+
+    @AfterEach
+    fun close() = store.close()
+
+    @Test
+    fun `version comes from the native library`() {
+        assertTrue(DunwatchStore.nativeVersion.matches(Regex("""\d+\.\d+\.\d+.*""")), DunwatchStore.nativeVersion)
+    }
+
+    @Test
+    fun `settings are applied on open and changed later`() {
+        assertEquals(Support.family, store.settings)
+        val us = Settings(Jurisdiction.US, Role.BORROWER, "America/New_York")
+        val summary = store.changeSettings(us)
+        assertTrue(summary.events >= 0 && summary.flags >= 0)
+        assertEquals(us, store.settings)
+        expectFailure(Kind.INVALID_ARGUMENT, "Nowhere/City") {
+            store.changeSettings(us.copy(homeTz = "Nowhere/City"))
+        }
+        assertEquals(us, store.settings)
+    }
+
+    @Test
+    fun `sms round trip keeps every character and is idempotent`() {
+        val body = "【某某贷】您已逾期，今天 18:00 前还款 😀\u0000 end"
+        val r = store.recordSms("+86 138-0013-8000", body, SmsDirection.INCOMING, at(), sent = at(-1), simSlot = 1)
+        assertTrue(r.isNew)
+        val again = store.recordSms("+86 138-0013-8000", body, SmsDirection.INCOMING, at(), sent = at(-1), simSlot = 1)
+        assertFalse(again.isNew)
+        assertEquals(r.id, again.id)
+        val out = store.recordSms("13800138000", "请停止联系", SmsDirection.OUTGOING, at(5), source = Source.MANUAL)
+        assertTrue(out.isNew)
+
+        val events = store.events(EventQuery(newestFirst = false))
+        assertEquals(2, events.size)
+        val sms = events[0] as SmsEvent
+        assertEquals(body, sms.body)
+        assertEquals(SmsDirection.INCOMING, sms.direction)
+        assertEquals("+8613800138000", sms.number.normalized)
+        assertEquals("+86 138-0013-8000", sms.number.raw)
+        assertEquals(NumberKind.E164, sms.number.kind)
+        assertEquals(at(), sms.received)
+        assertEquals(at(-1), sms.sent)
+        assertEquals(1, sms.simSlot)
+        assertEquals(Source.LIVE, sms.source)
+        assertEquals(64, sms.hash.length)
+        val sent = events[1] as SmsEvent
+        assertEquals(SmsDirection.OUTGOING, sent.direction)
+        assertEquals(Source.MANUAL, sent.source)
+        assertNull(sent.sent)
+        assertEquals(2L, store.eventCount())
+    }
+
+    @Test
+    fun `a call is updated with the call log's duration`() {
+        val call = store.recordCall("13800138000", CallDirection.INCOMING, at(), ringMs = 4000)
+        assertTrue(call.isNew)
+        val before = store.events().single() as CallEvent
+        assertEquals(0L, before.talkMs)
+        assertFalse(before.connected)
+
+        val upd = store.updateCall(call.id, CallDirection.INCOMING, talkMs = 65_000, ringMs = 5000)
+        assertTrue(upd.isNew)
+        val after = store.events().single() as CallEvent
+        assertEquals(call.id, after.id)
+        assertEquals(65_000L, after.talkMs)
+        assertEquals(5000L, after.ringMs)
+        assertTrue(after.connected)
+        assertEquals(2L, store.eventCount(), "the update is appended, the call is not rewritten")
+
+        expectFailure(Kind.NOT_FOUND, "no call with id") { store.updateCall(987_654, CallDirection.MISSED, 0) }
+        val sms = store.recordSms("10086", "hi", SmsDirection.INCOMING, at(1))
+        expectFailure(Kind.INVALID_ARGUMENT, "not a call") { store.updateCall(sms.id, CallDirection.MISSED, 0) }
+    }
+
+    @Test
+    fun `events are paged and filtered`() {
+        for (i in 0 until 25) {
+            store.recordSms(if (i % 2 == 0) "13800138000" else "13900139000", "m$i", SmsDirection.INCOMING, at(i.toLong()))
+        }
+        val first = store.events(EventQuery(limit = 10))
+        assertEquals(10, first.size)
+        assertEquals("m24", (first[0] as SmsEvent).body, "newest first by default")
+        val last = store.events(EventQuery(limit = 10, offset = 20))
+        assertEquals(5, last.size)
+        val oldest = store.events(EventQuery(limit = 3, newestFirst = false)).map { (it as SmsEvent).body }
+        assertEquals(listOf("m0", "m1", "m2"), oldest)
+        val one = store.events(EventQuery(number = "+86 139 0013 9000", limit = 100))
+        assertEquals(12, one.size)
+        val window = store.events(EventQuery(fromMs = at(10).utcMs, toMs = at(13).utcMs))
+        assertEquals(3, window.size)
+        expectFailure(Kind.INVALID_ARGUMENT, "maximum") { store.events(EventQuery(limit = 1_000_000)) }
+    }
+
+    @Test
+    fun `numbers are tagged into cases and cases filter events`() {
+        store.recordSms("13800138000", "a", SmsDirection.INCOMING, at())
+        store.recordSms("13900139000", "b", SmsDirection.INCOMING, at(1))
+        val info = store.tagNumber("138 0013 8000", "Loan A")
+        assertEquals("+8613800138000", info.number)
+        assertEquals("Loan A", info.caseName)
+        assertEquals(TagSource.USER, info.how)
+        val cases = store.cases()
+        assertEquals(listOf("Loan A"), cases.map { it.name })
+        assertEquals(listOf("+8613800138000"), cases[0].numbers)
+        assertEquals(info.caseId, cases[0].id)
+        val inCase = store.events(EventQuery(caseId = cases[0].id))
+        assertEquals(listOf("a"), inCase.map { (it as SmsEvent).body })
+        expectFailure(Kind.INVALID_ARGUMENT, "") { store.tagNumber("13800138000", "   ") }
+    }
+
+    @Test
+    fun `stop requests, notes and attachments are chained evidence`() {
+        store.tagNumber("13800138000", "Loan A")
+        val call = store.recordCall("13800138000", CallDirection.INCOMING, at(), talkMs = 30_000)
+        assertTrue(store.recordStopRequest("Loan A", "I asked them to stop calling", at(1), call.id) > 0)
+        assertTrue(store.recordOptOut("Loan A", "STOP", at(2)) > 0)
+        assertTrue(store.addNote("called my mother", at(3)) > 0)
+        val sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+        assertTrue(store.addAttachment("recording.m4a", sha.uppercase(), 1234, at(4), "Loan A", call.id) > 0)
+        expectFailure(Kind.INVALID_ARGUMENT, "SHA-256") { store.addAttachment("x", "not-a-hash", 1, at()) }
+        expectFailure(Kind.INVALID_ARGUMENT, "longer than") { store.addNote("x".repeat(70_000), at()) }
+
+        val report = store.verify()
+        assertTrue(report.ok)
+        assertNull(report.broken)
+        val rows = report.chains.associate { it.chain to it.rows }
+        assertEquals(1L, rows["events"])
+        assertEquals(3L, rows["annotations"])
+        assertEquals(1L, rows["attachments"])
+        assertTrue(report.chains.all { it.head.length == 64 })
+    }
+
+    @Test
+    fun `flags are raised, explained and queried`() {
+        val borrower = Settings(Jurisdiction.CN, Role.BORROWER, "Asia/Shanghai")
+        store.changeSettings(borrower)
+        store.tagNumber("13800138000", "Loan A")
+        // 06:13 in Shanghai: outside the permitted hours of the CN pack.
+        val night = store.recordCall("13800138000", CallDirection.INCOMING, at(), talkMs = 10_000)
+        assertTrue(night.newFlags > 0)
+        val day = store.recordCall("13800138000", CallDirection.INCOMING, at(5 * 60), talkMs = 10_000)
+        val all = store.flags()
+        assertEquals(night.newFlags + day.newFlags, all.size)
+        val f = all.first { night.id in it.events }
+        assertTrue(f.rule.startsWith("CN.TIME"), f.rule)
+        assertEquals("Loan A", f.caseName)
+        assertEquals(listOf("+8613800138000"), f.numbers)
+        assertEquals(at(), f.at)
+        assertTrue(f.description.contains("06:13"), f.description)
+        assertTrue(f.source.isNotBlank())
+        assertTrue(f.severity in Severity.entries)
+        assertTrue(f.detail.containsKey("checks"), f.detail.toString())
+        assertTrue((f.detail["checks"] as List<*>).isNotEmpty())
+
+        assertEquals(all.take(1), store.flags(FlagQuery(limit = 1)))
+        assertEquals(all.filter { night.id in it.events }, store.flags(FlagQuery(eventId = night.id)))
+        assertEquals(all.filter { it.rule == f.rule }, store.flags(FlagQuery(rule = f.rule)))
+        assertEquals(all, store.flags(FlagQuery(caseId = f.caseId)))
+        assertEquals(emptyList<Flag>(), store.flags(FlagQuery(rule = "NO.SUCH.RULE")))
+        assertEquals(emptyList<Flag>(), store.flags(FlagQuery(toMs = at(-1).utcMs)))
+        expectFailure(Kind.INVALID_ARGUMENT, "maximum") { store.flags(FlagQuery(limit = 20_000)) }
+
+        // Settings changes re-read the history: the US pack has other rules for the same calls.
+        val summary = store.changeSettings(borrower.copy(jurisdiction = Jurisdiction.US, homeTz = "America/New_York"))
+        assertEquals(2, summary.events)
+        assertEquals(summary.flags, store.flags().size)
+        assertTrue(store.flags().none { it.rule.startsWith("CN.") })
+    }
+
+    @Test
+    fun `evidence survives closing and reopening the file`() {
+        val path = Support.tempDb().toString()
+        DunwatchStore.open(path, Support.family).use {
+            it.recordSms("10086", "kept", SmsDirection.INCOMING, at())
+        }
+        DunwatchStore.open(path).use {
+            assertEquals("kept", (it.events().single() as SmsEvent).body)
+            assertEquals(Support.family, it.settings, "settings stay when none are given")
+            assertTrue(it.verify().ok)
+        }
+    }
+
+    @Test
+    fun `calls are screened by role, case and policy`() {
+        // Family phone (the store's settings): unknown numbers ring, tagged collectors are rejected.
+        val unknown = store.screenCall("13900139000", at())
+        assertEquals(ScreenDecision.ALLOW, unknown.decision)
+        assertEquals("+8613900139000", unknown.number)
+        store.tagNumber("13800138000", "Loan A")
+        val rejected = store.screenCall("+86 138 0013 8000", at())
+        assertEquals(ScreenDecision.REJECT, rejected.decision)
+        assertEquals("Loan A", rejected.caseName)
+        assertTrue(rejected.reason.contains("third party"), rejected.reason)
+        val lenient = store.screenCall("13800138000", at(), ScreenPolicy(thirdPartyCollectors = ScreenDecision.ALLOW_AND_LOG))
+        assertEquals(ScreenDecision.ALLOW_AND_LOG, lenient.decision)
+
+        // Borrower's phone: a collector is silenced at 06:13, rung through at 11:13.
+        store.changeSettings(Settings(Jurisdiction.CN, Role.BORROWER, "Asia/Shanghai"))
+        val early = store.screenCall("13800138000", at())
+        assertEquals(ScreenDecision.SILENCE, early.decision)
+        assertTrue(early.rule!!.startsWith("CN.TIME"), early.rule)
+        assertEquals(ScreenDecision.ALLOW_AND_LOG, store.screenCall("13800138000", at(5 * 60)).decision)
+        assertEquals(
+            ScreenDecision.ALLOW_AND_LOG,
+            store.screenCall("13800138000", at(), ScreenPolicy(silenceOutsideHours = false)).decision,
+        )
+        expectFailure(Kind.INVALID_ARGUMENT, "") { store.screenCall("1".repeat(500), at()) }
+    }
+
+    @Test
+    fun `report export is pending on the report module`() {
+        val out = Support.tempDb().resolveSibling("report.html")
+        expectFailure(Kind.UNSUPPORTED, "report") { store.exportReport(out.toString()) }
+    }
+}
