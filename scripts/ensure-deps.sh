@@ -7,6 +7,10 @@ need=()
 check() { command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
 check_file() { [ -e "$1" ] || need+=("$2"); }
 # (entries are added as suites need them)
+# tests/e2e/report_browser.sh: the HTML report in headless Chromium, with CJK fonts so the
+# screenshot shows the Chinese report as a reader sees it.
+check chromium chromium
+check_file /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk
 # JVM tests of the JNI bridge (tests/jvm/run.sh): a JDK and Maven, which fetches Kotlin and JUnit.
 check javac default-jdk-headless
 check mvn maven

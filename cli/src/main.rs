@@ -32,6 +32,12 @@ enum Command {
     Screen(cmd::screen::Args),
     /// Import (CSV: number, creditor, source) or list known collector numbers.
     Collectors(cmd::collectors::Args),
+    /// Classify messages (JSON Lines in, one JSON result line out per input line).
+    Classify(cmd::classify::Args),
+    /// Import a phone's SMS/call export (SMS Backup & Restore XML, CSV, JSON Lines).
+    Import(cmd::import::Args),
+    /// Write the evidence report (HTML) or export the store (JSON, CSV).
+    Report(cmd::report::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +50,9 @@ fn main() -> ExitCode {
         Command::Flags(a) => cmd::flags::run(a),
         Command::Screen(a) => cmd::screen::run(a),
         Command::Collectors(a) => cmd::collectors::run(a),
+        Command::Classify(a) => cmd::classify::run(a),
+        Command::Import(a) => cmd::import::run(a),
+        Command::Report(a) => cmd::report::run(a),
     };
     match result {
         Ok(code) => code,

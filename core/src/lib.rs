@@ -2,12 +2,16 @@
 //!
 //! - [`model`]: contact events (SMS, calls) and store settings;
 //! - [`number`], [`time`]: phone numbers and device-local instants;
-//! - [`store`]: the tamper-evident SQLite evidence store.
+//! - [`store`]: the tamper-evident SQLite evidence store;
+//! - [`import`]: phone backups (SMS Backup & Restore XML, CSV, JSON Lines) into the store;
+//! - [`report`]: the HTML evidence report, JSON and CSV exports.
 
 pub mod classify;
 pub mod error;
+pub mod import;
 pub mod model;
 pub mod number;
+pub mod report;
 pub mod rules;
 pub mod store;
 pub mod time;

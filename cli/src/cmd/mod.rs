@@ -1,8 +1,11 @@
 //! One module per subcommand, plus what they share.
 
+pub mod classify;
 pub mod collectors;
 pub mod flags;
+pub mod import;
 pub mod init;
+pub mod report;
 pub mod screen;
 pub mod stop_request;
 pub mod tag;

@@ -279,6 +279,15 @@ impl Classifier {
     }
 
     fn classify_with(&self, text: &str, sender: Option<&str>, s: &mut Scratch) -> Classification {
+        // Only the first MAX_CHARS chars are looked at (normalisation stops there too).
+        let text = if text.len() > normalize::MAX_CHARS {
+            match text.char_indices().nth(normalize::MAX_CHARS) {
+                Some((b, _)) => &text[..b],
+                None => text,
+            }
+        } else {
+            text
+        };
         normalize_into(text, &self.fold, &mut s.norm);
         s.hits.clear();
         for m in self.ac.find_overlapping_iter(s.norm.text.as_str()) {

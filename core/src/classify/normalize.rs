@@ -10,9 +10,9 @@
 pub(crate) const BOUNDARY: u32 = 1 << 31;
 const INDEX_MASK: u32 = !BOUNDARY;
 
-/// Longest input looked at, in chars; the rest of a (pathological) message is ignored. SMS are
-/// far shorter; the cap keeps char indices inside the map's 31 bits and work bounded.
-pub(crate) const MAX_CHARS: usize = 1 << 20;
+/// Longest input looked at, in chars; the rest of a (pathological) message is ignored. A
+/// concatenated SMS is at most a few thousand chars; the cap bounds the work per message.
+pub(crate) const MAX_CHARS: usize = 1 << 16;
 
 /// First code point of the dense fold table (covers CJK punctuation, Extension A, the URO and
 /// the compatibility ideographs).

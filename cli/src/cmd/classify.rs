@@ -1,0 +1,218 @@
+//! `dunwatch classify`: classify messages given as JSON Lines, one result line per input line.
+//!
+//! Streams: one line is read, classified and written at a time (reused buffers, buffered
+//! output), so memory stays flat however long the input is. A malformed line gives an error
+//! object with its line number and the run goes on.
+
+use dunwatch_core::classify::{Classification, Classifier, Span};
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// JSON Lines input, each {"id": ..., "text": ..., "sender": ...} (sender optional).
+    /// Default: standard input.
+    #[arg(long)]
+    pub input: Option<PathBuf>,
+    /// Use this lexicon file (TOML) instead of the builtin one.
+    #[arg(long)]
+    pub lexicon: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+struct InputLine<'a> {
+    #[serde(borrow)]
+    id: Option<IdRef<'a>>,
+    #[serde(borrow)]
+    text: std::borrow::Cow<'a, str>,
+    #[serde(borrow, default)]
+    sender: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// Ids may be strings or numbers; they are echoed as given.
+#[derive(Deserialize, Serialize)]
+#[serde(untagged)]
+enum IdRef<'a> {
+    Str(#[serde(borrow)] std::borrow::Cow<'a, str>),
+    Num(serde_json::Number),
+}
+
+#[derive(Serialize)]
+struct Explanation<'a> {
+    rule: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flag: Option<&'static str>,
+    weight: f32,
+    words: &'a [String],
+    spans: &'a [Span],
+}
+
+#[derive(Serialize)]
+struct OutputLine<'a> {
+    id: &'a Option<IdRef<'a>>,
+    collection: bool,
+    flags: Vec<&'static str>,
+    score: f32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    creditor: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    callback_numbers: &'a [String],
+    explanations: Vec<Explanation<'a>>,
+}
+
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    line: u64,
+    error: &'a str,
+}
+
+pub fn run(a: Args) -> Result<ExitCode, String> {
+    let owned;
+    let classifier: &Classifier = match &a.lexicon {
+        Some(p) => {
+            owned = Classifier::from_file(p).map_err(|e| e.to_string())?;
+            &owned
+        }
+        None => Classifier::builtin(),
+    };
+    let input: Box<dyn BufRead> = match &a.input {
+        Some(p) => Box::new(BufReader::with_capacity(
+            1 << 16,
+            File::open(p).map_err(|e| format!("cannot open {}: {e}", p.display()))?,
+        )),
+        None => Box::new(BufReader::with_capacity(1 << 16, io::stdin().lock())),
+    };
+    let stdout = io::stdout().lock();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout);
+    let errors = classify_stream(classifier, input, &mut out).map_err(|e| e.to_string())?;
+    out.flush().map_err(|e| e.to_string())?;
+    if errors > 0 {
+        eprintln!("dunwatch classify: {errors} malformed line(s), reported inline");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Classifies every line of `input` into `out`; returns how many lines were malformed.
+pub fn classify_stream(
+    classifier: &Classifier,
+    mut input: impl BufRead,
+    out: &mut impl Write,
+) -> io::Result<u64> {
+    let mut buf: Vec<u8> = Vec::with_capacity(4096);
+    let mut line_no: u64 = 0;
+    let mut errors: u64 = 0;
+    loop {
+        buf.clear();
+        if input.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        line_no += 1;
+        let line = trim_line_end(&buf);
+        match classify_line(classifier, line, out) {
+            Ok(()) => {}
+            Err(msg) => {
+                errors += 1;
+                serde_json::to_writer(
+                    &mut *out,
+                    &ErrorLine {
+                        line: line_no,
+                        error: &msg,
+                    },
+                )?;
+            }
+        }
+        out.write_all(b"\n")?;
+    }
+    Ok(errors)
+}
+
+fn trim_line_end(b: &[u8]) -> &[u8] {
+    let b = b.strip_suffix(b"\n").unwrap_or(b);
+    b.strip_suffix(b"\r").unwrap_or(b)
+}
+
+/// Writes the result for one line (without the newline), or says why the line is malformed.
+fn classify_line(classifier: &Classifier, line: &[u8], out: &mut impl Write) -> Result<(), String> {
+    let text = std::str::from_utf8(line).map_err(|e| format!("not UTF-8: {e}"))?;
+    if text.trim().is_empty() {
+        return Err("empty line".into());
+    }
+    let msg: InputLine = serde_json::from_str(text).map_err(|e| format!("bad JSON: {e}"))?;
+    let r: Classification = classifier.classify(&msg.text, msg.sender.as_deref());
+    let explanations = r
+        .signals
+        .iter()
+        .map(|s| Explanation {
+            rule: &s.rule,
+            flag: s.flag.filter(|_| r.collection).map(|f| f.name()),
+            weight: s.weight,
+            words: &s.words,
+            spans: &s.spans,
+        })
+        .collect();
+    let line = OutputLine {
+        id: &msg.id,
+        collection: r.collection,
+        flags: r.flag_set().into_iter().map(|f| f.name()).collect(),
+        score: (r.score * 100.0).round() / 100.0,
+        creditor: r.creditor.as_deref(),
+        callback_numbers: &r.callback_numbers,
+        explanations,
+    };
+    serde_json::to_writer(&mut *out, &line).map_err(|e| format!("cannot write: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_on(input: &str) -> (Vec<serde_json::Value>, u64) {
+        let mut out = Vec::new();
+        let errors = classify_stream(Classifier::builtin(), input.as_bytes(), &mut out).unwrap();
+        let lines = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        (lines, errors)
+    }
+
+    #[test]
+    fn one_output_line_per_input_line_in_order() {
+        let input = concat!(
+            "{\"id\":\"a\",\"text\":\"您的借款已逾期3天，请尽快还款，否则爆通讯录\"}\n",
+            "not json\n",
+            "{\"id\":7,\"text\":\"see you at lunch\",\"sender\":\"+6591234567\"}\r\n",
+            "\n",
+            "{\"text\":\"no id here\"}"
+        );
+        let (lines, errors) = run_on(input);
+        assert_eq!(lines.len(), 5);
+        assert_eq!(errors, 2);
+        assert_eq!(lines[0]["id"], "a");
+        assert_eq!(lines[0]["collection"], true);
+        assert_eq!(lines[0]["flags"], serde_json::json!(["exposure"]));
+        assert!(lines[0]["explanations"].as_array().unwrap().len() >= 2);
+        assert_eq!(lines[1]["line"], 2);
+        assert!(lines[1]["error"].as_str().unwrap().contains("bad JSON"));
+        assert_eq!(lines[2]["id"], 7);
+        assert_eq!(lines[2]["collection"], false);
+        assert_eq!(lines[3]["line"], 4);
+        assert_eq!(lines[4]["id"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error_line() {
+        let mut out = Vec::new();
+        let input: &[u8] = b"{\"id\":\"x\",\"text\":\"\xff\xfe\"}\n";
+        let errors = classify_stream(Classifier::builtin(), input, &mut out).unwrap();
+        assert_eq!(errors, 1);
+        let v: serde_json::Value =
+            serde_json::from_str(String::from_utf8(out).unwrap().trim()).unwrap();
+        assert_eq!(v["line"], 1);
+        assert!(v["error"].as_str().unwrap().contains("UTF-8"));
+    }
+}

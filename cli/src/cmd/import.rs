@@ -1,0 +1,157 @@
+//! `dunwatch import`: read phone backups into the store, run the rules, print what was found.
+
+use super::DbArg;
+use dunwatch_core::import::{import_path, ImportOptions, ImportSummary, DEFAULT_BATCH};
+use dunwatch_core::store::FlagQuery;
+use dunwatch_core::Store;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Malformed records listed on screen per file; the rest are only counted.
+const SHOW_MALFORMED: usize = 10;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub db: DbArg,
+    /// SMS Backup & Restore XML (messages or calls), dunwatch CSV, or JSON Lines files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Events per transaction.
+    #[arg(long, default_value_t = DEFAULT_BATCH, hide = true)]
+    pub batch_size: usize,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A progress bar over the file's bytes, or nothing when stderr is not a terminal.
+fn bar(len: u64, name: &str) -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let pb = ProgressBar::new(len);
+    let style = ProgressStyle::with_template(
+        "{msg:20!} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+    )
+    .map(|s| s.progress_chars("=> "))
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    pb.set_style(style);
+    pb.set_message(name.to_string());
+    Some(pb)
+}
+
+pub fn run(a: Args) -> Result<ExitCode, String> {
+    let store = a.db.open()?;
+    let opts = ImportOptions {
+        batch_size: a.batch_size.max(1),
+    };
+    let mut total = ImportSummary::default();
+    let mut failed = Vec::new();
+    for path in &a.files {
+        let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let pb = bar(len, &name);
+        let mut progress = |bytes: u64| {
+            if let Some(pb) = &pb {
+                pb.set_position(bytes);
+            }
+        };
+        let result = import_path(&store, path, &opts, &mut progress);
+        if let Some(pb) = &pb {
+            pb.finish_and_clear();
+        }
+        match result {
+            Ok(s) => {
+                if !a.json {
+                    print_file(path, &s);
+                }
+                total.absorb(s);
+            }
+            Err(e) => {
+                eprintln!("dunwatch: {}: {e}", path.display());
+                failed.push(path.display().to_string());
+            }
+        }
+    }
+    let found = Found::read(&store).map_err(|e| e.to_string())?;
+    if a.json {
+        let out = serde_json::json!({
+            "summary": total,
+            "failed_files": failed,
+            "collector_numbers": found.numbers,
+            "flags_by_rule": found.by_rule,
+        });
+        println!("{out}");
+    } else {
+        print_total(&total, &found, a.files.len());
+    }
+    Ok(if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// What the store knows after the import: collector numbers and flags per rule.
+struct Found {
+    numbers: BTreeSet<String>,
+    by_rule: BTreeMap<String, usize>,
+}
+
+impl Found {
+    fn read(store: &Store) -> dunwatch_core::Result<Found> {
+        let mut numbers: BTreeSet<String> =
+            store.cases()?.into_iter().flat_map(|c| c.numbers).collect();
+        let mut by_rule = BTreeMap::new();
+        for f in store.flags(&FlagQuery::default())? {
+            numbers.extend(f.flag.numbers.iter().cloned());
+            *by_rule.entry(f.flag.rule).or_insert(0) += 1;
+        }
+        Ok(Found { numbers, by_rule })
+    }
+}
+
+fn print_file(path: &std::path::Path, s: &ImportSummary) {
+    let format = s.format.map_or("empty file", |f| f.as_str());
+    println!("{}: {format}", path.display());
+    println!(
+        "  {} messages, {} calls read; {} new, {} already stored, {} drafts/unsent skipped",
+        s.messages, s.calls, s.new_events, s.duplicates, s.skipped
+    );
+    if s.malformed_total > 0 {
+        println!("  {} malformed records skipped:", s.malformed_total);
+        for m in s.malformed.iter().take(SHOW_MALFORMED) {
+            println!("    line {} (byte {}): {}", m.line, m.byte, m.reason);
+        }
+        if s.malformed_total as usize > SHOW_MALFORMED {
+            println!("    ...");
+        }
+    }
+}
+
+fn print_total(t: &ImportSummary, found: &Found, files: usize) {
+    println!("summary ({files} file(s)):");
+    println!("  messages:   {}", t.messages);
+    println!("  calls:      {}", t.calls);
+    println!(
+        "  stored:     {} new, {} duplicates",
+        t.new_events, t.duplicates
+    );
+    println!("  malformed:  {}", t.malformed_total);
+    println!("  collectors: {} number(s) found", found.numbers.len());
+    if found.by_rule.is_empty() {
+        println!("  flags:      none");
+    } else {
+        println!("  flags by rule ({} new in this import):", t.flags_added);
+        for (rule, n) in &found.by_rule {
+            println!("    {rule:<20} {n}");
+        }
+    }
+}

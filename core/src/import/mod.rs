@@ -1,0 +1,253 @@
+//! Importing a phone's SMS and call history from backup files into the evidence store.
+//!
+//! Formats (detected from the first bytes, never from the file name):
+//! - SMS Backup & Restore XML (`<smses>` with `<sms>`/`<mms>`, or `<calls>` with `<call>`), the
+//!   common Android export ([`xml`]);
+//! - dunwatch CSV and JSON Lines, one contact per record ([`tabular`]).
+//!
+//! Files are read as a stream (memory stays flat in file size). Malformed records are reported
+//! with their position and skipped. Events go to the store in batches, one transaction each, so
+//! an interrupted import leaves whole batches only; re-importing adds nothing because the store's
+//! inserts are idempotent. After each batch the rules engine evaluates the new events, exactly as
+//! it does for live ones.
+
+mod counting;
+mod record;
+pub mod tabular;
+pub mod xml;
+
+pub use counting::CountingReader;
+
+use crate::error::{Error, Result};
+use crate::model::{EventId, EventPayload, NewEvent};
+use crate::store::Store;
+use serde::Serialize;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+/// Events per store transaction (and per rules-engine call).
+pub const DEFAULT_BATCH: usize = 2000;
+
+/// Most malformed-record reports kept in a summary; the total is always counted.
+pub const MAX_REPORTED: usize = 200;
+
+/// The file formats dunwatch reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// SMS Backup & Restore `<smses>` file.
+    SmsBackupXml,
+    /// SMS Backup & Restore `<calls>` file.
+    CallsBackupXml,
+    Csv,
+    JsonLines,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::SmsBackupXml => "SMS Backup & Restore (messages)",
+            Format::CallsBackupXml => "SMS Backup & Restore (calls)",
+            Format::Csv => "CSV",
+            Format::JsonLines => "JSON Lines",
+        }
+    }
+}
+
+/// A record that could not be imported, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Malformed {
+    /// 1-based line of the record's start.
+    pub line: u64,
+    /// Byte offset of the record's start.
+    pub byte: u64,
+    pub reason: String,
+}
+
+/// What one parser step yields.
+pub(crate) enum Parsed {
+    Event(Box<NewEvent>),
+    Malformed(Malformed),
+    /// A record that is valid but not a contact (an SMS draft, an unsent message).
+    Skipped,
+}
+
+/// Counts of one import.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    pub format: Option<Format>,
+    /// SMS/MMS records read.
+    pub messages: u64,
+    /// Call records read.
+    pub calls: u64,
+    /// Events stored for the first time.
+    pub new_events: u64,
+    /// Events already in the store (re-import).
+    pub duplicates: u64,
+    /// Drafts and unsent messages, which are not contacts.
+    pub skipped: u64,
+    pub malformed_total: u64,
+    /// The first [`MAX_REPORTED`] malformed records.
+    pub malformed: Vec<Malformed>,
+    /// Flags the rules engine added for the new events.
+    pub flags_added: u64,
+    pub bytes: u64,
+}
+
+impl ImportSummary {
+    /// Adds another file's counts (for multi-file imports).
+    pub fn absorb(&mut self, o: ImportSummary) {
+        self.messages += o.messages;
+        self.calls += o.calls;
+        self.new_events += o.new_events;
+        self.duplicates += o.duplicates;
+        self.skipped += o.skipped;
+        self.malformed_total += o.malformed_total;
+        let room = MAX_REPORTED.saturating_sub(self.malformed.len());
+        self.malformed.extend(o.malformed.into_iter().take(room));
+        self.flags_added += o.flags_added;
+        self.bytes += o.bytes;
+    }
+}
+
+/// Import tuning.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub batch_size: usize,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            batch_size: DEFAULT_BATCH,
+        }
+    }
+}
+
+/// Collects parsed events into batches and writes them.
+pub(crate) struct Sink<'a> {
+    store: &'a Store,
+    batch: Vec<NewEvent>,
+    batch_size: usize,
+    pub summary: ImportSummary,
+    progress: &'a mut dyn FnMut(u64),
+    bytes: &'a dyn Fn() -> u64,
+}
+
+impl Sink<'_> {
+    pub(crate) fn push(&mut self, p: Parsed) -> Result<()> {
+        match p {
+            Parsed::Event(ev) => {
+                match ev.payload {
+                    EventPayload::Sms(_) => self.summary.messages += 1,
+                    _ => self.summary.calls += 1,
+                }
+                self.batch.push(*ev);
+                if self.batch.len() >= self.batch_size {
+                    self.flush()?;
+                }
+            }
+            Parsed::Malformed(m) => {
+                self.summary.malformed_total += 1;
+                if self.summary.malformed.len() < MAX_REPORTED {
+                    self.summary.malformed.push(m);
+                }
+            }
+            Parsed::Skipped => self.summary.skipped += 1,
+        }
+        Ok(())
+    }
+
+    /// Writes the pending batch in one transaction, then runs the rules on what was new.
+    pub(crate) fn flush(&mut self) -> Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let inserted = self.store.insert_batch(&self.batch)?;
+        self.batch.clear();
+        let new_ids: Vec<EventId> = inserted.iter().filter(|i| i.new).map(|i| i.id).collect();
+        self.summary.new_events += new_ids.len() as u64;
+        self.summary.duplicates += (inserted.len() - new_ids.len()) as u64;
+        if !new_ids.is_empty() {
+            self.summary.flags_added += crate::rules::evaluate_new(self.store, &new_ids)? as u64;
+        }
+        (self.progress)((self.bytes)());
+        Ok(())
+    }
+}
+
+/// Reads the first significant bytes to tell the format apart.
+fn sniff(head: &[u8]) -> Option<Format> {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let first = head.iter().position(|b| !b.is_ascii_whitespace())?;
+    let rest = &head[first..];
+    match rest[0] {
+        b'<' => {
+            // The root element decides; skip the declaration, comments and processing instructions.
+            let text = String::from_utf8_lossy(rest);
+            let calls = text.find("<calls");
+            let smses = text.find("<smses");
+            match (smses, calls) {
+                (Some(s), Some(c)) if c < s => Some(Format::CallsBackupXml),
+                (None, Some(_)) => Some(Format::CallsBackupXml),
+                _ => Some(Format::SmsBackupXml),
+            }
+        }
+        b'{' => Some(Format::JsonLines),
+        _ => Some(Format::Csv),
+    }
+}
+
+/// Imports one file, detecting its format. `progress` receives the bytes read so far.
+pub fn import_path(
+    store: &Store,
+    path: &Path,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ImportSummary> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| Error::InvalidInput(format!("cannot open {}: {e}", path.display())))?;
+    import_reader(store, file, opts, progress)
+}
+
+/// Imports from any byte stream, detecting its format.
+pub fn import_reader(
+    store: &Store,
+    input: impl Read,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ImportSummary> {
+    let mut reader = CountingReader::new(BufReader::with_capacity(1 << 16, input));
+    let head = reader.fill_buf()?.to_vec();
+    let format = match sniff(&head) {
+        Some(f) => f,
+        None => return Ok(ImportSummary::default()),
+    };
+    let zone = store.settings()?.zone()?;
+    let region = store.settings()?.jurisdiction.region();
+    let counter = reader.counter();
+    let bytes = move || counter.bytes();
+    let mut sink = Sink {
+        store,
+        batch: Vec::with_capacity(opts.batch_size.max(1)),
+        batch_size: opts.batch_size.max(1),
+        summary: ImportSummary::default(),
+        progress,
+        bytes: &bytes,
+    };
+    let ctx = record::Context { zone, region };
+    let detected = match format {
+        Format::Csv => tabular::read_csv(reader, &ctx, &mut sink).map(|_| Format::Csv)?,
+        Format::JsonLines => {
+            tabular::read_jsonl(reader, &ctx, &mut sink).map(|_| Format::JsonLines)?
+        }
+        Format::SmsBackupXml | Format::CallsBackupXml => xml::read(reader, &ctx, &mut sink)?,
+    };
+    sink.flush()?;
+    sink.summary.format = Some(detected);
+    sink.summary.bytes = bytes();
+    Ok(sink.summary)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,267 @@
+use super::*;
+use crate::model::{CallDirection, EventPayload, SmsDirection};
+use crate::store::EventQuery;
+
+fn import(store: &Store, text: &str) -> Result<ImportSummary> {
+    import_reader(
+        store,
+        text.as_bytes(),
+        &ImportOptions::default(),
+        &mut |_| {},
+    )
+}
+
+fn all(store: &Store) -> Vec<crate::model::StoredEvent> {
+    store.events(&EventQuery::default()).unwrap()
+}
+
+const SMS: &str = r#"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<!--File Created By SMS Backup & Restore v10.20.002 on 09/03/2025 22:10:01-->
+<smses count="6" backup_set="x" backup_date="1741529401000" type="full">
+  <sms protocol="0" address="+86 138-0013-8000" date="1741527000000" type="1" subject="null" body="【速借金融】您已逾期&#10;请今日还款 &lt;3&gt; &amp; &quot;ok&quot; &#55357;&#56832;" toa="null" sc_toa="null" service_center="null" read="1" status="-1" locked="0" date_sent="1741526999000" sub_id="1" readable_date="" contact_name="(Unknown)" />
+  <sms protocol="0" address="13800138000" date="1741527060000" type="2" body="别再打了" read="1" status="-1" locked="0" date_sent="0" />
+  <sms address="13800138000" date="1741527100000" type="3" body="draft" />
+  <sms address="13800138000" date="not-a-date" type="1" body="x" />
+  <sms address="13800138000" date="1741527200000" type="1" body="&lol;" />
+  <mms date="1741527300000" msg_box="1" address="13900139000" m_type="132">
+    <parts>
+      <part seq="-1" ct="application/smil" text="&lt;smil&gt;" />
+      <part seq="0" ct="text/plain" text="图片里是你的通讯录" />
+    </parts>
+    <addrs>
+      <addr address="13900139000" type="137" charset="106" />
+      <addr address="+8613700137000" type="151" charset="106" />
+    </addrs>
+  </mms>
+</smses>
+"#;
+
+#[test]
+fn sms_backup_read_with_positions() {
+    let store = Store::open_in_memory().unwrap();
+    let s = import(&store, SMS).unwrap();
+    assert_eq!(s.format, Some(Format::SmsBackupXml));
+    assert_eq!((s.messages, s.calls, s.new_events), (3, 0, 3));
+    assert_eq!(s.skipped, 1, "the draft");
+    assert_eq!(s.malformed_total, 2);
+    assert_eq!(s.malformed[0].line, 7);
+    assert!(s.malformed[0].reason.contains("date"), "{:?}", s.malformed);
+    assert_eq!(s.malformed[1].line, 8);
+    assert!(s.malformed[1].reason.contains("&lol;"));
+    assert!(s.malformed[0].byte > 0 && s.malformed[1].byte > s.malformed[0].byte);
+    // The byte offset points at the record's '<'.
+    let b = s.malformed[0].byte as usize;
+    assert!(SMS[b..].starts_with("<sms address=\"13800138000\" date=\"not-a-date\""));
+
+    let evs = all(&store);
+    let EventPayload::Sms(first) = &evs[0].payload else {
+        panic!("sms")
+    };
+    assert_eq!(first.number.normalized, "+8613800138000");
+    assert_eq!(
+        first.body,
+        "【速借金融】您已逾期\n请今日还款 <3> & \"ok\" 😀"
+    );
+    assert_eq!(first.direction, SmsDirection::Incoming);
+    // No offset in the file: the home zone (Asia/Shanghai) supplies +08:00.
+    assert_eq!(first.received.offset_secs, 8 * 3600);
+    assert_eq!(first.received.utc_ms, 1_741_527_000_000);
+    assert_eq!(first.sent.map(|i| i.utc_ms), Some(1_741_526_999_000));
+    let EventPayload::Sms(reply) = &evs[1].payload else {
+        panic!()
+    };
+    assert_eq!(reply.direction, SmsDirection::Outgoing);
+    assert_eq!(reply.sent, None);
+    let EventPayload::Sms(mms) = &evs[2].payload else {
+        panic!()
+    };
+    assert_eq!(mms.body, "图片里是你的通讯录");
+    assert_eq!(mms.number.normalized, "+8613900139000");
+}
+
+#[test]
+fn reimport_adds_nothing() {
+    let store = Store::open_in_memory().unwrap();
+    import(&store, SMS).unwrap();
+    let (rows, head) = store.head().unwrap();
+    let again = import(&store, SMS).unwrap();
+    assert_eq!((again.new_events, again.duplicates), (0, 3));
+    assert_eq!(store.head().unwrap(), (rows, head));
+}
+
+#[test]
+fn calls_backup_read() {
+    let xml = r#"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<calls count="7">
+<call number="13800138000" duration="35" date="1741527000000" type="1" presentation="1" />
+<call number="13800138000" duration="0" date="1741527100000" type="3" presentation="1" />
+<call number="13800138000" duration="12" date="1741527200000" type="4" />
+<call number="13800138000" duration="0" date="1741527300000" type="5" />
+<call number="-2" duration="0" date="1741527400000" type="6" presentation="2" />
+<call number="10086" duration="61" date="1741527500000" type="2" />
+<call number="10086" duration="abc" date="1741527600000" type="2" />
+</calls>"#;
+    let store = Store::open_in_memory().unwrap();
+    let s = import(&store, xml).unwrap();
+    assert_eq!(s.format, Some(Format::CallsBackupXml));
+    assert_eq!((s.calls, s.messages, s.malformed_total), (6, 0, 1));
+    assert_eq!(s.malformed[0].line, 9);
+    let dirs: Vec<(CallDirection, u64)> = all(&store)
+        .iter()
+        .map(|e| match &e.payload {
+            EventPayload::Call(c) => (c.direction, c.talk_ms),
+            _ => panic!(),
+        })
+        .collect();
+    use CallDirection::*;
+    assert_eq!(
+        dirs,
+        vec![
+            (Incoming, 35_000),
+            (Missed, 0),
+            (Missed, 0),
+            (Rejected, 0),
+            (Blocked, 0),
+            (Outgoing, 61_000)
+        ]
+    );
+}
+
+#[test]
+fn entity_expansion_refused() {
+    let laughs = r#"<?xml version="1.0"?>
+<!DOCTYPE smses [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<smses count="1"><sms address="1" date="1" type="1" body="&lol3;" /></smses>"#;
+    let store = Store::open_in_memory().unwrap();
+    let e = import(&store, laughs).unwrap_err().to_string();
+    assert!(e.contains("DOCTYPE"), "{e}");
+    assert_eq!(store.event_count().unwrap(), 0);
+
+    let external = r#"<?xml version="1.0"?>
+<!DOCTYPE smses [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<smses count="1"><sms address="1" date="1" type="1" body="&xxe;" /></smses>"#;
+    assert!(import(&store, external).is_err());
+    assert_eq!(store.event_count().unwrap(), 0);
+}
+
+#[test]
+fn unescape_forms() {
+    use super::xml::unescape;
+    assert_eq!(unescape("a&#x41;&#66;").unwrap(), "aAB");
+    assert_eq!(unescape("&#55357;x").unwrap(), "\u{FFFD}x");
+    assert_eq!(unescape("&#56832;").unwrap(), "\u{FFFD}");
+    assert_eq!(unescape("&#0;").unwrap(), "\u{FFFD}");
+    assert!(unescape("&#1114112;").is_err());
+    assert!(unescape("&amp").is_err());
+    assert!(unescape("&xxe;").is_err());
+}
+
+#[test]
+fn syntax_errors_are_reported_and_stop_cleanly() {
+    // An unterminated tag at the end: what came before is kept, the error has a position.
+    let xml = "<smses>\n<sms address=\"1\" date=\"1000\" type=\"1\" body=\"a\" />\n<sms address=\"2\" date=\"2000\" type=\"1\" body=\"b\" />\n<sms address=\"3\" date=";
+    let store = Store::open_in_memory().unwrap();
+    let s = import(&store, xml).unwrap();
+    assert_eq!(s.new_events, 2);
+    assert_eq!(s.malformed_total, 1);
+    assert_eq!(s.malformed[0].line, 4);
+}
+
+#[test]
+fn not_a_backup() {
+    let store = Store::open_in_memory().unwrap();
+    let e = import(&store, "<html><body/></html>").unwrap_err();
+    assert!(e.to_string().contains("not an SMS Backup"), "{e}");
+}
+
+/// A reader that fails after `n` bytes, like a file on a dying disk or a killed copy.
+struct Failing<'a> {
+    data: &'a [u8],
+    n: usize,
+}
+
+impl std::io::Read for Failing<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.n == 0 {
+            return Err(std::io::Error::other("disk gone"));
+        }
+        let k = out.len().min(self.n).min(self.data.len()).min(64);
+        out[..k].copy_from_slice(&self.data[..k]);
+        self.data = &self.data[k..];
+        self.n -= k;
+        Ok(k)
+    }
+}
+
+#[test]
+fn interrupted_import_leaves_whole_batches() {
+    let mut xml = String::from("<smses>\n");
+    for i in 0..50 {
+        xml.push_str(&format!(
+            "<sms address=\"1380013{i:04}\" date=\"{}\" type=\"1\" body=\"m{i}\" />\n",
+            1_741_527_000_000i64 + i * 1000
+        ));
+    }
+    xml.push_str("</smses>\n");
+    let store = Store::open_in_memory().unwrap();
+    let opts = ImportOptions { batch_size: 8 };
+    let cut = xml.len() / 2;
+    let r = import_reader(
+        &store,
+        Failing {
+            data: xml.as_bytes(),
+            n: cut,
+        },
+        &opts,
+        &mut |_| {},
+    );
+    assert!(r.is_err());
+    let stored = store.event_count().unwrap();
+    assert!(stored > 0 && stored % 8 == 0, "{stored} is whole batches");
+    assert!(store.verify().unwrap().ok());
+    // Importing the whole file afterwards completes it without duplicates.
+    let s = import_reader(&store, xml.as_bytes(), &opts, &mut |_| {}).unwrap();
+    assert_eq!(s.duplicates as i64, stored);
+    assert_eq!(store.event_count().unwrap(), 50);
+}
+
+#[test]
+fn csv_and_jsonl_forms() {
+    let csv = "\u{feff}kind,direction,number,time,body,duration_s\n\
+        sms,incoming,13800138000,2025-03-09 21:30,\"多行\n正文, with comma\",\n\
+        call,incoming,+8613800138000,2025-03-09T23:10:00+08:00,,42\n\
+        call,missed,13800138000,1741527000000,,\n\
+        call,sideways,13800138000,2025-03-09 21:30,,\n\
+        sms,incoming,13800138000,yesterday,x,\n";
+    let store = Store::open_in_memory().unwrap();
+    let s = import(&store, csv).unwrap();
+    assert_eq!(s.format, Some(Format::Csv));
+    assert_eq!((s.messages, s.calls, s.malformed_total), (1, 2, 2));
+    assert_eq!(s.malformed[0].line, 6, "{:?}", s.malformed);
+    assert!(s.malformed[0].reason.contains("sideways"));
+    let evs = all(&store);
+    let EventPayload::Sms(m) = &evs
+        .iter()
+        .find(|e| e.payload.kind() == "sms")
+        .unwrap()
+        .payload
+    else {
+        panic!()
+    };
+    assert_eq!(m.body, "多行\n正文, with comma");
+    assert_eq!(m.received.to_rfc3339(), "2025-03-09T21:30:00.000+08:00");
+
+    let jsonl = "{\"kind\":\"sms\",\"direction\":\"incoming\",\"number\":\"13800138000\",\"time\":\"2025-03-10T08:00:00+08:00\",\"body\":\"hi\"}\n\
+        \n\
+        {\"kind\":\"call\",\"direction\":\"outgoing\",\"number\":\"13800138000\",\"time\":1741527000000,\"duration_s\":3}\n\
+        {broken\n";
+    let s = import(&store, jsonl).unwrap();
+    assert_eq!(s.format, Some(Format::JsonLines));
+    assert_eq!((s.messages, s.calls, s.malformed_total), (1, 1, 1));
+    assert_eq!(s.malformed[0].line, 4);
+    assert_eq!(store.event_count().unwrap(), 5);
+}

@@ -1,0 +1,280 @@
+//! Gathering what a report shows: collector contacts grouped by case, with the classifier's
+//! matched words and the flags resting on each contact.
+//!
+//! A contact belongs to a collector when its number is in a case, when a flag rests on it, or
+//! when the classifier reads the SMS as debt collection. Other traffic (family, bank, delivery)
+//! is only counted, never listed.
+
+use crate::classify::{Classifier, FlagHit};
+use crate::error::Result;
+use crate::model::{CallDirection, EventId, EventPayload, Settings, SmsDirection, StoredEvent};
+use crate::store::{FlagQuery, FlagRecord, Store, VerifyReport};
+use crate::time::Instant;
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// One collector contact.
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub event: StoredEvent,
+    /// What the classifier matched (SMS only), for highlighting.
+    pub hits: Vec<FlagHit>,
+    /// Rules of the flags resting on this contact.
+    pub rules: Vec<String>,
+}
+
+impl Contact {
+    pub fn instant(&self) -> Instant {
+        self.event.payload.instant().unwrap_or(Instant {
+            utc_ms: 0,
+            offset_secs: 0,
+        })
+    }
+    pub fn is_call(&self) -> bool {
+        matches!(self.event.payload, EventPayload::Call(_))
+    }
+    pub fn number(&self) -> &str {
+        self.event
+            .payload
+            .number()
+            .map_or("", |n| n.normalized.as_str())
+    }
+    /// A contact made by the other party (not the phone owner's own SMS or call): what the
+    /// counts, charts and letter are about. The owner's replies stay in the timeline.
+    pub fn inbound(&self) -> bool {
+        match &self.event.payload {
+            EventPayload::Sms(s) => s.direction == SmsDirection::Incoming,
+            EventPayload::Call(c) => c.direction != CallDirection::Outgoing,
+            EventPayload::CallUpdate(_) => false,
+        }
+    }
+    /// True when a time-window rule flagged this contact.
+    pub fn time_violation(&self) -> bool {
+        self.rules.iter().any(|r| r.contains(".TIME"))
+    }
+}
+
+/// A case (one debt / creditor) with its contacts and flags.
+#[derive(Debug, Clone, Default)]
+pub struct CaseView {
+    pub name: String,
+    pub creditor: Option<String>,
+    pub party: String,
+    /// Numbers in the case and numbers seen in its contacts.
+    pub numbers: BTreeSet<String>,
+    pub contacts: Vec<Contact>,
+    pub flags: Vec<FlagRecord>,
+    /// The group of collector contacts not tagged to any case.
+    pub unassigned: bool,
+}
+
+/// Per-day counts of one case.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DayCount {
+    pub calls: u32,
+    pub sms: u32,
+}
+
+impl DayCount {
+    pub fn total(&self) -> u32 {
+        self.calls + self.sms
+    }
+}
+
+impl CaseView {
+    /// Contacts by the other party.
+    pub fn inbound(&self) -> impl Iterator<Item = &Contact> {
+        self.contacts.iter().filter(|c| c.inbound())
+    }
+    pub fn inbound_count(&self) -> usize {
+        self.inbound().count()
+    }
+    /// Calls by the other party (answered, missed, rejected or blocked).
+    pub fn calls(&self) -> usize {
+        self.inbound().filter(|c| c.is_call()).count()
+    }
+    pub fn connected(&self) -> usize {
+        self.inbound()
+            .filter(|c| matches!(&c.event.payload, EventPayload::Call(k) if k.connected()))
+            .count()
+    }
+    /// SMS received from the other party.
+    pub fn sms(&self) -> usize {
+        self.inbound_count() - self.calls()
+    }
+    /// Contacts by the other party per local calendar day.
+    pub fn days(&self) -> BTreeMap<NaiveDate, DayCount> {
+        let mut m: BTreeMap<NaiveDate, DayCount> = BTreeMap::new();
+        for c in self.inbound() {
+            let d = m.entry(c.instant().local_date()).or_default();
+            if c.is_call() {
+                d.calls += 1;
+            } else {
+                d.sms += 1;
+            }
+        }
+        m
+    }
+    /// Flags grouped by rule: (rule, count, one description, source).
+    pub fn flags_by_rule(&self) -> Vec<(String, usize, String, String)> {
+        let mut m: BTreeMap<&str, (usize, &str, &str)> = BTreeMap::new();
+        for f in &self.flags {
+            let e = m
+                .entry(&f.flag.rule)
+                .or_insert((0, &f.flag.description, &f.flag.source));
+            e.0 += 1;
+        }
+        m.into_iter()
+            .map(|(r, (n, d, s))| (r.to_string(), n, d.to_string(), s.to_string()))
+            .collect()
+    }
+    pub fn first(&self) -> Option<Instant> {
+        self.contacts
+            .iter()
+            .map(Contact::instant)
+            .min_by_key(|i| i.utc_ms)
+    }
+    pub fn last(&self) -> Option<Instant> {
+        self.contacts
+            .iter()
+            .map(Contact::instant)
+            .max_by_key(|i| i.utc_ms)
+    }
+}
+
+/// Everything a report shows.
+#[derive(Debug, Clone)]
+pub struct ReportData {
+    pub settings: Settings,
+    pub generated: Instant,
+    pub store_path: Option<String>,
+    pub verify: VerifyReport,
+    /// Rows in the event chain and its head hash.
+    pub head: (i64, String),
+    pub total_sms: usize,
+    pub total_calls: usize,
+    pub first: Option<Instant>,
+    pub last: Option<Instant>,
+    /// Cases with at least one contact or flag, then the unassigned group if any.
+    pub cases: Vec<CaseView>,
+}
+
+impl ReportData {
+    pub fn gather(store: &Store) -> Result<ReportData> {
+        let settings = store.settings()?;
+        let zone = settings.zone()?;
+        let verify = store.verify()?;
+        let head = store.head()?;
+        let mut cases: Vec<CaseView> = Vec::new();
+        let mut by_number: HashMap<String, usize> = HashMap::new();
+        let mut by_id: HashMap<i64, usize> = HashMap::new();
+        for c in store.cases()? {
+            let i = cases.len();
+            for n in &c.numbers {
+                by_number.insert(n.clone(), i);
+            }
+            by_id.insert(c.id, i);
+            cases.push(CaseView {
+                name: c.name,
+                creditor: c.creditor,
+                party: c.party,
+                numbers: c.numbers.into_iter().collect(),
+                ..CaseView::default()
+            });
+        }
+        let flags = store.flags(&FlagQuery::default())?;
+        let mut rules_of: HashMap<EventId, Vec<String>> = HashMap::new();
+        let mut case_of_event: HashMap<EventId, usize> = HashMap::new();
+        for f in &flags {
+            for e in &f.flag.events {
+                rules_of.entry(*e).or_default().push(f.flag.rule.clone());
+                if let Some(i) = f.flag.case_id.and_then(|id| by_id.get(&id)) {
+                    case_of_event.insert(*e, *i);
+                }
+            }
+        }
+        let unassigned_idx = cases.len();
+        let mut unassigned = CaseView {
+            unassigned: true,
+            party: "unknown".into(),
+            ..CaseView::default()
+        };
+        let classifier = Classifier::builtin();
+        let (mut total_sms, mut total_calls) = (0, 0);
+        let (mut first, mut last): (Option<Instant>, Option<Instant>) = (None, None);
+        store.for_each_event(|ev| {
+            let Some(at) = ev.payload.instant() else {
+                return Ok(());
+            };
+            first = Some(first.map_or(at, |f| if at.utc_ms < f.utc_ms { at } else { f }));
+            last = Some(last.map_or(at, |l| if at.utc_ms > l.utc_ms { at } else { l }));
+            let number = ev.payload.number().map(|n| n.normalized.clone());
+            let (hits, collection) = match &ev.payload {
+                EventPayload::Sms(s) => {
+                    total_sms += 1;
+                    let c = classifier.classify(&s.body, Some(&s.number.raw));
+                    (c.flags, c.collection)
+                }
+                _ => {
+                    total_calls += 1;
+                    (Vec::new(), false)
+                }
+            };
+            let rules = rules_of.remove(&ev.id).unwrap_or_default();
+            let idx = number
+                .as_ref()
+                .and_then(|n| by_number.get(n).copied())
+                .or_else(|| case_of_event.get(&ev.id).copied())
+                .or((collection || !rules.is_empty()).then_some(unassigned_idx));
+            let Some(idx) = idx else { return Ok(()) };
+            let contact = Contact {
+                event: ev,
+                hits,
+                rules,
+            };
+            let case = if idx == unassigned_idx {
+                &mut unassigned
+            } else {
+                &mut cases[idx]
+            };
+            if let Some(n) = number {
+                case.numbers.insert(n);
+            }
+            case.contacts.push(contact);
+            Ok(())
+        })?;
+        for f in flags {
+            let idx = f
+                .flag
+                .case_id
+                .and_then(|id| by_id.get(&id).copied())
+                .or_else(|| {
+                    f.flag
+                        .numbers
+                        .iter()
+                        .find_map(|n| by_number.get(n).copied())
+                });
+            match idx {
+                Some(i) => cases[i].flags.push(f),
+                None => unassigned.flags.push(f),
+            }
+        }
+        cases.push(unassigned);
+        cases.retain(|c| !c.contacts.is_empty() || !c.flags.is_empty());
+        for c in &mut cases {
+            c.contacts.sort_by_key(|k| (k.instant().utc_ms, k.event.id));
+        }
+        Ok(ReportData {
+            generated: Instant::in_zone(crate::time::now_ms(), &zone)?,
+            store_path: store.path().map(|p| p.display().to_string()),
+            settings,
+            verify,
+            head,
+            total_sms,
+            total_calls,
+            first,
+            last,
+            cases,
+        })
+    }
+}

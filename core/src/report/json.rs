@@ -1,0 +1,45 @@
+//! The JSON export: everything in the store that a complaint or another tool needs, with a
+//! schema version. Events are streamed, so a large store is never held in memory.
+
+use crate::error::Result;
+use crate::store::{FlagQuery, Store};
+use serde_json::json;
+use std::io::Write;
+
+/// Bumped when a field changes meaning or disappears (adding fields keeps the version).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Writes `{"schema":"dunwatch.export","schema_version":1, settings, verification, head,
+/// cases, flags, events}`.
+pub fn write_json(store: &Store, out: &mut dyn Write) -> Result<()> {
+    let settings = store.settings()?;
+    let zone = settings.zone()?;
+    let verify = store.verify()?;
+    let (rows, head) = store.head()?;
+    let generated = crate::time::Instant::in_zone(crate::time::now_ms(), &zone)?;
+    let header = json!({
+        "schema": "dunwatch.export",
+        "schema_version": SCHEMA_VERSION,
+        "generated": generated.to_rfc3339(),
+        "settings": settings,
+        "verification": { "ok": verify.ok(), "report": verify },
+        "head": { "rows": rows, "hash": head },
+        "cases": store.cases()?,
+        "flags": store.flags(&FlagQuery::default())?,
+    });
+    // The header object without its closing brace, then the streamed events array.
+    let text = serde_json::to_string(&header)?;
+    out.write_all(&text.as_bytes()[..text.len() - 1])?;
+    out.write_all(b",\"events\":[")?;
+    let mut first = true;
+    store.for_each_event(|ev| {
+        if !first {
+            out.write_all(b",\n")?;
+        }
+        first = false;
+        serde_json::to_writer(&mut *out, &ev)?;
+        Ok(())
+    })?;
+    out.write_all(b"]}\n")?;
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! Reports for a complaint: one self-contained HTML file (summary per case, charts, the timeline
+//! with flagged words highlighted, the evidence chain's verification, a complaint letter draft),
+//! a JSON export with a schema version, and CSV exports of events and flags.
+//!
+//! SMS bodies and numbers are attacker-controlled: everything reaching HTML goes through
+//! [`escape::html`], and CSV cells through [`escape::csv_cell`].
+
+mod data;
+pub mod escape;
+mod html;
+mod json;
+mod letter;
+mod svg;
+mod tabular;
+mod text;
+
+pub use data::{CaseView, Contact, ReportData};
+pub use html::render_html;
+pub use json::{write_json, SCHEMA_VERSION};
+pub use tabular::{write_events_csv, write_flags_csv};
+
+use crate::error::{Error, Result};
+use std::str::FromStr;
+
+/// Language of the report's wording (message texts are always shown as received).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+}
+
+impl FromStr for Lang {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "zh" | "zh-cn" | "cn" => Ok(Lang::Zh),
+            "en" => Ok(Lang::En),
+            other => Err(Error::InvalidInput(format!(
+                "report language {other:?}: use zh or en"
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,253 @@
+use super::*;
+use crate::import::{import_path, ImportOptions};
+use crate::store::{NewFlag, Store, TagSource};
+use crate::time::Instant;
+use std::path::PathBuf;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/backup")
+        .join(name)
+}
+
+/// The example export imported, the 速借金融 numbers tagged as one case (as the user or the
+/// rules engine would), and one flag, so every part of the report has something to show.
+fn store() -> Store {
+    let s = Store::open_in_memory().unwrap();
+    for f in ["sms-backup.xml", "calls-backup.xml"] {
+        import_path(&s, &fixture(f), &ImportOptions::default(), &mut |_| {}).unwrap();
+    }
+    for n in ["17012345678", "17198765432", "16533334444"] {
+        s.tag_number(n, "速借金融", TagSource::User).unwrap();
+    }
+    let case = s.case_by_name("速借金融").unwrap().unwrap();
+    let late = s
+        .events(&crate::store::EventQuery {
+            case: Some(case.id),
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .find(|e| e.payload.instant().unwrap().local_seconds_of_day() >= 22 * 3600)
+        .unwrap();
+    s.add_flags(&[NewFlag {
+        rule: "CN.TIME.NIFA".into(),
+        case_id: Some(case.id),
+        at: late.payload.instant().unwrap(),
+        severity: "high".into(),
+        description: "contact at 22:00 or later <b>".into(),
+        source: "NIFA convention 2018".into(),
+        events: vec![late.id],
+        numbers: vec![late.payload.number().unwrap().normalized.clone()],
+        detail: serde_json::json!({"window": "08:00-21:00"}),
+    }])
+    .unwrap();
+    s
+}
+
+/// Every tag and attribute in the page is one the renderer writes: nothing from message content
+/// became markup (no script, img, links, event handlers).
+fn assert_only_known_markup(h: &str) {
+    const TAGS: &[&str] = &[
+        "!doctype",
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "header",
+        "footer",
+        "section",
+        "div",
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "b",
+        "span",
+        "bdi",
+        "mark",
+        "ul",
+        "li",
+        "blockquote",
+        "br",
+        "svg",
+        "rect",
+        "line",
+        "text",
+    ];
+    const ATTRS: &[&str] = &[
+        "lang",
+        "charset",
+        "http-equiv",
+        "content",
+        "name",
+        "class",
+        "title",
+        "viewbox",
+        "role",
+        "aria-label",
+        "xmlns",
+        "font-family",
+        "x",
+        "y",
+        "x1",
+        "x2",
+        "y1",
+        "y2",
+        "width",
+        "height",
+        "fill",
+        "stroke",
+        "stroke-width",
+        "stroke-dasharray",
+        "font-size",
+        "text-anchor",
+        "html",
+    ];
+    let tag = regex::Regex::new(r"<(/?)([A-Za-z!][A-Za-z0-9-]*)([^<>]*)>").unwrap();
+    let attr = regex::Regex::new(r#"([A-Za-z-]+)(?:="[^"]*")?"#).unwrap();
+    let css_end = h.find("</style>").unwrap();
+    for m in tag.captures_iter(h) {
+        if m.get(0).unwrap().start() < css_end
+            && m.get(0).unwrap().start() > h.find("<style>").unwrap()
+        {
+            continue;
+        }
+        let name = m[2].to_ascii_lowercase();
+        assert!(TAGS.contains(&name.as_str()), "unexpected tag <{name}>");
+        for a in attr.captures_iter(&m[3]) {
+            let a = a[1].to_ascii_lowercase();
+            assert!(
+                ATTRS.contains(&a.as_str()),
+                "unexpected attribute {a} in <{name}>"
+            );
+        }
+    }
+    assert!(!h.to_lowercase().contains("url("));
+}
+
+#[test]
+fn text_file_complete() {
+    super::text::all_keys_present().unwrap();
+}
+
+#[test]
+fn html_report_is_self_contained_and_inert() {
+    let s = store();
+    let data = ReportData::gather(&s).unwrap();
+    assert_eq!((data.total_sms, data.total_calls), (60, 146));
+    let case = data.cases.iter().find(|c| c.name == "速借金融").unwrap();
+    // 3 tagged mobiles: 17 texts received (15 + hostile + MMS); the owner's reply is listed in
+    // the timeline but not counted as a contact.
+    assert_eq!(case.sms(), 17);
+    assert_eq!(case.contacts.len(), case.inbound_count() + 1);
+    assert_eq!(case.flags.len(), 1);
+    for lang in [Lang::Zh, Lang::En] {
+        let h = render_html(&data, lang);
+        assert!(h.contains("http-equiv=\"Content-Security-Policy\""));
+        assert!(h.contains("default-src 'none'"));
+        assert_only_known_markup(&h);
+        // The hostile SMS is there, as text.
+        assert!(h.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"));
+        assert!(h.contains("onerror=alert(1)&gt;"));
+        assert!(h.contains("javascript:alert(document.cookie)"));
+        assert!(!h.contains('\u{202E}'));
+        assert!(h.contains("[U+202E]"));
+        // The flag with its source, escaped, and its contact marked in the timeline.
+        assert!(h.contains("CN.TIME.NIFA") && h.contains("NIFA convention 2018"));
+        assert!(h.contains("contact at 22:00 or later &lt;b&gt;"));
+        assert!(h.contains("class=\"flagged\""));
+        assert!(
+            h.contains("stroke=\"#b3261e\" stroke-width=\"2\""),
+            "violation marked"
+        );
+        assert!(h.contains(&s.head().unwrap().1));
+        assert!(h.contains("<svg"));
+    }
+    let zh = render_html(&data, Lang::Zh);
+    assert!(zh.contains("12378") && zh.contains("12363") && zh.contains("中国互联网金融协会"));
+    assert!(zh.contains("共联系本人"));
+    let en = render_html(&data, Lang::En);
+    assert!(en.contains("Complaint about illegal debt collection by 速借金融"));
+}
+
+#[test]
+fn csp_hash_matches_stylesheet() {
+    use sha2::{Digest, Sha256};
+    let data = ReportData::gather(&Store::open_in_memory().unwrap()).unwrap();
+    let h = render_html(&data, Lang::En);
+    let css = h
+        .split("<style>")
+        .nth(1)
+        .unwrap()
+        .split("</style>")
+        .next()
+        .unwrap();
+    let digest = Sha256::digest(css.as_bytes());
+    let policy = h
+        .split("content=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let want = format!("style-src 'sha256-{}'", super::html::base64(&digest));
+    assert!(policy.contains(&want), "{policy}");
+    assert!(h.contains("No collector contacts were identified."));
+}
+
+#[test]
+fn json_export_has_schema_and_everything() {
+    let s = store();
+    let mut out = Vec::new();
+    write_json(&s, &mut out).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["schema_version"], SCHEMA_VERSION);
+    assert_eq!(v["events"].as_array().unwrap().len(), 206);
+    assert_eq!(v["flags"].as_array().unwrap().len(), 1);
+    assert_eq!(v["verification"]["ok"], true);
+    assert_eq!(v["head"]["hash"], s.head().unwrap().1);
+    assert_eq!(v["cases"][0]["name"], "速借金融");
+    assert!(v["events"][0]["hash"].as_str().unwrap().len() == 64);
+}
+
+#[test]
+fn csv_exports_open_in_spreadsheets() {
+    let s = store();
+    s.insert(&crate::model::NewEvent {
+        source: crate::model::EventSource::Import,
+        payload: crate::model::EventPayload::Sms(crate::model::Sms {
+            number: s.parse_number("17012345678").unwrap(),
+            body: "=HYPERLINK(\"http://x\",\"pay\")".into(),
+            sent: None,
+            received: Instant::parse_rfc3339("2025-03-20T10:00:00+08:00").unwrap(),
+            sim_slot: None,
+            direction: crate::model::SmsDirection::Incoming,
+        }),
+    })
+    .unwrap();
+    let mut ev = Vec::new();
+    write_events_csv(&s, &mut ev).unwrap();
+    assert!(ev.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8(ev).unwrap();
+    assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"pay\"\")\""));
+    assert!(text.contains(",'+8617012345678,"));
+    // Every record parses back with the same number of columns (embedded newlines quoted).
+    let mut rd = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let n = rd.records().map(|r| r.unwrap().len()).collect::<Vec<_>>();
+    assert_eq!(n.len(), 207);
+    assert!(n.iter().all(|&k| k == 13));
+    let mut fl = Vec::new();
+    write_flags_csv(&s, &mut fl).unwrap();
+    let text = String::from_utf8(fl).unwrap();
+    assert!(text.starts_with('\u{feff}') && text.contains("CN.TIME.NIFA"));
+}
