@@ -7,7 +7,8 @@
 //!   note when the folder is missing.
 //!
 //! Run with `--nocapture` to see the figures; `DUNWATCH_EVAL_SHOW=N` prints up to N false
-//! positives per corpus and every labelled-set error.
+//! positives per corpus and every labelled-set error; `DUNWATCH_CORPORA=DIR` reads the corpora
+//! from DIR instead.
 
 use dunwatch_core::classify::{Classifier, Flag};
 use serde::Deserialize;
@@ -280,7 +281,10 @@ fn corpora(dir: &Path) -> Vec<Corpus> {
 
 #[test]
 fn real_corpora_false_positive_rates() {
-    let dir = repo_root().join("../shared/corpora");
+    // DUNWATCH_CORPORA points elsewhere (e.g. to check the skip path with a missing folder).
+    let dir = std::env::var_os("DUNWATCH_CORPORA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("../shared/corpora"));
     if !dir.join("nus_en.tsv").exists() {
         println!(
             "SKIP: {} not found; the corpus evaluation needs the shared corpora beside the project",
