@@ -153,6 +153,32 @@ fn fourth_call_of_a_day() {
 }
 
 #[test]
+fn count_flags_cite_a_bounded_number_of_calls() {
+    let t = T::cn();
+    t.tag(C1, "acme");
+    let ids: Vec<_> = (0..60)
+        .map(|i| {
+            t.call(
+                C1,
+                &format!("2025-03-10 {:02}:{:02}", 8 + i / 6, (i % 6) * 10),
+                0,
+            )
+        })
+        .collect();
+    let f = t.all_flags();
+    let last = f.iter().rfind(|f| f.rule == "CN.FREQ.SEED").unwrap();
+    let mut want = ids[..49].to_vec();
+    want.push(ids[59]);
+    assert_eq!(last.events, want);
+    assert_eq!(last.detail["checks"][0]["count"], 60);
+    assert!(
+        last.description.contains("60th call"),
+        "{}",
+        last.description
+    );
+}
+
+#[test]
 fn connected_cap_counts_only_connected_calls() {
     let t = T::cn();
     t.tag(C1, "acme");
