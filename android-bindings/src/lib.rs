@@ -4,6 +4,7 @@
 //!
 //! - [`exports`]: the `Java_org_dunwatch_core_NativeBridge_*` functions;
 //! - [`ops`]: what each export does, on Rust strings and JSON (tested without a JVM);
+//! - [`report`]: report export to a file;
 //! - [`handles`]: open stores as never-reused `jlong` ids;
 //! - [`strings`]: strict reading of Java strings (unpaired surrogates are refused);
 //! - [`error`]: every error and panic becomes `org.dunwatch.core.DunwatchException`.
@@ -13,4 +14,5 @@ pub mod exports;
 pub mod handles;
 pub mod logging;
 pub mod ops;
+pub mod report;
 pub mod strings;

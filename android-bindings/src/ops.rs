@@ -402,16 +402,9 @@ pub fn verify(store: &Store) -> Result<String> {
     })
 }
 
-/// Writing the report needs `core::report` (issue 5), not merged yet.
-pub fn export_report(_store: &Store, path: &str, options_json: &str) -> Result<String> {
-    let _: serde_json::Value = parse(options_json, "report options")?;
-    if path.trim().is_empty() {
-        return Err(BridgeError::invalid("report path is empty"));
-    }
-    Err(BridgeError::new(
-        Kind::Unsupported,
-        "report export is not available yet: dunwatch-core has no report module",
-    ))
+/// Writes the complaint report (HTML, JSON or CSV) to `path`; see [`crate::report`].
+pub fn export_report(store: &Store, path: &str, options_json: &str) -> Result<String> {
+    crate::report::export(store, path, options_json)
 }
 
 #[cfg(test)]
@@ -539,14 +532,5 @@ mod tests {
         assert_eq!(d["action"], "silence");
         assert!(screen_call(&s, "13800138000", AT, Some("{}")).is_err());
         assert!(screen_call(&s, "13800138000", "{}", None).is_err());
-    }
-
-    #[test]
-    fn report_export_is_pending() {
-        let s = store();
-        assert_eq!(
-            export_report(&s, "/tmp/x.html", "{}").unwrap_err().kind,
-            Kind::Unsupported
-        );
     }
 }

@@ -131,10 +131,13 @@ class DunwatchStore private constructor(private val handle: Long) : AutoCloseabl
     /** Recomputes every evidence chain from the stored rows. */
     fun verify(): VerifyReport = Json.toVerify(Json.obj(NativeBridge.nativeVerify(handle)))
 
-    /** Writes the complaint report to [path]. */
-    fun exportReport(path: String, format: ReportFormat = ReportFormat.HTML, language: ReportLanguage = ReportLanguage.ZH) {
-        val options = JSONObject().put("format", format.code).put("lang", language.code)
-        NativeBridge.nativeExportReport(handle, path, options.toString())
+    /**
+     * Writes the complaint report to [path] (atomically: a failed export leaves no partial file).
+     * [language] defaults to Chinese for the CN rule pack and English otherwise.
+     */
+    fun exportReport(path: String, format: ReportFormat = ReportFormat.HTML, language: ReportLanguage? = null): ReportFiles {
+        val options = JSONObject().put("format", format.code).putOpt("lang", language?.code)
+        return Json.toReportFiles(Json.obj(NativeBridge.nativeExportReport(handle, path, options.toString())))
     }
 
     override fun close() = NativeBridge.nativeClose(handle)

@@ -126,6 +126,8 @@ internal object Json {
         .put("silence_after_stop", p.silenceAfterStop)
         .toString()
 
+    fun toReportFiles(o: JSONObject) = ReportFiles(strings(o.getJSONArray("files")), o.getBoolean("chain_ok"))
+
     fun toRebuild(o: JSONObject) = RebuildSummary(o.getInt("events"), o.getInt("flags"))
 
     fun toVerify(o: JSONObject) = VerifyReport(

@@ -215,6 +215,10 @@ data class BrokenRow(val chain: String, val row: Long, val reason: String)
 /** Result of recomputing the evidence chains: [broken] names the first row that fails. */
 data class VerifyReport(val ok: Boolean, val chains: List<ChainSummary>, val broken: BrokenRow?)
 
+/** HTML: the evidence report; JSON: everything, with a schema version; CSV: events and flags. */
 enum class ReportFormat(override val code: String) : Coded { HTML("html"), JSON("json"), CSV("csv") }
+
+/** Files a report export wrote (CSV writes NAME-events.csv and NAME-flags.csv for NAME.csv). */
+data class ReportFiles(val files: List<String>, val chainOk: Boolean)
 
 enum class ReportLanguage(override val code: String) : Coded { ZH("zh"), EN("en") }

@@ -224,8 +224,24 @@ class BridgeTest {
     }
 
     @Test
-    fun `report export is pending on the report module`() {
-        val out = Support.tempDb().resolveSibling("report.html")
-        expectFailure(Kind.UNSUPPORTED, "report") { store.exportReport(out.toString()) }
+    fun `reports are exported in every format`() {
+        store.tagNumber("13800138000", "Loan A")
+        store.recordSms("13800138000", "再不还钱就通知你的家人 <script>alert(1)</script>", SmsDirection.INCOMING, at())
+        val dir = Support.tempDb().parent
+        val html = store.exportReport(dir.resolve("report.html").toString())
+        assertTrue(html.chainOk)
+        val page = java.nio.file.Files.readString(java.nio.file.Path.of(html.files.single()))
+        assertTrue(page.contains("Loan A"))
+        assertFalse(page.contains("<script>alert(1)"), "SMS text must be escaped")
+        val en = store.exportReport(dir.resolve("report-en.html").toString(), language = ReportLanguage.EN)
+        assertTrue(java.nio.file.Files.size(java.nio.file.Path.of(en.files.single())) > 0)
+        val csv = store.exportReport(dir.resolve("evidence.csv").toString(), ReportFormat.CSV)
+        assertEquals(listOf("evidence-events.csv", "evidence-flags.csv"), csv.files.map { java.nio.file.Path.of(it).fileName.toString() })
+        val json = store.exportReport(dir.resolve("evidence.json").toString(), ReportFormat.JSON)
+        assertTrue(java.nio.file.Files.readString(java.nio.file.Path.of(json.files.single())).contains("\"schema"))
+        expectFailure(Kind.STORAGE, "") { store.exportReport(dir.resolve("missing/dir/r.html").toString()) }
+        expectFailure(Kind.INVALID_ARGUMENT, "report options") {
+            NativeBridge.nativeExportReport(SafetyTest.handleOf(store), dir.resolve("x.html").toString(), """{"format":"pdf"}""")
+        }
     }
 }
