@@ -226,6 +226,13 @@ pub fn import_reader(
 ) -> Result<ImportSummary> {
     let mut reader = CountingReader::new(BufReader::with_capacity(1 << 16, input));
     let head = reader.fill_buf()?.to_vec();
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return Err(Error::InvalidInput(
+            "the file is UTF-16 encoded; dunwatch reads UTF-8 (as SMS Backup & Restore writes \
+             it): re-save the file as UTF-8"
+                .into(),
+        ));
+    }
     let format = match sniff(&head) {
         Some(f) => f,
         None => return Ok(ImportSummary::default()),
