@@ -46,7 +46,7 @@ val cargoNdk by tasks.registering(Exec::class) {
         "-t", "arm64-v8a", "-t", "armeabi-v7a", "-t", "x86_64",
         "--platform", "29",
         "-o", out.absolutePath,
-        "build", "--release", "-p", "dunwatch-android",
+        "build", "--profile", "release-android", "-p", "dunwatch-android",
     )
     inputs.dir(rootProject.file("core/src"))
     inputs.dir(rootProject.file("android-bindings/src"))
