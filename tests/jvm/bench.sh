@@ -15,6 +15,9 @@ cd "$root"
 
 target="${CARGO_TARGET_DIR:-$root/target}"
 for profile in release release-android; do
+  if [ "$profile" = release-android ]; then
+    set -a; . android-bindings/android-build.env; set +a
+  fi
   cargo build --profile "$profile" -p dunwatch-android --quiet
   lib="$target/$profile/libdunwatch_android.so"
   stripped="$dir/libdunwatch_android.$profile.so"
