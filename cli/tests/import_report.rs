@@ -206,3 +206,130 @@ fn reports_in_every_format() {
     let bad = dunwatch(&["report", "--db", db, "--lang", "fr"], dir.path());
     assert!(!bad.status.success() && text(&bad).contains("zh or en"));
 }
+
+/// The example export through the classifier and the rules engine, as an import runs them: the
+/// flags a complaint would rest on are there, on the right contacts, and nothing touches the
+/// family's or the bank's numbers.
+#[test]
+fn fixture_flags_from_the_rules_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.sqlite");
+    let db = db.to_str().unwrap();
+    let files = [fixture("sms-backup.xml"), fixture("calls-backup.xml")];
+    let (o, summary) = import_json(db, &files, dir.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let o = dunwatch(&["flags", "--db", db, "--json"], dir.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let flags: Vec<Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let rules_of = |case: &str| -> std::collections::BTreeSet<String> {
+        flags
+            .iter()
+            .filter(|f| f["case"] == case)
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let sj = rules_of("速借金融");
+    for r in [
+        "CN.ABUSE",
+        "CN.DISCLOSE",
+        "CN.IMPERSONATE",
+        "CN.LURE",
+        "CN.TIME.NIFA",
+        "CN.TIME.GBT",
+        "CN.FREQ.SEED",
+        "CN.FREQ.ATTEMPTS",
+        "CN.FREQ.CONNECTED",
+    ] {
+        assert!(sj.contains(r), "速借金融 lacks {r}: {sj:?}");
+    }
+    let hh = rules_of("花花分期");
+    assert!(
+        hh.contains("CN.TIME.NIFA") && hh.contains("CN.TIME.GBT"),
+        "{hh:?}"
+    );
+
+    // The first night call of the fixture (2025-03-11 23:54:47, rejected, from 171-9876-5432).
+    assert!(flags.iter().any(|f| f["rule"] == "CN.TIME.GBT"
+        && f["at"].as_str().unwrap().starts_with("2025-03-11T23:54:47")
+        && f["numbers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n == "+8617198765432")));
+    // The fake-police message (立案, 公安, 坐牢, 法院传票).
+    assert!(flags
+        .iter()
+        .any(|f| f["rule"] == "CN.IMPERSONATE"
+            && f["description"].as_str().unwrap().contains("立案")));
+
+    // Family, bank, delivery and carrier numbers are never flagged or called collectors.
+    let innocent = [
+        "+8613911112222",
+        "+8613566667777",
+        "+8618622223333",
+        "95588",
+        "1069070069",
+        "1069010045",
+        "10086",
+    ];
+    for f in &flags {
+        for n in f["numbers"].as_array().unwrap() {
+            assert!(!innocent.contains(&n.as_str().unwrap()), "{f}");
+        }
+    }
+    let collectors: Vec<&str> = summary["collector_numbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    for n in [
+        "+8617012345678",
+        "+8617198765432",
+        "+8616533334444",
+        "+8616677778888",
+    ] {
+        assert!(
+            collectors.contains(&n),
+            "{n} not found as a collector: {collectors:?}"
+        );
+    }
+    assert!(collectors.iter().all(|n| !innocent.contains(n)));
+
+    // The import's summary counts what is in the store.
+    let by_rule = summary["flags_by_rule"].as_object().unwrap();
+    assert_eq!(
+        by_rule.values().map(|v| v.as_u64().unwrap()).sum::<u64>() as usize,
+        flags.len()
+    );
+    assert_eq!(
+        summary["summary"]["flags_added"].as_u64().unwrap() as usize,
+        flags.len()
+    );
+
+    // The report shows the cases and cites the sources.
+    let html = dir.path().join("r.html");
+    let o = dunwatch(
+        &[
+            "report",
+            "--db",
+            db,
+            "--lang",
+            "zh",
+            "-o",
+            html.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("催收方: 速借金融") && page.contains("催收方: 花花分期"));
+    assert!(page.contains("GB/T 45251"));
+    assert!(page.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"));
+    assert!(page.contains("[U+202E]") && !page.contains('\u{202E}'));
+    assert!(page.contains("关于速借金融违规催收的投诉"));
+}

@@ -62,6 +62,9 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     }
     if !a.json {
         println!("{} flags", flags.len());
+        for (number, case, why) in store.case_suggestions().map_err(|e| e.to_string())? {
+            println!("suggested: {number} may belong to case {case} ({why}); confirm with `dunwatch tag`");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use extract::Extractor;
 use lexicon::LexiconFile;
-use normalize::{normalize_into, normalize_term, Fold, Normalized};
+use normalize::{normalize_into, normalize_term, normalize_text_only, Fold, Normalized};
 use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -256,6 +256,9 @@ impl Classifier {
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
+            // The rare-byte prefilter hurts here: every CJK char starts with one of a few UTF-8
+            // lead bytes, so it keeps stopping; the plain DFA is ~40% faster on the NUS corpora.
+            .prefilter(false)
             .build(&patterns)
             .map_err(|e| format!("lexicon: cannot compile the terms: {e}"))?;
         Ok(Classifier {
@@ -288,6 +291,11 @@ impl Classifier {
         } else {
             text
         };
+        // Fast path: most messages contain no lexicon term at all.
+        normalize_text_only(text, &self.fold, &mut s.norm);
+        if !self.ac.is_match(s.norm.text.as_str()) {
+            return Classification::default();
+        }
         normalize_into(text, &self.fold, &mut s.norm);
         s.hits.clear();
         for m in self.ac.find_overlapping_iter(s.norm.text.as_str()) {

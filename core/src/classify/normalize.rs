@@ -165,62 +165,97 @@ fn leet(c: char) -> Option<char> {
     })
 }
 
-/// Normalises `src` into `out` (cleared first).
+/// Normalises `src` into `out` (cleared first), with the map back to the original text.
 pub(crate) fn normalize_into(src: &str, fold: &Fold, out: &mut Normalized) {
+    normalize_impl::<true>(src, fold, out);
+}
+
+/// Normalises `src` into `out.text` only (no map): the cheap first pass that tells whether any
+/// lexicon term can match at all.
+pub(crate) fn normalize_text_only(src: &str, fold: &Fold, out: &mut Normalized) {
+    normalize_impl::<false>(src, fold, out);
+}
+
+#[inline(always)]
+fn normalize_impl<const MAP: bool>(src: &str, fold: &Fold, out: &mut Normalized) {
     out.text.clear();
     out.map.clear();
+    let bytes = src.as_bytes();
     let mut pending_boundary = true;
     let mut prev_class = Class::Other;
-    // Previous and next ORIGINAL chars after width folding, for the digits-for-letters rule.
+    // Previous ORIGINAL char after width folding, for the digits-for-letters rule.
     let mut prev_orig: char = ' ';
-    let mut iter = src
-        .chars()
-        .take(MAX_CHARS)
-        .map(width_fold)
-        .enumerate()
-        .peekable();
-    while let Some((idx, c0)) = iter.next() {
-        let next_orig = iter.peek().map(|&(_, n)| n).unwrap_or(' ');
-        let mut c = c0;
-        if let Some(l) = leet(c) {
-            let letter_next = prev_orig.is_ascii_alphabetic() || next_orig.is_ascii_alphabetic();
-            let digit_next = prev_orig.is_ascii_digit() || next_orig.is_ascii_digit();
-            if letter_next && !digit_next {
-                c = l;
+    let mut i = 0usize;
+    let mut idx = 0usize;
+    // Byte loop: ASCII (most of the text in most messages) without UTF-8 decoding.
+    while i < bytes.len() && idx < MAX_CHARS {
+        let b = bytes[i];
+        let c0 = if b < 0x80 {
+            i += 1;
+            b as char
+        } else {
+            let c = src[i..].chars().next().unwrap_or('\u{FFFD}');
+            i += c.len_utf8();
+            width_fold(c)
+        };
+        let this = idx;
+        idx += 1;
+        let u = c0 as u32;
+        // Common CJK ideographs: never separators, never lowercased, only folded.
+        let (c, class) = if (0x3400..0xA000).contains(&u) {
+            prev_orig = c0;
+            (fold.get(c0), Class::Other)
+        } else {
+            let mut c = c0;
+            if let Some(l) = leet(c) {
+                let next_orig = src[i..].chars().next().map(width_fold).unwrap_or(' ');
+                let letter_next =
+                    prev_orig.is_ascii_alphabetic() || next_orig.is_ascii_alphabetic();
+                let digit_next = prev_orig.is_ascii_digit() || next_orig.is_ascii_digit();
+                if letter_next && !digit_next {
+                    c = l;
+                }
+            }
+            prev_orig = c0;
+            if c.is_ascii() {
+                if !c.is_ascii_alphanumeric() {
+                    pending_boundary = true;
+                    continue;
+                }
+                (c.to_ascii_lowercase(), Class::Latin)
+            } else {
+                if is_separator(c) {
+                    pending_boundary = true;
+                    continue;
+                }
+                let c = if c.is_alphabetic() {
+                    let mut low = c.to_lowercase();
+                    match (low.next(), low.next()) {
+                        (Some(l), None) => fold.get(l),
+                        _ => fold.get(c),
+                    }
+                } else {
+                    fold.get(c)
+                };
+                let class = if c.is_ascii_alphanumeric() {
+                    Class::Latin
+                } else {
+                    Class::Other
+                };
+                (c, class)
+            }
+        };
+        out.text.push(c);
+        if MAP {
+            let boundary = pending_boundary || class != prev_class;
+            let n = this as u32;
+            out.map.push(if boundary { n | BOUNDARY } else { n });
+            for _ in 1..c.len_utf8() {
+                out.map.push(n);
             }
         }
-        prev_orig = c0;
-        if is_separator(c) {
-            pending_boundary = true;
-            continue;
-        }
-        let c = if c.is_ascii() {
-            c.to_ascii_lowercase()
-        } else if c.is_alphabetic() {
-            let mut low = c.to_lowercase();
-            match (low.next(), low.next()) {
-                (Some(l), None) => fold.get(l),
-                _ => fold.get(c),
-            }
-        } else {
-            fold.get(c)
-        };
-        let class = if c.is_ascii_alphanumeric() {
-            Class::Latin
-        } else {
-            Class::Other
-        };
-        let boundary = pending_boundary || class != prev_class;
         pending_boundary = false;
         prev_class = class;
-        let mut buf = [0u8; 4];
-        let s = c.encode_utf8(&mut buf);
-        let i = idx as u32;
-        out.map.push(if boundary { i | BOUNDARY } else { i });
-        for _ in 1..s.len() {
-            out.map.push(i);
-        }
-        out.text.push_str(s);
     }
 }
 

@@ -26,7 +26,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 /// Events per store transaction (and per rules-engine call).
-pub const DEFAULT_BATCH: usize = 2000;
+pub const DEFAULT_BATCH: usize = 20_000;
 
 /// Most malformed-record reports kept in a summary; the total is always counted.
 pub const MAX_REPORTED: usize = 200;
@@ -89,7 +89,8 @@ pub struct ImportSummary {
     pub malformed_total: u64,
     /// The first [`MAX_REPORTED`] malformed records.
     pub malformed: Vec<Malformed>,
-    /// Flags the rules engine added for the new events.
+    /// Net growth of the flags table over the import (the engine may also rewrite flags of a
+    /// case when an imported message adds a number to it).
     pub flags_added: u64,
     pub bytes: u64,
 }
@@ -169,11 +170,17 @@ impl Sink<'_> {
         self.summary.new_events += new_ids.len() as u64;
         self.summary.duplicates += (inserted.len() - new_ids.len()) as u64;
         if !new_ids.is_empty() {
-            self.summary.flags_added += crate::rules::evaluate_new(self.store, &new_ids)? as u64;
+            crate::rules::evaluate_new(self.store, &new_ids)?;
         }
         (self.progress)((self.bytes)());
         Ok(())
     }
+}
+
+fn flag_count(store: &Store) -> Result<u64> {
+    store
+        .read(|c| Ok(c.query_row("SELECT count(*) FROM flags", [], |r| r.get::<_, i64>(0))?))
+        .map(|n| n.max(0) as u64)
 }
 
 /// Reads the first significant bytes to tell the format apart.
@@ -223,6 +230,7 @@ pub fn import_reader(
         Some(f) => f,
         None => return Ok(ImportSummary::default()),
     };
+    let flags_before = flag_count(store)?;
     let zone = store.settings()?.zone()?;
     let region = store.settings()?.jurisdiction.region();
     let counter = reader.counter();
@@ -244,6 +252,7 @@ pub fn import_reader(
         Format::SmsBackupXml | Format::CallsBackupXml => xml::read(reader, &ctx, &mut sink)?,
     };
     sink.flush()?;
+    sink.summary.flags_added = flag_count(store)?.saturating_sub(flags_before);
     sink.summary.format = Some(detected);
     sink.summary.bytes = bytes();
     Ok(sink.summary)

@@ -193,6 +193,11 @@ impl ReportData {
                 }
             }
         }
+        // A contact can complete several flags of one rule (the 4th, 5th... call of a day).
+        for rules in rules_of.values_mut() {
+            rules.sort();
+            rules.dedup();
+        }
         let unassigned_idx = cases.len();
         let mut unassigned = CaseView {
             unassigned: true,

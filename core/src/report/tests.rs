@@ -31,7 +31,8 @@ fn store() -> Store {
         .find(|e| e.payload.instant().unwrap().local_seconds_of_day() >= 22 * 3600)
         .unwrap();
     s.add_flags(&[NewFlag {
-        rule: "CN.TIME.NIFA".into(),
+        // A rule id of its own, so its (hostile) description is the one its table row shows.
+        rule: "TEST.TIME.ESCAPING".into(),
         case_id: Some(case.id),
         at: late.payload.instant().unwrap(),
         severity: "high".into(),
@@ -146,11 +147,19 @@ fn html_report_is_self_contained_and_inert() {
     let data = ReportData::gather(&s).unwrap();
     assert_eq!((data.total_sms, data.total_calls), (60, 146));
     let case = data.cases.iter().find(|c| c.name == "速借金融").unwrap();
-    // 3 tagged mobiles: 17 texts received (15 + hostile + MMS); the owner's reply is listed in
-    // the timeline but not counted as a contact.
-    assert_eq!(case.sms(), 17);
-    assert_eq!(case.contacts.len(), case.inbound_count() + 1);
-    assert_eq!(case.flags.len(), 1);
+    // The 3 tagged mobiles and the gateway the rules engine put in the same case (by the
+    // creditor's name in 【速借金融】): 19 texts received (15 + hostile + MMS + 2 gateway
+    // notices). The owner's reply and call-back are in the timeline, not counted as contacts.
+    assert_eq!(case.sms(), 19);
+    assert_eq!(case.contacts.len(), case.inbound_count() + 2);
+    let in_case = s
+        .flags(&crate::store::FlagQuery {
+            case: Some(s.case_by_name("速借金融").unwrap().unwrap().id),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(in_case.len() > 1);
+    assert_eq!(case.flags.len(), in_case.len());
     for lang in [Lang::Zh, Lang::En] {
         let h = render_html(&data, lang);
         assert!(h.contains("http-equiv=\"Content-Security-Policy\""));
@@ -163,7 +172,7 @@ fn html_report_is_self_contained_and_inert() {
         assert!(!h.contains('\u{202E}'));
         assert!(h.contains("[U+202E]"));
         // The flag with its source, escaped, and its contact marked in the timeline.
-        assert!(h.contains("CN.TIME.NIFA") && h.contains("NIFA convention 2018"));
+        assert!(h.contains("TEST.TIME.ESCAPING") && h.contains("NIFA convention 2018"));
         assert!(h.contains("contact at 22:00 or later &lt;b&gt;"));
         assert!(h.contains("class=\"flagged\""));
         assert!(
@@ -172,10 +181,17 @@ fn html_report_is_self_contained_and_inert() {
         );
         assert!(h.contains(&s.head().unwrap().1));
         assert!(h.contains("<svg"));
+        // The classifier's matched words are highlighted in the timeline.
+        assert!(h.contains("<mark class=\"f-abuse\" title=\"abuse\">老赖</mark>"));
+        assert!(h.contains("<mark class=\"f-false_authority\""));
     }
     let zh = render_html(&data, Lang::Zh);
     assert!(zh.contains("12378") && zh.contains("12363") && zh.contains("中国互联网金融协会"));
     assert!(zh.contains("共联系本人"));
+    assert!(
+        zh.contains("公安机关（110）"),
+        "threats and fake police call for 110"
+    );
     let en = render_html(&data, Lang::En);
     assert!(en.contains("Complaint about illegal debt collection by 速借金融"));
 }
@@ -213,7 +229,9 @@ fn json_export_has_schema_and_everything() {
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["schema_version"], SCHEMA_VERSION);
     assert_eq!(v["events"].as_array().unwrap().len(), 206);
-    assert_eq!(v["flags"].as_array().unwrap().len(), 1);
+    let flags = s.flags(&crate::store::FlagQuery::default()).unwrap();
+    assert!(flags.len() > 1);
+    assert_eq!(v["flags"].as_array().unwrap().len(), flags.len());
     assert_eq!(v["verification"]["ok"], true);
     assert_eq!(v["head"]["hash"], s.head().unwrap().1);
     assert_eq!(v["cases"][0]["name"], "速借金融");
@@ -249,5 +267,5 @@ fn csv_exports_open_in_spreadsheets() {
     let mut fl = Vec::new();
     write_flags_csv(&s, &mut fl).unwrap();
     let text = String::from_utf8(fl).unwrap();
-    assert!(text.starts_with('\u{feff}') && text.contains("CN.TIME.NIFA"));
+    assert!(text.starts_with('\u{feff}') && text.contains("TEST.TIME.ESCAPING"));
 }

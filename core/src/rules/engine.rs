@@ -5,12 +5,12 @@
 
 use super::history::Contact;
 use super::pack::{parse_hhmm, CallCount, Channel, Check, Pack, Per, RoleFilter, Rule};
-use crate::classify::{Classification, Flag};
+use crate::classify::Classification;
 use crate::model::{EventId, Role};
 use crate::store::{AnnotationKind, CaseId, NewFlag};
 use crate::time::Instant;
 use serde_json::{json, Value};
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 /// A stop request or opt-out the user recorded.
 #[derive(Debug, Clone)]
@@ -106,17 +106,6 @@ fn channel_name(c: Channel) -> &'static str {
     match c {
         Channel::Call => "call",
         Channel::Sms => "SMS",
-    }
-}
-
-fn flag_name(f: Flag) -> &'static str {
-    match f {
-        Flag::Threat => "threat",
-        Flag::Abuse => "abuse",
-        Flag::Exposure => "exposure",
-        Flag::FalseAuthority => "false_authority",
-        Flag::ThirdParty => "third_party",
-        Flag::PressureBorrow => "pressure_borrow",
     }
 }
 
@@ -296,7 +285,7 @@ fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
                 .iter()
                 .filter(|h| flags.contains(&h.flag))
                 .map(|h| {
-                    json!({"flag": flag_name(h.flag), "lexicon_rule": h.rule,
+                    json!({"flag": h.flag.name(), "lexicon_rule": h.rule,
                            "words": h.words, "spans": h.spans})
                 })
                 .collect();
@@ -311,7 +300,7 @@ fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
                     .flags
                     .iter()
                     .filter(|h| flags.contains(&h.flag))
-                    .map(|h| flag_name(h.flag))
+                    .map(|h| h.flag.name())
                     .collect();
                 return Some(Hit {
                     fact: format!(
@@ -401,21 +390,24 @@ fn make_flag(pack: &Pack, rule: &Rule, c: &Contact, key: &Key, hits: Vec<Hit>) -
     }
 }
 
-/// Remembers recent collection SMS and unknown callers, to suggest case members.
+/// Remembers recent collection SMS per case and recent calls of unknown numbers, to suggest
+/// case members.
 #[derive(Default)]
 struct Suggester {
-    last_sms: Option<(i64, CaseId, EventId)>,
+    sms: BTreeMap<CaseId, VecDeque<i64>>,
     calls: HashMap<String, VecDeque<i64>>,
     done: HashSet<(String, CaseId)>,
 }
 
 /// Replays `contacts` (ordered by instant) and returns flags for contacts at or after
-/// `emit_from` (UTC ms); earlier contacts only build up state.
+/// `emit_from` (UTC ms) and, when `emit_for` is given, only from those numbers; other contacts
+/// only build up state.
 pub(crate) fn replay(
     world: &World<'_>,
     contacts: &[Contact],
     classes: &HashMap<EventId, Classification>,
     emit_from: i64,
+    emit_for: Option<&HashSet<String>>,
 ) -> Output {
     let pack = world.pack;
     let keep_days = pack.lookback_days();
@@ -456,7 +448,8 @@ pub(crate) fn replay(
         if c.channel == Channel::Call && c.incoming {
             st.calls.push_back(rec.clone());
         }
-        if c.incoming && c.at.utc_ms >= emit_from {
+        if c.incoming && c.at.utc_ms >= emit_from && emit_for.is_none_or(|e| e.contains(&c.number))
+        {
             let x = Ctx {
                 world,
                 c,
@@ -477,15 +470,16 @@ pub(crate) fn replay(
         }
         if let (Some(k), Key::Case(case_id)) = (class, &key) {
             if k.collection && c.incoming && c.channel == Channel::Sms {
-                sugg.last_sms = Some((c.at.utc_ms, *case_id, c.primary()));
+                sugg.sms.entry(*case_id).or_default().push_back(c.at.utc_ms);
             }
         }
     }
     out
 }
 
-/// An unknown number that calls `min_calls` times within the window after a case's collection
-/// SMS is suggested as that case's (the user confirms by tagging).
+/// An unknown number that calls `min_calls` times within the window after one of a case's
+/// collection SMS is suggested as that case's (the user confirms by tagging). Whether a
+/// suggestion exists depends only on the history, not on the order evaluation saw it in.
 fn suggest(
     world: &World<'_>,
     s: &mut Suggester,
@@ -500,27 +494,31 @@ fn suggest(
     {
         return;
     }
-    let Some((sms_ms, case, sms_id)) = s.last_sms else {
-        return;
-    };
     let t = c.at.utc_ms;
     let q = s.calls.entry(c.number.clone()).or_default();
     q.push_back(t);
     while q.front().is_some_and(|&f| f <= t - within_ms) {
         q.pop_front();
     }
-    if t - sms_ms > within_ms {
-        return;
-    }
-    let n = q.iter().filter(|&&f| f > sms_ms).count();
-    if n >= world.pack.suggest.min_calls as usize && s.done.insert((c.number.clone(), case)) {
-        out.push((
-            c.number.clone(),
-            case,
-            format!(
-                "called {n} times within {} h after the collection SMS #{sms_id}",
-                world.pack.suggest.within_hours
-            ),
-        ));
+    let min = world.pack.suggest.min_calls as usize;
+    for (case, sms) in s.sms.iter_mut() {
+        while sms.front().is_some_and(|&f| f < t - within_ms) {
+            sms.pop_front();
+        }
+        // The earliest SMS of the window leaves the most calls after it.
+        let Some(&first) = sms.front().filter(|&&f| f < t) else {
+            continue;
+        };
+        let n = q.iter().filter(|&&f| f > first).count();
+        if n >= min && s.done.insert((c.number.clone(), *case)) {
+            out.push((
+                c.number.clone(),
+                *case,
+                format!(
+                    "called at least {min} times within {} h after a collection SMS of this case",
+                    world.pack.suggest.within_hours
+                ),
+            ));
+        }
     }
 }

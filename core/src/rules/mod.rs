@@ -23,7 +23,7 @@ use crate::store::{AnnotationKind, Store};
 use engine::{Stop, World};
 use history::Contact;
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 
 /// Summary of a flag rebuild.
@@ -47,6 +47,15 @@ impl Classify for Classifier {
 
 /// Bump when the engine's reading of the same inputs changes, so stores rebuild their flags.
 const ENGINE_VERSION: &str = "rules-engine-1";
+
+/// Digest of what the code reads the evidence with: the engine version and the built-in
+/// classifier lexicon (a lexicon update re-reads every SMS).
+static CODE_KEY: once_cell::sync::Lazy<Vec<u8>> = once_cell::sync::Lazy::new(|| {
+    let mut h = Sha256::new();
+    h.update(ENGINE_VERSION);
+    h.update(crate::classify::BUILTIN_LEXICON);
+    h.finalize().to_vec()
+});
 
 /// One evaluation at a time per process: the SMS receiver and the call-log sync may both call.
 static EVAL: Mutex<()> = Mutex::new(());
@@ -97,39 +106,59 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
     let settings = store.settings()?;
     let pack = pack::builtin(settings.jurisdiction)?;
     let news = store.read(|c| rs::load_new(c, events))?;
-    let Some(mut t0) = news.iter().map(|n| n.utc_ms).min() else {
+    let Some(t0) = news.iter().map(|n| n.utc_ms).min() else {
         return Ok(0);
     };
-    t0 -= history::SAME_CALL_TOLERANCE_MS;
+    let mut touched: BTreeSet<String> = news.iter().map(|n| n.number.clone()).collect();
     // New collection SMS may make numbers collectors or join them to cases: flags of their
     // earlier contacts change too.
     let mut sms: Vec<Contact> = history::group(news.into_iter().filter(|n| !n.is_call).collect());
     sms.sort_by_key(|c| (c.at.utc_ms, c.primary()));
-    let classes = classify(&sms, cls);
+    let classes = classify(&sms, cls, i64::MIN);
     let region = settings.jurisdiction.region();
-    let changed = store.write(|tx| {
-        let mut changed = Vec::new();
+    let within = i64::from(pack.suggest.within_hours) * 3_600_000;
+    let lookback = (pack.lookback_days() * 86_400_000).max(within);
+    let (t0, numbers) = store.write(|tx| {
+        let mut from = t0 - history::SAME_CALL_TOLERANCE_MS;
         for c in &sms {
             if let Some(k) = classes.get(&c.primary()) {
-                changed.extend(join::from_sms(tx, c, k, region)?);
+                for n in join::from_sms(tx, c, k, region)? {
+                    if let Some(ms) = rs::first_contact_ms(tx, &n)? {
+                        from = from.min(ms - history::SAME_CALL_TOLERANCE_MS);
+                    }
+                    touched.insert(n);
+                }
             }
         }
-        let mut from = t0;
-        for n in &changed {
-            if let Some(ms) = rs::first_contact_ms(tx, n)? {
-                from = from.min(ms - history::SAME_CALL_TOLERANCE_MS);
+        // Counts are per case: re-read every number of the touched numbers' cases.
+        let mut numbers = touched.clone();
+        for n in &touched {
+            if let Some((case, _, _)) = rs::number_case(tx, n)? {
+                numbers.extend(rs::case_numbers(tx, case)?);
             }
         }
+        let numbers: Vec<String> = numbers.into_iter().collect();
         rs::state_set(tx, "fingerprint", "")?;
-        rs::delete_flags_from(tx, from)?;
-        Ok(from)
+        rs::delete_flags_for(tx, &numbers, from)?;
+        Ok((from, numbers))
     })?;
-    t0 = changed;
-    let lookback = pack.lookback_days() * 86_400_000;
-    let contacts = history::group(store.read(|c| rs::load_contacts(c, Some(t0 - lookback)))?);
-    let classes = classify(&contacts, cls);
+    // Calls after new collection SMS may make unknown callers suggested members.
+    let sms_span = sms
+        .iter()
+        .filter(|c| classes.get(&c.primary()).is_some_and(|k| k.collection))
+        .map(|c| c.at.utc_ms)
+        .fold(None, |span: Option<(i64, i64)>, t| {
+            Some(span.map_or((t, t + within), |(a, b)| (a.min(t), b.max(t + within))))
+        });
+    let rows =
+        store.read(|c| rs::load_contacts_for(c, &numbers, t0 - lookback, t0 - within, sms_span))?;
+    let contacts = history::group(rows);
+    // Earlier SMS only build up state, which needs no classification (their senders are already
+    // known collectors), except the last ones that may start a case suggestion.
+    let classes = classify(&contacts, cls, t0 - within);
     let world = load_world(store, pack, settings.role)?;
-    let out = engine::replay(&world, &contacts, &classes, t0);
+    let emit_for: HashSet<String> = numbers.into_iter().collect();
+    let out = engine::replay(&world, &contacts, &classes, t0, Some(&emit_for));
     store.add_flags(&out.flags)?;
     finish(store, &out.suggestions)?;
     Ok(out.flags.len())
@@ -139,7 +168,7 @@ fn rebuild_locked(store: &Store, cls: &dyn Classify) -> Result<RebuildSummary> {
     let settings = store.settings()?;
     let pack = pack::builtin(settings.jurisdiction)?;
     let contacts = history::group(store.read(|c| rs::load_contacts(c, None))?);
-    let classes = classify(&contacts, cls);
+    let classes = classify(&contacts, cls, i64::MIN);
     let region = settings.jurisdiction.region();
     store.write(|tx| {
         rs::state_set(tx, "fingerprint", "")?;
@@ -152,7 +181,7 @@ fn rebuild_locked(store: &Store, cls: &dyn Classify) -> Result<RebuildSummary> {
         Ok(())
     })?;
     let world = load_world(store, pack, settings.role)?;
-    let out = engine::replay(&world, &contacts, &classes, i64::MIN);
+    let out = engine::replay(&world, &contacts, &classes, i64::MIN, None);
     store.replace_flags(&out.flags)?;
     finish(store, &out.suggestions)?;
     Ok(RebuildSummary {
@@ -173,11 +202,16 @@ fn finish(store: &Store, suggestions: &[(String, i64, String)]) -> Result<()> {
     })
 }
 
-/// Classifies the received SMS among `contacts`; keeps only those that matter to the rules.
-fn classify(contacts: &[Contact], cls: &dyn Classify) -> HashMap<EventId, Classification> {
+/// Classifies the received SMS among `contacts` from `from_ms` on; keeps only those that matter
+/// to the rules.
+fn classify(
+    contacts: &[Contact],
+    cls: &dyn Classify,
+    from_ms: i64,
+) -> HashMap<EventId, Classification> {
     contacts
         .iter()
-        .filter(|c| c.channel == pack::Channel::Sms && c.incoming)
+        .filter(|c| c.channel == pack::Channel::Sms && c.incoming && c.at.utc_ms >= from_ms)
         .filter_map(|c| {
             let k = cls.classify(c.body.as_deref()?, Some(&c.number_raw));
             (k.collection || !k.flags.is_empty()).then(|| (c.primary(), k))
@@ -238,7 +272,7 @@ fn fingerprint(store: &Store) -> Result<Option<String>> {
     let pack = pack::builtin(settings.jurisdiction)?;
     let inputs = store.read(rs::inputs_summary)?;
     let mut h = Sha256::new();
-    h.update(ENGINE_VERSION);
+    h.update(&*CODE_KEY);
     h.update(serde_json::to_string(&settings)?);
     h.update(pack.version_key());
     h.update(inputs);

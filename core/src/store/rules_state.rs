@@ -72,6 +72,82 @@ pub(crate) fn load_contacts(c: &Connection, from_ms: Option<i64>) -> Result<Vec<
     Ok(out)
 }
 
+/// Contacts of `numbers` with `utc_ms >= from_ms`, plus the SMS of every cased number with
+/// `utc_ms >= sms_from_ms` (they start case suggestions), ordered by instant then id: the slice
+/// of history an incremental evaluation needs, read through the (number, utc_ms) and utc_ms
+/// indexes. With `all_calls`, also every call in that range (the calls that may follow new
+/// collection SMS and make their callers suggested case members).
+pub(crate) fn load_contacts_for(
+    c: &Connection,
+    numbers: &[String],
+    from_ms: i64,
+    sms_from_ms: i64,
+    all_calls: Option<(i64, i64)>,
+) -> Result<Vec<RawContact>> {
+    let cols = "id, kind, coalesce(number, ''), coalesce(number_raw, ''), utc_ms, offset_s, \
+                direction, body, coalesce(talk_ms, 0), sim_slot";
+    let mut by_number = c.prepare_cached(&format!(
+        "SELECT {cols} FROM events WHERE number = ?1 AND utc_ms >= ?2 \
+         AND kind IN ('sms', 'call')"
+    ))?;
+    let mut sms = c.prepare_cached(&format!(
+        "SELECT {cols} FROM events WHERE utc_ms >= ?1 AND kind = 'sms' \
+         AND number IN (SELECT number FROM numbers WHERE case_id IS NOT NULL)"
+    ))?;
+    let mut update = c.prepare_cached(
+        "SELECT direction, coalesce(talk_ms, 0) FROM events \
+         WHERE ref_event = ?1 AND kind = 'call_update' ORDER BY id DESC LIMIT 1",
+    )?;
+    let read = |r: &rusqlite::Row<'_>| -> rusqlite::Result<RawContact> {
+        Ok(RawContact {
+            id: r.get(0)?,
+            is_call: r.get::<_, String>(1)? == "call",
+            number: r.get(2)?,
+            number_raw: r.get(3)?,
+            utc_ms: r.get(4)?,
+            offset_s: i32::try_from(r.get::<_, i64>(5)?).unwrap_or(0),
+            direction: r.get(6)?,
+            body: r.get(7)?,
+            talk_ms: u64::try_from(r.get::<_, i64>(8)?).unwrap_or(0),
+            sim: r.get(9)?,
+        })
+    };
+    let mut out: HashMap<EventId, RawContact> = HashMap::new();
+    for n in numbers {
+        for r in by_number.query_map(params![n, from_ms], read)? {
+            let r = r?;
+            out.insert(r.id, r);
+        }
+    }
+    for r in sms.query_map([sms_from_ms], read)? {
+        let r = r?;
+        out.insert(r.id, r);
+    }
+    if let Some((from, to)) = all_calls {
+        let mut calls = c.prepare_cached(&format!(
+            "SELECT {cols} FROM events WHERE utc_ms >= ?1 AND utc_ms <= ?2 AND kind = 'call'"
+        ))?;
+        for r in calls.query_map([from, to], read)? {
+            let r = r?;
+            out.insert(r.id, r);
+        }
+    }
+    let mut rows: Vec<RawContact> = out.into_values().collect();
+    for r in rows.iter_mut().filter(|r| r.is_call) {
+        if let Some((d, t)) = update
+            .query_row([r.id], |u| {
+                Ok((u.get::<_, String>(0)?, u.get::<_, i64>(1)?))
+            })
+            .optional()?
+        {
+            r.direction = d;
+            r.talk_ms = u64::try_from(t).unwrap_or(0);
+        }
+    }
+    rows.sort_by_key(|r| (r.utc_ms, r.id));
+    Ok(rows)
+}
+
 /// For each given event id: the instant it affects (its own, or for a call update the call's),
 /// and for SMS the sender and body. Unknown ids are skipped.
 pub(crate) fn load_new(c: &Connection, ids: &[EventId]) -> Result<Vec<RawContact>> {
@@ -304,17 +380,27 @@ pub(crate) fn clear_derived(c: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Deletes flags at or after `from_ms` (they are recomputed by the caller).
-pub(crate) fn delete_flags_from(c: &Connection, from_ms: i64) -> Result<()> {
-    c.execute(
-        "DELETE FROM flag_numbers WHERE flag_id IN (SELECT id FROM flags WHERE at_ms >= ?1)",
-        [from_ms],
+/// Deletes flags at or after `from_ms` that name any of `numbers` (every flag names the number
+/// of the contact it was raised on, and only numbers of the same case).
+pub(crate) fn delete_flags_for(c: &Connection, numbers: &[String], from_ms: i64) -> Result<()> {
+    let mut ids = c.prepare_cached(
+        "SELECT f.id FROM flag_numbers n JOIN flags f ON f.id = n.flag_id \
+         WHERE n.number = ?1 AND f.at_ms >= ?2",
     )?;
-    c.execute(
-        "DELETE FROM flag_events WHERE flag_id IN (SELECT id FROM flags WHERE at_ms >= ?1)",
-        [from_ms],
-    )?;
-    c.execute("DELETE FROM flags WHERE at_ms >= ?1", [from_ms])?;
+    let mut doomed = std::collections::BTreeSet::new();
+    for n in numbers {
+        for id in ids.query_map(params![n, from_ms], |r| r.get::<_, i64>(0))? {
+            doomed.insert(id?);
+        }
+    }
+    let mut del_n = c.prepare_cached("DELETE FROM flag_numbers WHERE flag_id = ?1")?;
+    let mut del_e = c.prepare_cached("DELETE FROM flag_events WHERE flag_id = ?1")?;
+    let mut del_f = c.prepare_cached("DELETE FROM flags WHERE id = ?1")?;
+    for id in doomed {
+        del_n.execute([id])?;
+        del_e.execute([id])?;
+        del_f.execute([id])?;
+    }
     Ok(())
 }
 

@@ -182,11 +182,17 @@ impl T {
         // (as the CLI and app do after such edits).
         rules::refresh_with(&self.store, &self.fake).unwrap();
         let incremental = self.raw_flags();
+        let suggested = self.store.case_suggestions().unwrap();
         rules::rebuild_with(&self.store, &self.fake).unwrap();
         let rebuilt = self.raw_flags();
         assert_eq!(
             incremental, rebuilt,
             "incremental evaluation and rebuild disagree"
+        );
+        assert_eq!(
+            suggested,
+            self.store.case_suggestions().unwrap(),
+            "incremental and rebuilt suggestions disagree"
         );
         rebuilt
     }
