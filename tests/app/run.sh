@@ -37,7 +37,18 @@ lib="${CARGO_TARGET_DIR:-$root/target}/debug/libdunwatch_android.so"
 
 cd "$here"
 rm -rf target/surefire-reports
-mvn -q -B test -Ddunwatch.lib.path="$lib" "$@"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+mvn -q -B test -Ddunwatch.lib.path="$lib" "$@" 2>&1 | tee "$log" || status=$?
+# Some tests call the JNI library under -Xcheck:jni; its complaints land in the dumpstream.
+shopt -s nullglob
+if grep -h -E "WARNING in native method|JNI local refs|FATAL ERROR in native method" \
+  "$log" target/surefire-reports/*.dumpstream target/surefire-reports/*-output.txt; then
+  echo "tests/app/run.sh: the JNI checker reported problems (above)" >&2
+  exit 1
+fi
+[ "$status" -eq 0 ] || exit "$status"
 # Maven runs quietly; say what ran (and prove that tests did run).
 python3 - target/surefire-reports <<'PY'
 import glob, sys, xml.etree.ElementTree as ET

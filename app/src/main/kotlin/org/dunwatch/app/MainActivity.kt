@@ -48,8 +48,16 @@ class MainActivity : Activity() {
         }
         findViewById<Button>(R.id.screening_role).setOnClickListener { askScreeningRole() }
         findViewById<Button>(R.id.sync_calls).setOnClickListener {
-            work({ CallLogSync.run(applicationContext) }) { r ->
-                if (r == null) getString(R.string.grant_permissions) else getString(R.string.synced, r.recorded, r.updated)
+            work({
+                val sms = SmsHistorySync.run(applicationContext)
+                val calls = CallLogSync.run(applicationContext)
+                sms to calls
+            }) { (sms, calls) ->
+                if (sms == null && calls == null) {
+                    getString(R.string.grant_permissions)
+                } else {
+                    getString(R.string.synced, sms?.recorded ?: 0, calls?.recorded ?: 0, calls?.updated ?: 0)
+                }
             }
         }
         findViewById<Button>(R.id.verify).setOnClickListener { work({ it.verify() }) { DisplayText.verify(it) } }

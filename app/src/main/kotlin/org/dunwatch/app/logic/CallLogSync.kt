@@ -106,8 +106,8 @@ data class SyncResult(
     val updated: Int,
     /** Rows not used: types that are not evidence, and rows core refused (see [refused]). */
     val skipped: Int,
-    /** Rows core refused as invalid (e.g. a broken number), with core's message; not retried. */
-    val refused: List<Pair<CallLogRow, String>> = emptyList(),
+    /** Ids of rows core refused as invalid (e.g. a broken number), with core's message; not retried. */
+    val refused: List<Pair<Long, String>> = emptyList(),
     /** The failure that stopped the sync early; [cursor] stops before the row that failed. */
     val error: Exception? = null,
 )
@@ -126,7 +126,7 @@ class CallLogSyncer(private val store: DunwatchStore, private val zone: ZoneId) 
         var recorded = 0
         var updated = 0
         var skipped = 0
-        val refused = mutableListOf<Pair<CallLogRow, String>>()
+        val refused = mutableListOf<Pair<Long, String>>()
         var lastId = cursor.lastId
         for (action in CallLogSyncPlanner.plan(fresh, live)) {
             val row = action.row
@@ -152,7 +152,7 @@ class CallLogSyncer(private val store: DunwatchStore, private val zone: ZoneId) 
                     return SyncResult(SyncCursor(lastId, cursor.lastSyncMs), recorded, updated, skipped, refused, e)
                 }
                 skipped++
-                refused += row to (e.message ?: "refused")
+                refused += row.id to (e.message ?: "refused")
             } catch (e: Exception) {
                 return SyncResult(SyncCursor(lastId, cursor.lastSyncMs), recorded, updated, skipped, refused, e)
             }

@@ -136,7 +136,7 @@ class StoreFlowTest {
         assertNull(r.error)
         assertEquals(3L, r.cursor.lastId)
         assertEquals(2, r.recorded)
-        assertEquals(listOf(2L), r.refused.map { it.first.id })
+        assertEquals(listOf(2L), r.refused.map { it.first })
         assertTrue(r.refused.single().second.contains("surrogate"), r.refused.single().second)
 
         val more = listOf(CallLogRow(4, "13800138000", CallLogTypes.MISSED, t0 + 9_000, 0))
@@ -146,5 +146,28 @@ class StoreFlowTest {
         assertNotNull(failed.error)
         assertEquals(r.cursor, failed.cursor, "nothing was processed, the cursor stays")
         open()
+    }
+
+    @Test
+    fun `importing the SMS history adds what the receiver missed, once`() {
+        SmsIntake(store, SmsDedup(), shanghai).record(listOf(SmsPart("+8613800138000", "请还款", t0 - 3_000)), t0)
+        val rows = listOf(
+            SmsRow(100, "+8613800138000", "请还款", SmsHistory.TYPE_INBOX, t0 + 15, t0 - 3_000),
+            SmsRow(101, "+8613800138000", "不还就通知你家人", SmsHistory.TYPE_INBOX, t0 + 60_000_000, 0),
+            SmsRow(102, "+8613800138000", "STOP", SmsHistory.TYPE_SENT, t0 + 61_000_000, 0),
+        )
+        val importer = SmsHistoryImporter(store, shanghai)
+        val r = importer.import(rows, SyncCursor(), t0 + 70_000_000)
+        assertNull(r.error)
+        assertEquals(102L, r.cursor.lastId)
+        assertEquals(2, r.recorded)
+        val sms = store.events().filterIsInstance<SmsEvent>().sortedBy { it.id }
+        assertEquals(listOf("请还款", "不还就通知你家人", "STOP"), sms.map { it.body })
+        assertEquals(listOf(Source.LIVE, Source.IMPORT, Source.IMPORT), sms.map { it.source })
+        assertEquals(SmsDirection.OUTGOING, sms[2].direction)
+        assertNull(sms[1].sent, "no sender time stamp: none stored")
+
+        assertEquals(0, importer.import(rows, SyncCursor(), t0 + 80_000_000).recorded, "a full re-import adds nothing")
+        assertEquals(3L, store.eventCount())
     }
 }
