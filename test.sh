@@ -26,4 +26,9 @@ if [ -x tests/jvm/run.sh ]; then
   echo "== tests/jvm/run.sh"
   tests/jvm/run.sh
 fi
+
+# Build checks of the Android app: aapt2 links manifest and resources against API 29, Maven
+# compiles the app against the framework classes and runs the JVM tests of its logic.
+echo "== tests/app/run.sh"
+tests/app/run.sh
 echo "test.sh: all suites passed"

@@ -14,6 +14,10 @@ check_file /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk
 # JVM tests of the JNI bridge (tests/jvm/run.sh): a JDK and Maven, which fetches Kotlin and JUnit.
 check javac default-jdk-headless
 check mvn maven
+# Build checks of the Android app (tests/app/run.sh): aapt2 links the manifest and resources
+# against the Android 10 (API 29) framework resources that Debian ships.
+check aapt2 aapt
+check_file /usr/share/android-framework-res/framework-res.apk android-framework-res
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "missing packages: ${need[*]} (install them with your package manager)" >&2

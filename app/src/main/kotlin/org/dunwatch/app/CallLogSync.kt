@@ -1,0 +1,52 @@
+package org.dunwatch.app
+
+import android.Manifest
+import android.content.Context
+import android.content.pm.PackageManager
+import android.provider.CallLog
+import org.dunwatch.app.logic.CallLogRow
+import org.dunwatch.app.logic.CallLogSyncer
+import org.dunwatch.app.logic.SyncCursor
+import org.dunwatch.app.logic.SyncResult
+import java.time.ZoneId
+
+/**
+ * Reads `CallLog.Calls` rows added since the last sync and hands them to [CallLogSyncer]; keeps
+ * the cursor in private preferences. Runs on a background thread.
+ */
+object CallLogSync {
+    private const val PREFS = "call_log_sync"
+    private const val LAST_ID = "last_id"
+    private const val LAST_SYNC = "last_sync_ms"
+
+    /** Null when the user has not granted READ_CALL_LOG. */
+    fun run(context: Context): SyncResult? {
+        if (context.checkSelfPermission(Manifest.permission.READ_CALL_LOG) != PackageManager.PERMISSION_GRANTED) return null
+        val prefs = context.getSharedPreferences(PREFS, Context.MODE_PRIVATE)
+        val cursor = SyncCursor(prefs.getLong(LAST_ID, 0), prefs.getLong(LAST_SYNC, 0))
+        val rows = query(context, cursor.lastId)
+        val result = CallLogSyncer(Stores.get(context), ZoneId.systemDefault()).sync(rows, cursor, System.currentTimeMillis())
+        prefs.edit().putLong(LAST_ID, result.cursor.lastId).putLong(LAST_SYNC, result.cursor.lastSyncMs).apply()
+        result.error?.let { throw it }
+        return result
+    }
+
+    private fun query(context: Context, afterId: Long): List<CallLogRow> {
+        val columns = arrayOf(CallLog.Calls._ID, CallLog.Calls.NUMBER, CallLog.Calls.TYPE, CallLog.Calls.DATE, CallLog.Calls.DURATION)
+        val rows = mutableListOf<CallLogRow>()
+        context.contentResolver.query(
+            CallLog.Calls.CONTENT_URI, columns, "${CallLog.Calls._ID} > ?", arrayOf(afterId.toString()), "${CallLog.Calls._ID} ASC",
+        )?.use { c ->
+            while (c.moveToNext()) {
+                rows += CallLogRow(
+                    id = c.getLong(0),
+                    number = c.getString(1).orEmpty(),
+                    type = c.getInt(2),
+                    dateMs = c.getLong(3),
+                    durationSecs = c.getLong(4),
+                )
+            }
+        }
+        return rows
+    }
+}

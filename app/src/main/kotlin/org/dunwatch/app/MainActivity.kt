@@ -1,0 +1,166 @@
+package org.dunwatch.app
+
+import android.Manifest
+import android.app.Activity
+import android.app.role.RoleManager
+import android.content.Intent
+import android.os.Bundle
+import android.view.View
+import android.widget.Button
+import android.widget.EditText
+import android.widget.LinearLayout
+import android.widget.Spinner
+import android.widget.TextView
+import org.dunwatch.R
+import org.dunwatch.app.logic.DisplayText
+import org.dunwatch.app.logic.ReportNames
+import org.dunwatch.app.logic.SettingsForm
+import org.dunwatch.core.DunwatchStore
+import org.dunwatch.core.FlagQuery
+import org.dunwatch.core.ReportFormat
+import java.io.File
+import java.time.ZoneId
+
+/**
+ * The one screen: settings, cases and flags (rule, description, legal source), verify, export
+ * and share. Store work runs on [Stores.background]; results come back on the main thread.
+ */
+class MainActivity : Activity() {
+    private lateinit var jurisdiction: Spinner
+    private lateinit var role: Spinner
+    private lateinit var homeZone: EditText
+    private lateinit var status: TextView
+    private lateinit var cases: LinearLayout
+    private lateinit var flags: LinearLayout
+
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        setContentView(R.layout.activity_main)
+        jurisdiction = findViewById(R.id.jurisdiction)
+        role = findViewById(R.id.role)
+        homeZone = findViewById(R.id.home_zone)
+        status = findViewById(R.id.status)
+        cases = findViewById(R.id.cases)
+        flags = findViewById(R.id.flags)
+        findViewById<Button>(R.id.save_settings).setOnClickListener { saveSettings() }
+        findViewById<Button>(R.id.grant_permissions).setOnClickListener {
+            requestPermissions(arrayOf(Manifest.permission.RECEIVE_SMS, Manifest.permission.READ_SMS, Manifest.permission.READ_CALL_LOG), REQ_PERMISSIONS)
+        }
+        findViewById<Button>(R.id.screening_role).setOnClickListener { askScreeningRole() }
+        findViewById<Button>(R.id.sync_calls).setOnClickListener {
+            work({
+                val sms = SmsHistorySync.run(applicationContext)
+                val calls = CallLogSync.run(applicationContext)
+                sms to calls
+            }) { (sms, calls) ->
+                if (sms == null && calls == null) {
+                    getString(R.string.grant_permissions)
+                } else {
+                    getString(R.string.synced, sms?.recorded ?: 0, calls?.recorded ?: 0, calls?.updated ?: 0)
+                }
+            }
+        }
+        findViewById<Button>(R.id.verify).setOnClickListener { work({ it.verify() }) { DisplayText.verify(it) } }
+        findViewById<Button>(R.id.export).setOnClickListener { export() }
+        if (!packageManager.hasSystemFeature("android.hardware.telephony")) status.setText(R.string.no_telephony)
+        CallLogJobService.schedule(applicationContext)
+        loadSettings()
+    }
+
+    override fun onResume() {
+        super.onResume()
+        refreshLists()
+    }
+
+    private fun loadSettings() = work({ it.settings }) { s ->
+        val (j, r) = SettingsForm.positions(s)
+        jurisdiction.setSelection(j)
+        role.setSelection(r)
+        homeZone.setText(s.homeTz)
+        null
+    }
+
+    private fun saveSettings() {
+        when (val parsed = SettingsForm.parse(jurisdiction.selectedItemPosition, role.selectedItemPosition, homeZone.text.toString())) {
+            is SettingsForm.Result.Invalid -> status.text = parsed.message
+            is SettingsForm.Result.Ok -> work({ it.changeSettings(parsed.settings) }) { summary ->
+                refreshLists()
+                getString(R.string.settings_saved, summary.flags, summary.events)
+            }
+        }
+    }
+
+    private fun askScreeningRole() {
+        val roles = getSystemService(RoleManager::class.java) ?: return
+        if (roles.isRoleAvailable(RoleManager.ROLE_CALL_SCREENING) && !roles.isRoleHeld(RoleManager.ROLE_CALL_SCREENING)) {
+            startActivityForResult(roles.createRequestRoleIntent(RoleManager.ROLE_CALL_SCREENING), REQ_ROLE)
+        }
+    }
+
+    private fun refreshLists() = work({ store -> store.cases() to store.flags(FlagQuery(limit = 500)) }) { (cs, fs) ->
+        fill(cases, cs.map(DisplayText::case))
+        fill(flags, fs.map(DisplayText::flag))
+        null
+    }
+
+    private fun fill(list: LinearLayout, lines: List<String>) {
+        list.removeAllViews()
+        for (line in lines.ifEmpty { listOf(getString(R.string.none_yet)) }) {
+            list.addView(
+                TextView(this).apply {
+                    text = line
+                    setTextIsSelectable(true)
+                    setPadding(0, 12, 0, 12)
+                },
+            )
+        }
+    }
+
+    private fun export() {
+        val zone = ZoneId.systemDefault()
+        work({ store ->
+            val dir = ReportProvider.dir(applicationContext)
+            val name = ReportNames.unique(ReportNames.forExport(System.currentTimeMillis(), zone)) { File(dir, it).exists() }
+            val file = File(dir, name)
+            store.exportReport(file.path, ReportFormat.HTML)
+            file
+        }) { file ->
+            val share = Intent(Intent.ACTION_SEND)
+                .setType("text/html")
+                .putExtra(Intent.EXTRA_STREAM, ReportProvider.uriFor(file))
+                .putExtra(Intent.EXTRA_SUBJECT, file.name)
+                .addFlags(Intent.FLAG_GRANT_READ_URI_PERMISSION)
+            startActivity(Intent.createChooser(share, getString(R.string.share_title)))
+            getString(R.string.exported, file.name)
+        }
+    }
+
+    /**
+     * Runs [task] with the store on the background thread, then [show] on the main thread; its
+     * text (if any) goes to the status line. Errors are shown, never thrown at the UI.
+     */
+    private fun <T> work(task: (DunwatchStore) -> T, show: (T) -> String?) {
+        status.setText(R.string.working)
+        val app = applicationContext
+        Stores.background.execute {
+            val outcome = try {
+                Result.success(task(Stores.get(app)))
+            } catch (e: Exception) {
+                Result.failure(e)
+            }
+            runOnUiThread {
+                if (isDestroyed) return@runOnUiThread
+                outcome.fold(
+                    onSuccess = { status.text = show(it) ?: "" },
+                    onFailure = { status.text = getString(R.string.error, it.message ?: it.javaClass.simpleName) },
+                )
+                status.visibility = View.VISIBLE
+            }
+        }
+    }
+
+    private companion object {
+        const val REQ_PERMISSIONS = 1
+        const val REQ_ROLE = 2
+    }
+}

@@ -1,0 +1,40 @@
+package org.dunwatch.app
+
+import android.content.BroadcastReceiver
+import android.content.Context
+import android.content.Intent
+import android.provider.Telephony
+import android.util.Log
+import org.dunwatch.app.logic.SmsIntake
+import org.dunwatch.app.logic.SmsPart
+import java.time.ZoneId
+
+/** Records every incoming SMS as evidence (the logic is [SmsIntake]). */
+class SmsReceiver : BroadcastReceiver() {
+    override fun onReceive(context: Context, intent: Intent) {
+        if (intent.action != Telephony.Sms.Intents.SMS_RECEIVED_ACTION) return
+        val receivedMs = System.currentTimeMillis()
+        val parts = Telephony.Sms.Intents.getMessagesFromIntent(intent).orEmpty().filterNotNull().map {
+            SmsPart(it.originatingAddress, it.messageBody, it.timestampMillis)
+        }
+        if (parts.isEmpty()) return
+        val app = context.applicationContext
+        val pending = goAsync()
+        Stores.background.execute {
+            try {
+                val outcomes = SmsIntake(Stores.get(app), Stores.smsDedup, ZoneId.systemDefault()).record(parts, receivedMs)
+                val flags = outcomes.sumOf { it.recorded?.newFlags ?: 0 }
+                if (flags > 0) Log.i(TAG, "SMS recorded, $flags new rule violations")
+                CallLogJobService.schedule(app)
+            } catch (e: Exception) {
+                Log.e(TAG, "could not record an SMS", e)
+            } finally {
+                pending.finish()
+            }
+        }
+    }
+
+    private companion object {
+        const val TAG = "dunwatch"
+    }
+}
