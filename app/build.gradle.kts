@@ -41,12 +41,18 @@ android {
 val cargoNdk by tasks.registering(Exec::class) {
     val out = layout.buildDirectory.dir("rustJniLibs").get().asFile
     workingDir = rootProject.projectDir
+    // Size settings of the Android build (zone filter, SQLite options): KEY='value' lines.
+    val env = rootProject.file("android-bindings/android-build.env").readLines()
+        .filter { it.isNotBlank() && !it.startsWith("#") }
+        .associate { it.substringBefore('=') to it.substringAfter('=').trim('\'') }
+    environment(env)
+    inputs.file(rootProject.file("android-bindings/android-build.env"))
     commandLine(
         "cargo", "ndk",
         "-t", "arm64-v8a", "-t", "armeabi-v7a", "-t", "x86_64",
         "--platform", "29",
         "-o", out.absolutePath,
-        "build", "--release", "-p", "dunwatch-android",
+        "build", "--profile", "release-android", "-p", "dunwatch-android",
     )
     inputs.dir(rootProject.file("core/src"))
     inputs.dir(rootProject.file("android-bindings/src"))

@@ -311,6 +311,23 @@ fn fixture_flags_from_the_rules_engine() {
         flags.len()
     );
 
+    // Batch-wise evaluation during the import ends where a full re-evaluation does.
+    let o = dunwatch(&["flags", "--db", db, "--rebuild", "--json"], dir.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let mut rebuilt: Vec<(String, String)> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .map(|f| (f["rule"].to_string(), f["at"].to_string()))
+        .collect();
+    let mut imported: Vec<(String, String)> = flags
+        .iter()
+        .map(|f| (f["rule"].to_string(), f["at"].to_string()))
+        .collect();
+    rebuilt.sort();
+    imported.sort();
+    assert_eq!(imported, rebuilt);
+
     // The report shows the cases and cites the sources.
     let html = dir.path().join("r.html");
     let o = dunwatch(

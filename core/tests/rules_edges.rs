@@ -153,6 +153,32 @@ fn fourth_call_of_a_day() {
 }
 
 #[test]
+fn count_flags_cite_a_bounded_number_of_calls() {
+    let t = T::cn();
+    t.tag(C1, "acme");
+    let ids: Vec<_> = (0..60)
+        .map(|i| {
+            t.call(
+                C1,
+                &format!("2025-03-10 {:02}:{:02}", 8 + i / 6, (i % 6) * 10),
+                0,
+            )
+        })
+        .collect();
+    let f = t.all_flags();
+    let last = f.iter().rfind(|f| f.rule == "CN.FREQ.SEED").unwrap();
+    let mut want = ids[..49].to_vec();
+    want.push(ids[59]);
+    assert_eq!(last.events, want);
+    assert_eq!(last.detail["checks"][0]["count"], 60);
+    assert!(
+        last.description.contains("60th call"),
+        "{}",
+        last.description
+    );
+}
+
+#[test]
 fn connected_cap_counts_only_connected_calls() {
     let t = T::cn();
     t.tag(C1, "acme");
@@ -507,4 +533,50 @@ fn unknown_numbers_are_not_collector_contacts() {
     let t = T::cn();
     let ev = t.call(C1, "2025-03-10 23:00", 0);
     assert!(t.flags().is_empty(), "{ev}");
+}
+
+#[test]
+fn builtin_classifier_path_matches_rebuild() {
+    // evaluate_new uses the built-in classifier (with its memo of recent results).
+    let t = T::cn();
+    let body = "【速借花】您的借款已逾期3天，再不还款就爆你通讯录，通知你全家";
+    let sms = dunwatch_core::NewEvent {
+        source: dunwatch_core::EventSource::Live,
+        payload: dunwatch_core::EventPayload::Sms(dunwatch_core::Sms {
+            number: t.number("10690000"),
+            body: body.into(),
+            sent: None,
+            received: t.at("2025-03-10 22:30"),
+            sim_slot: None,
+            direction: dunwatch_core::SmsDirection::Incoming,
+        }),
+    };
+    let id = t.store.insert(&sms).unwrap().id;
+    dunwatch_core::rules::evaluate_new(&t.store, &[id]).unwrap();
+    // A later event re-reads the SMS (from the memo).
+    let call = dunwatch_core::NewEvent {
+        source: dunwatch_core::EventSource::Live,
+        payload: dunwatch_core::EventPayload::Call(dunwatch_core::Call {
+            number: t.number("10690000"),
+            direction: dunwatch_core::CallDirection::Missed,
+            start: t.at("2025-03-10 22:40"),
+            ring_ms: None,
+            talk_ms: 0,
+            sim_slot: None,
+        }),
+    };
+    let cid = t.store.insert(&call).unwrap().id;
+    dunwatch_core::rules::evaluate_new(&t.store, &[cid]).unwrap();
+    let incremental = t.raw_flags();
+    dunwatch_core::rules::rebuild(&t.store).unwrap();
+    assert_eq!(incremental, t.raw_flags());
+    let rules: Vec<String> = incremental.iter().map(|f| f.rule.clone()).collect();
+    assert!(rules.contains(&"CN.TIME.GBT".to_string()), "{rules:?}");
+    assert!(rules.contains(&"CN.DISCLOSE".to_string()), "{rules:?}");
+    let case = t
+        .store
+        .case_by_name("速借花")
+        .unwrap()
+        .expect("creditor case");
+    assert!(incremental.iter().all(|f| f.case_id == Some(case.id)));
 }

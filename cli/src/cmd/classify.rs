@@ -89,9 +89,12 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     let mut out = BufWriter::with_capacity(1 << 16, stdout);
     let errors = classify_stream(classifier, input, &mut out).map_err(|e| e.to_string())?;
     out.flush().map_err(|e| e.to_string())?;
-    if errors > 0 {
-        eprintln!("dunwatch classify: {errors} malformed line(s), reported inline");
-    }
+    // On stderr, so stdout stays pure JSON Lines.
+    eprintln!(
+        "dunwatch classify: lexicon {}; {errors} malformed line(s){}",
+        classifier.version(),
+        if errors > 0 { ", reported inline" } else { "" }
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -202,6 +205,31 @@ mod tests {
         assert_eq!(lines[2]["collection"], false);
         assert_eq!(lines[3]["line"], 4);
         assert_eq!(lines[4]["id"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn bad_lexicon_or_input_file_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let lex = dir.path().join("lex.toml");
+        std::fs::write(&lex, "[meta]\nversion = \"x\"\n").unwrap();
+        let e = run(Args {
+            input: None,
+            lexicon: Some(lex),
+        })
+        .unwrap_err();
+        assert!(
+            e.contains("lex.toml") && e.contains("collection_threshold"),
+            "{e}"
+        );
+        let e = run(Args {
+            input: Some(dir.path().join("missing.jsonl")),
+            lexicon: None,
+        })
+        .unwrap_err();
+        assert!(
+            e.contains("cannot open") && e.contains("missing.jsonl"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! `dunwatch import`: read phone backups into the store, run the rules, print what was found.
 
 use super::DbArg;
-use dunwatch_core::import::{import_path, ImportOptions, ImportSummary, DEFAULT_BATCH};
-use dunwatch_core::store::FlagQuery;
+use dunwatch_core::import::{
+    collector_numbers, flags_by_rule, import_path, ImportOptions, ImportSummary, DEFAULT_BATCH,
+};
 use dunwatch_core::Store;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::{BTreeMap, BTreeSet};
@@ -102,19 +103,15 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
 /// What the store knows after the import: collector numbers and flags per rule.
 struct Found {
     numbers: BTreeSet<String>,
-    by_rule: BTreeMap<String, usize>,
+    by_rule: BTreeMap<String, u64>,
 }
 
 impl Found {
     fn read(store: &Store) -> dunwatch_core::Result<Found> {
-        let mut numbers: BTreeSet<String> =
-            store.cases()?.into_iter().flat_map(|c| c.numbers).collect();
-        let mut by_rule = BTreeMap::new();
-        for f in store.flags(&FlagQuery::default())? {
-            numbers.extend(f.flag.numbers.iter().cloned());
-            *by_rule.entry(f.flag.rule).or_insert(0) += 1;
-        }
-        Ok(Found { numbers, by_rule })
+        Ok(Found {
+            numbers: collector_numbers(store)?,
+            by_rule: flags_by_rule(store)?,
+        })
     }
 }
 

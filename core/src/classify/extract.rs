@@ -123,7 +123,13 @@ impl Extractor {
     pub(crate) fn callback_numbers(&self, text: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for m in NUMBER_RUN.find_iter(text) {
-            let s = m.as_str().trim_start_matches(['(', '（']);
+            // Keep an opening bracket only when it is closed: "(866) 555-0100".
+            let s = m.as_str();
+            let s = if s.contains([')', '）']) {
+                s
+            } else {
+                s.trim_start_matches(['(', '（'])
+            };
             let digits = s.chars().filter(|c| c.is_numeric()).count();
             if !(7..=15).contains(&digits) || DATE.is_match(s) {
                 continue;

@@ -12,7 +12,7 @@ pub(crate) struct LexiconFile {
     pub fold: FoldSection,
     #[serde(default)]
     pub extract: ExtractSection,
-    #[serde(rename = "rule")]
+    #[serde(rename = "rule", default)]
     pub rules: Vec<RuleDef>,
 }
 
@@ -54,6 +54,10 @@ pub(crate) struct RuleDef {
     pub weight: f32,
     #[serde(default)]
     pub anchor: bool,
+    /// Ids of rules that, when they fire, cancel this one (a pre-due wording in a message that
+    /// already says the debt is overdue is no evidence against collection).
+    #[serde(default)]
+    pub suppressed_by: Vec<String>,
     #[serde(default)]
     pub flag: Option<Flag>,
     pub terms: Vec<String>,
@@ -81,6 +85,16 @@ impl LexiconFile {
             }
             if r.terms.is_empty() {
                 return Err(format!("lexicon: rule {:?} has no terms", r.id));
+            }
+        }
+        for r in &f.rules {
+            for s in &r.suppressed_by {
+                if !ids.contains(s.as_str()) {
+                    return Err(format!(
+                        "lexicon: rule {:?} is suppressed by unknown rule {s:?}",
+                        r.id
+                    ));
+                }
             }
         }
         Ok(f)

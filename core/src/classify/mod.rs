@@ -139,6 +139,8 @@ struct Rule {
     weight: f32,
     anchor: bool,
     flag: Option<Flag>,
+    /// Indices of the rules that cancel this one when they fire.
+    suppressed_by: Vec<u16>,
 }
 
 /// Per automaton pattern: its rule and whether it must start/end on a word boundary.
@@ -246,11 +248,18 @@ impl Classifier {
                 });
                 patterns.push(n);
             }
+            let suppressed_by = r
+                .suppressed_by
+                .iter()
+                .filter_map(|id| file.rules.iter().position(|x| &x.id == id))
+                .map(|i| i as u16)
+                .collect();
             rules.push(Rule {
                 id: r.id.clone(),
                 weight: r.weight,
                 anchor: r.anchor,
                 flag: r.flag,
+                suppressed_by,
             });
         }
         let ac = AhoCorasick::builder()
@@ -335,15 +344,24 @@ impl Classifier {
         });
         // Hits grouped by rule (in text order within a rule).
         s.hits.sort_unstable_by_key(|&(r, a, b)| (r, a, b));
+        let fired = |r: u16| s.hits.binary_search_by_key(&r, |h| h.0).is_ok();
+        let active = |r: u16| {
+            !self.rules[r as usize]
+                .suppressed_by
+                .iter()
+                .any(|&x| fired(x))
+        };
         let mut score = 0.0f32;
         let mut anchored = false;
         let mut prev: Option<u16> = None;
         for &(r, _, _) in &s.hits {
             if prev != Some(r) {
-                let rule = &self.rules[r as usize];
-                score += rule.weight;
-                anchored |= rule.anchor;
                 prev = Some(r);
+                if active(r) {
+                    let rule = &self.rules[r as usize];
+                    score += rule.weight;
+                    anchored |= rule.anchor;
+                }
             }
         }
         let collection = anchored && score >= self.threshold;
@@ -377,6 +395,9 @@ impl Classifier {
                 .map(|sp| offsets.slice(text, *sp).to_string())
                 .collect();
             let rule = &self.rules[r as usize];
+            if !active(r) {
+                continue;
+            }
             if let (true, Some(flag)) = (collection, rule.flag) {
                 out.flags.push(FlagHit {
                     flag,

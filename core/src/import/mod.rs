@@ -177,6 +177,32 @@ impl Sink<'_> {
     }
 }
 
+/// Flags per rule in the store, counted in SQL (a large import can leave hundreds of thousands).
+pub fn flags_by_rule(store: &Store) -> Result<std::collections::BTreeMap<String, u64>> {
+    store.read(|c| {
+        let mut st = c.prepare("SELECT rule, count(*) FROM flags GROUP BY rule")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut m = std::collections::BTreeMap::new();
+        for r in rows {
+            let (rule, n) = r?;
+            m.insert(rule, n.max(0) as u64);
+        }
+        Ok(m)
+    })
+}
+
+/// Numbers known as collectors: in a case, or named by a flag.
+pub fn collector_numbers(store: &Store) -> Result<std::collections::BTreeSet<String>> {
+    store.read(|c| {
+        let mut st = c.prepare(
+            "SELECT number FROM numbers WHERE case_id IS NOT NULL \
+             UNION SELECT number FROM flag_numbers",
+        )?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
+}
+
 fn flag_count(store: &Store) -> Result<u64> {
     store
         .read(|c| Ok(c.query_row("SELECT count(*) FROM flags", [], |r| r.get::<_, i64>(0))?))
@@ -226,6 +252,13 @@ pub fn import_reader(
 ) -> Result<ImportSummary> {
     let mut reader = CountingReader::new(BufReader::with_capacity(1 << 16, input));
     let head = reader.fill_buf()?.to_vec();
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return Err(Error::InvalidInput(
+            "the file is UTF-16 encoded; dunwatch reads UTF-8 (as SMS Backup & Restore writes \
+             it): re-save the file as UTF-8"
+                .into(),
+        ));
+    }
     let format = match sniff(&head) {
         Some(f) => f,
         None => return Ok(ImportSummary::default()),

@@ -265,3 +265,17 @@ fn csv_and_jsonl_forms() {
     assert_eq!(s.malformed[0].line, 4);
     assert_eq!(store.event_count().unwrap(), 5);
 }
+
+#[test]
+fn empty_and_utf16_files() {
+    let store = Store::open_in_memory().unwrap();
+    let s = import(&store, "").unwrap();
+    assert_eq!((s.format, s.new_events), (None, 0));
+    let s = import(&store, "  \n").unwrap();
+    assert_eq!(s.new_events, 0);
+    let utf16 = [0xFFu8, 0xFE, b'<', 0, b's', 0];
+    let e = import_reader(&store, &utf16[..], &ImportOptions::default(), &mut |_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("UTF-16"), "{e}");
+}

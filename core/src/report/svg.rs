@@ -316,3 +316,44 @@ pub fn heatmap(case: &CaseView, window: (u32, u32), labels: [&str; 3]) -> String
     s.push_str("</svg>");
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(n: i64) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + Duration::days(n)
+    }
+
+    #[test]
+    fn days_are_filled_and_capped() {
+        let mut m = BTreeMap::new();
+        m.insert(day(0), DayCount { calls: 2, sms: 1 });
+        m.insert(day(3), DayCount { calls: 0, sms: 4 });
+        let r = day_range(&m, MAX_DAYS);
+        assert_eq!(r.len(), 4, "gaps become empty days");
+        assert_eq!(r[1].1, DayCount::default());
+        assert_eq!(r[3].1.total(), 4);
+        m.insert(day(400), DayCount { calls: 1, sms: 0 });
+        let r = day_range(&m, MAX_DAYS);
+        assert_eq!(r.len(), MAX_DAYS, "only the latest days");
+        assert_eq!(r.last().unwrap().0, day(400));
+        assert!(day_range(&BTreeMap::new(), MAX_DAYS).is_empty());
+    }
+
+    #[test]
+    fn axis_maximum_is_round_and_covers_the_peak() {
+        for v in [0, 3, 4, 5, 9, 10, 11, 20, 21, 57, 130] {
+            let m = nice_max(v);
+            assert!(m >= v && m >= 4, "{v} -> {m}");
+        }
+        assert_eq!(nice_max(57), 60);
+    }
+
+    #[test]
+    fn empty_case_draws_nothing() {
+        let c = CaseView::default();
+        assert!(contacts_per_day(&c, Some(3), ["t", "c", "s", "r"]).is_empty());
+        assert!(heatmap(&c, (8, 21), ["t", "p", "v"]).is_empty());
+    }
+}

@@ -68,6 +68,30 @@ struct KeyState {
     convs: VecDeque<CallRec>,
 }
 
+/// Most calls one count flag cites: the first ones of the window and the call that broke the
+/// limit again. A collector placing hundreds of calls a day would otherwise make the flags grow
+/// with the square of the calls; the full count is in the flag's detail.
+pub const MAX_CITED_CALLS: usize = 50;
+
+/// Event ids of counted calls, at most [`MAX_CITED_CALLS`] calls (the first ones and the last).
+fn cite(recs: &[&CallRec]) -> Vec<EventId> {
+    let cited: Vec<&&CallRec> = if recs.len() <= MAX_CITED_CALLS {
+        recs.iter().collect()
+    } else {
+        recs[..MAX_CITED_CALLS - 1]
+            .iter()
+            .chain(recs.last())
+            .collect()
+    };
+    cited.iter().flat_map(|r| r.ids.iter().copied()).collect()
+}
+
+/// Distinct numbers of counted calls.
+fn numbers_of(recs: &[&CallRec]) -> Vec<String> {
+    let set: BTreeSet<&str> = recs.iter().map(|r| r.number.as_str()).collect();
+    set.into_iter().map(str::to_string).collect()
+}
+
 struct Hit {
     fact: String,
     why: Value,
@@ -209,8 +233,8 @@ fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
                 ),
                 why: json!({"check": "daily_count", "day": date_of_day(x.day), "count": n,
                             "max": max, "counted": count_name(*count)}),
-                events: recs.iter().flat_map(|r| r.ids.iter().copied()).collect(),
-                numbers: recs.iter().map(|r| r.number.clone()).collect(),
+                events: cite(&recs),
+                numbers: numbers_of(&recs),
             })
         }
         Check::RollingCount { count, days, max } => {
@@ -234,8 +258,8 @@ fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
                 ),
                 why: json!({"check": "rolling_count", "from": date_of_day(first),
                             "to": date_of_day(x.day), "count": n, "max": max}),
-                events: recs.iter().flat_map(|r| r.ids.iter().copied()).collect(),
-                numbers: recs.iter().map(|r| r.number.clone()).collect(),
+                events: cite(&recs),
+                numbers: numbers_of(&recs),
             })
         }
         Check::AfterConversation { days } => {

@@ -45,6 +45,33 @@ impl Classify for Classifier {
     }
 }
 
+/// The built-in classifier with a memo of recent results: incremental evaluation re-reads the
+/// SMS of the last days on every new event, and classifying is a pure function of the sender
+/// and the text.
+struct Memo;
+
+/// Most remembered classifications (a few MB); the memo is simply emptied when full.
+const MEMO_CAP: usize = 20_000;
+
+static MEMO: once_cell::sync::Lazy<Mutex<HashMap<(String, String), Classification>>> =
+    once_cell::sync::Lazy::new(|| Mutex::new(HashMap::new()));
+
+impl Classify for Memo {
+    fn classify(&self, text: &str, sender: Option<&str>) -> Classification {
+        let key = (sender.unwrap_or_default().to_string(), text.to_string());
+        if let Some(k) = MEMO.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return k.clone();
+        }
+        let k = Classifier::builtin().classify(text, sender);
+        let mut memo = MEMO.lock().unwrap_or_else(|p| p.into_inner());
+        if memo.len() >= MEMO_CAP {
+            memo.clear();
+        }
+        memo.insert(key, k.clone());
+        k
+    }
+}
+
 /// Bump when the engine's reading of the same inputs changes, so stores rebuild their flags.
 const ENGINE_VERSION: &str = "rules-engine-1";
 
@@ -69,7 +96,7 @@ pub fn rebuild(store: &Store) -> Result<RebuildSummary> {
 /// many flags were written. Falls back to a full rebuild when the settings, cases, annotations
 /// or collector list changed since the flags were computed.
 pub fn evaluate_new(store: &Store, events: &[EventId]) -> Result<usize> {
-    evaluate_new_with(store, events, Classifier::builtin())
+    evaluate_new_with(store, events, &Memo)
 }
 
 /// Rebuilds only if the inputs changed since the flags were last computed (a setting, a tag, an
@@ -227,7 +254,7 @@ fn load_world<'p>(store: &Store, pack: &'p Pack, role: crate::model::Role) -> Re
             rs::user_numbers(c)?.into_iter().collect::<HashSet<_>>(),
         ))
     })?;
-    let ids: HashMap<String, i64> = store.cases()?.into_iter().map(|c| (c.name, c.id)).collect();
+    let ids = store.read(rs::case_ids)?;
     let mut stops: Vec<Stop> = store
         .annotations()?
         .into_iter()

@@ -381,16 +381,23 @@ pub(crate) fn clear_derived(c: &Connection) -> Result<()> {
 }
 
 /// Deletes flags at or after `from_ms` that name any of `numbers` (every flag names the number
-/// of the contact it was raised on, and only numbers of the same case).
+/// of the contact it was raised on, and only numbers of the same case). Walks the flags by time:
+/// incremental evaluation starts near the newest flags, so few are read.
 pub(crate) fn delete_flags_for(c: &Connection, numbers: &[String], from_ms: i64) -> Result<()> {
-    let mut ids = c.prepare_cached(
-        "SELECT f.id FROM flag_numbers n JOIN flags f ON f.id = n.flag_id \
-         WHERE n.number = ?1 AND f.at_ms >= ?2",
-    )?;
-    let mut doomed = std::collections::BTreeSet::new();
-    for n in numbers {
-        for id in ids.query_map(params![n, from_ms], |r| r.get::<_, i64>(0))? {
-            doomed.insert(id?);
+    let wanted: std::collections::HashSet<&str> = numbers.iter().map(String::as_str).collect();
+    let mut flags = c.prepare_cached("SELECT id FROM flags WHERE at_ms >= ?1")?;
+    let mut names = c.prepare_cached("SELECT number FROM flag_numbers WHERE flag_id = ?1")?;
+    let mut doomed = Vec::new();
+    let ids: Vec<i64> = flags
+        .query_map([from_ms], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in ids {
+        let mut rows = names.query([id])?;
+        while let Some(r) = rows.next()? {
+            if wanted.contains(r.get::<_, String>(0)?.as_str()) {
+                doomed.push(id);
+                break;
+            }
         }
     }
     let mut del_n = c.prepare_cached("DELETE FROM flag_numbers WHERE flag_id = ?1")?;
@@ -402,6 +409,13 @@ pub(crate) fn delete_flags_for(c: &Connection, numbers: &[String], from_ms: i64)
         del_f.execute([id])?;
     }
     Ok(())
+}
+
+/// Case ids by name (for annotations, which name their case).
+pub(crate) fn case_ids(c: &Connection) -> Result<HashMap<String, CaseId>> {
+    let mut st = c.prepare_cached("SELECT name, id FROM cases")?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub(crate) fn add_suggestion(c: &Connection, number: &str, case: CaseId, why: &str) -> Result<()> {

@@ -131,8 +131,6 @@ const MIGRATIONS: &[&str] = &[
         event_id INTEGER REFERENCES events(id)
     );
     CREATE TABLE rules_state(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    -- Incremental evaluation replaces the recent flags of the numbers it re-reads.
-    CREATE INDEX flag_numbers_by_number ON flag_numbers(number);
     "#,
 ];
 

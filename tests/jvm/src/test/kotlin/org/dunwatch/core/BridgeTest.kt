@@ -23,6 +23,15 @@ class BridgeTest {
     }
 
     @Test
+    fun `moments carry the zone's offset at that instant`() {
+        val ny = java.time.ZoneId.of("America/New_York")
+        assertEquals(Moment(1_719_835_200_000, -4 * 3600), Moment.of(1_719_835_200_000, ny)) // July: EDT
+        assertEquals(Moment(1_704_110_400_000, -5 * 3600), Moment.of(1_704_110_400_000, ny)) // January: EST
+        val now = Moment.now()
+        assertTrue(kotlin.math.abs(now.utcMs - System.currentTimeMillis()) < 60_000)
+    }
+
+    @Test
     fun `settings are applied on open and changed later`() {
         assertEquals(Support.family, store.settings)
         val us = Settings(Jurisdiction.US, Role.BORROWER, "America/New_York")

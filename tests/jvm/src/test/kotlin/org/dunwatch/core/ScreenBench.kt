@@ -1,5 +1,8 @@
 package org.dunwatch.core
 
+import java.lang.management.ManagementFactory
+import java.nio.file.Files
+import java.nio.file.Path
 import kotlin.random.Random
 
 /**
@@ -9,6 +12,9 @@ import kotlin.random.Random
  * Times 100,000 `DunwatchStore.screenCall` calls (a third from collector numbers in cases, the
  * rest from other numbers, at random instants of the stored year) after a warm-up, and, as the
  * floor of any native call, `nativeVersion` (a JNI round trip returning a string).
+ *
+ * Wall-clock tails on a loaded machine are mostly preemption, so the thread's CPU time per call
+ * is reported too (`ThreadMXBean`, which includes the time spent in native code).
  */
 fun main(args: Array<String>) {
     val path = args.firstOrNull() ?: error("usage: ScreenBench STORE_PATH")
@@ -27,17 +33,24 @@ fun main(args: Array<String>) {
         repeat(10_000) { store.screenCall(number(), moment()) }
 
         val lat = LongArray(n)
+        val cpu = LongArray(n)
+        val mx = ManagementFactory.getThreadMXBean()
         val decisions = HashMap<ScreenDecision, Int>()
+        println("load average before: ${loadAverage()}")
         val all = System.nanoTime()
         for (i in 0 until n) {
             val (num, at) = inputs[i]
+            val c = mx.currentThreadCpuTime
             val t = System.nanoTime()
             val d = store.screenCall(num, at)
             lat[i] = System.nanoTime() - t
+            cpu[i] = mx.currentThreadCpuTime - c
             decisions.merge(d.decision, 1, Int::plus)
         }
         val totalS = (System.nanoTime() - all) / 1e9
-        report("screenCall (JNI + JSON + core)", lat)
+        println("load average after: ${loadAverage()}")
+        report("screenCall (JNI + JSON + core), wall clock", lat)
+        report("screenCall, thread CPU time", cpu)
         println("  throughput %.0f screens/s; decisions %s".format(n / totalS, decisions.toSortedMap()))
 
         repeat(10_000) { NativeBridge.nativeVersion() }
@@ -49,6 +62,9 @@ fun main(args: Array<String>) {
         report("nativeVersion (JNI round trip floor)", lat)
     }
 }
+
+private fun loadAverage(): String =
+    try { Files.readString(Path.of("/proc/loadavg")).trim() } catch (e: java.io.IOException) { "n/a" }
 
 private fun report(what: String, lat: LongArray) {
     lat.sort()

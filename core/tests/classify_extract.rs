@@ -1,0 +1,147 @@
+//! Creditor names and call-back numbers, which the rules engine uses to join numbers into a
+//! case, plus the obfuscations the normaliser must see through.
+
+use dunwatch_core::classify::{Classifier, Flag};
+
+fn c() -> &'static Classifier {
+    Classifier::builtin()
+}
+
+#[test]
+fn creditor_from_signature_unit_name_and_english_name() {
+    let r = c().classify("【速借花】您的借款已逾期3天，请尽快还款。", None);
+    assert_eq!(r.creditor.as_deref(), Some("速借花"));
+    let r = c().classify("这里是速借花催收部，您的欠款已逾期，请今天处理。", None);
+    assert!(r.collection);
+    assert_eq!(r.creditor.as_deref(), Some("速借花"));
+    let r = c().classify(
+        "This is Apex Recovery Services: your account is 30 days past due. Pay now.",
+        None,
+    );
+    assert!(r.collection);
+    assert_eq!(r.creditor.as_deref(), Some("Apex Recovery"));
+    let r = c().classify(
+        "XYZ Collections: your loan is past due, please make a payment today.",
+        None,
+    );
+    assert_eq!(r.creditor.as_deref(), Some("XYZ Collections"));
+    // A name-like sender ID stands in when the text names no one; a phone number does not.
+    let r = c().classify(
+        "Your loan is past due. Please make a payment today.",
+        Some("QCASH"),
+    );
+    assert_eq!(r.creditor.as_deref(), Some("QCASH"));
+    let r = c().classify(
+        "Your loan is past due. Please make a payment today.",
+        Some("+15551234567"),
+    );
+    assert_eq!(r.creditor, None);
+}
+
+#[test]
+fn callback_numbers_skip_amounts_dates_and_account_numbers() {
+    let r = c().classify(
+        "您尾号6633的借款已逾期，欠款5320.16元，合同号20240315001，请于2024-10-05前回电400-888-1234或13800138000处理。",
+        None,
+    );
+    assert!(r.collection, "{r:?}");
+    assert_eq!(r.callback_numbers, vec!["400-888-1234", "13800138000"]);
+    let r = c().classify(
+        "Your account 55512345678 is 45 days past due. Call (866) 555-0100 to pay now.",
+        None,
+    );
+    assert_eq!(r.callback_numbers, vec!["(866) 555-0100"]);
+}
+
+#[test]
+fn nothing_is_extracted_from_non_collection_messages() {
+    let r = c().classify(
+        "【招商银行】您本期账单3250元，到期还款日11月25日，详询95555。",
+        None,
+    );
+    assert!(!r.collection);
+    assert_eq!(r.creditor, None);
+    assert!(r.callback_numbers.is_empty());
+}
+
+#[test]
+fn obfuscated_spellings_are_seen_through_and_reported_as_written() {
+    let cases = [
+        ("你已逾*期，再不还钱就爆 通 讯 录", Flag::Exposure, "爆 通 讯 录"),
+        ("你已經逾期了，再不還錢就爆通訊錄", Flag::Exposure, "爆通訊錄"),
+        ("Y0ur l0an is 0verdue. Pay n0w or the p0lice will come.", Flag::FalseAuthority, "p0lice"),
+        ("You d e a d b e a t, your payment is overdue.", Flag::Abuse, "d e a d b e a t"),
+        ("ＹＯＵＲ ＬＯＡＮ ＩＳ ＰＡＳＴ ＤＵＥ，ＰＡＹ ＮＯＷ ＯＲ ＷＥ ＷＩＬＬ ＳＵＥ ＹＯＵ", Flag::FalseAuthority, "ＳＵＥ ＹＯＵ"),
+    ];
+    for (text, flag, word) in cases {
+        let r = c().classify(text, None);
+        assert!(r.collection, "{text}: {r:?}");
+        let hit = r
+            .flags
+            .iter()
+            .find(|h| h.flag == flag)
+            .unwrap_or_else(|| panic!("{text}: {r:?}"));
+        assert!(
+            hit.words.iter().any(|w| w == word),
+            "{text}: {:?}",
+            hit.words
+        );
+    }
+}
+
+#[test]
+fn runtime_lexicon_replaces_the_builtin_one_and_bad_files_are_errors() {
+    let src = r#"
+[meta]
+version = "test-1"
+collection_threshold = 1.0
+
+[[rule]]
+id = "debt"
+weight = 1.0
+anchor = true
+terms = ["widget debt"]
+
+[[rule]]
+id = "rude"
+flag = "abuse"
+weight = 0.1
+terms = ["gadget"]
+"#;
+    let k = Classifier::from_toml_str(src).unwrap();
+    assert_eq!(k.version(), "test-1");
+    let r = k.classify("Your WIDGET  DEBT, you gadget", None);
+    assert!(r.collection);
+    assert_eq!(r.flag_set(), vec![Flag::Abuse]);
+    assert_eq!(r.flags[0].rule, "rude");
+    // The builtin lexicon knows nothing of widgets.
+    assert!(
+        !c().classify("Your widget debt, you gadget", None)
+            .collection
+    );
+
+    for (bad, why) in [
+        (
+            "[meta]\nversion = \"x\"\ncollection_threshold = 1.0\n",
+            "no rules",
+        ),
+        (
+            &src.replace("\"gadget\"", "\"widget debt\"")[..],
+            "also in rule",
+        ),
+        (
+            &src.replace("flag = \"abuse\"", "flag = \"rudeness\"")[..],
+            "unknown variant",
+        ),
+        (
+            &src.replace("collection_threshold = 1.0", "collection_threshold = -1")[..],
+            "positive",
+        ),
+        ("not toml at all [[", "lexicon"),
+    ] {
+        let e = Classifier::from_toml_str(bad).unwrap_err().to_string();
+        assert!(e.contains(why), "{why}: {e}");
+    }
+    let e = Classifier::from_file(std::path::Path::new("/nonexistent/lexicon.toml")).unwrap_err();
+    assert!(e.to_string().contains("I/O"), "{e}");
+}
