@@ -40,7 +40,22 @@ enum Command {
     Report(cmd::report::Args),
 }
 
+/// Rust ignores SIGPIPE, so `println!` panics when the reader of a pipe goes away
+/// (`dunwatch flags --json | head`). Restore the default so the command ends quietly, as Unix
+/// filters do. Store writes are transactions, so being stopped this way loses nothing.
+#[cfg(unix)]
+fn quiet_on_closed_pipe() {
+    // SAFETY: called once at start-up, before any thread exists; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn quiet_on_closed_pipe() {}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Init(a) => cmd::init::run(a),

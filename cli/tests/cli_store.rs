@@ -113,3 +113,52 @@ fn default_store_lives_in_the_data_dir() {
     let o = dunwatch(&["verify"], dir.path());
     assert!(o.status.success(), "{}", text(&o));
 }
+
+#[test]
+fn closed_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.sqlite");
+    {
+        // Thousands of night calls from a tagged collector: thousands of flag lines.
+        let store = dunwatch_core::Store::open(&db).unwrap();
+        store
+            .tag_number(
+                "02112345678",
+                "lender",
+                dunwatch_core::store::TagSource::User,
+            )
+            .unwrap();
+        let night = 1_740_787_200_000 + 15 * 3_600_000; // 23:00 at +08:00
+        let calls: Vec<_> = (0..3000)
+            .map(|i| dunwatch_core::NewEvent {
+                source: dunwatch_core::EventSource::Live,
+                payload: dunwatch_core::EventPayload::Call(dunwatch_core::Call {
+                    number: store.parse_number("02112345678").unwrap(),
+                    direction: dunwatch_core::CallDirection::Missed,
+                    start: dunwatch_core::Instant::new(night + i * 86_400_000, 8 * 3600).unwrap(),
+                    ring_ms: None,
+                    talk_ms: 0,
+                    sim_slot: None,
+                }),
+            })
+            .collect();
+        store.insert_batch(&calls).unwrap();
+        dunwatch_core::rules::rebuild(&store).unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dunwatch"))
+        .args(["flags", "--json", "--db", db.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert!(first.contains("\"rule\""), "{first}");
+    drop(out); // the reader goes away, like `| head -1`
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_ne!(o.status.code(), Some(101), "{err}");
+}
