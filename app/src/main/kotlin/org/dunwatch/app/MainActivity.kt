@@ -15,6 +15,7 @@ import org.dunwatch.R
 import org.dunwatch.app.logic.DisplayText
 import org.dunwatch.app.logic.ReportNames
 import org.dunwatch.app.logic.SettingsForm
+import org.dunwatch.app.logic.TagForm
 import org.dunwatch.core.DunwatchStore
 import org.dunwatch.core.FlagQuery
 import org.dunwatch.core.ReportFormat
@@ -46,6 +47,7 @@ class MainActivity : Activity() {
         findViewById<Button>(R.id.grant_permissions).setOnClickListener {
             requestPermissions(arrayOf(Manifest.permission.RECEIVE_SMS, Manifest.permission.READ_SMS, Manifest.permission.READ_CALL_LOG), REQ_PERMISSIONS)
         }
+        findViewById<Button>(R.id.tag).setOnClickListener { tagNumber() }
         findViewById<Button>(R.id.screening_role).setOnClickListener { askScreeningRole() }
         findViewById<Button>(R.id.sync_calls).setOnClickListener {
             work({
@@ -86,6 +88,18 @@ class MainActivity : Activity() {
             is SettingsForm.Result.Ok -> work({ it.changeSettings(parsed.settings) }) { summary ->
                 refreshLists()
                 getString(R.string.settings_saved, summary.flags, summary.events)
+            }
+        }
+    }
+
+    private fun tagNumber() {
+        val number = findViewById<EditText>(R.id.tag_number).text.toString()
+        val case = findViewById<EditText>(R.id.tag_case).text.toString()
+        when (val input = TagForm.parse(number, case)) {
+            is TagForm.Result.Invalid -> status.text = input.message
+            is TagForm.Result.Ok -> work({ it.tagNumber(input.number, input.caseName) }) { info ->
+                refreshLists()
+                getString(R.string.tagged, info.number, info.caseName ?: input.caseName)
             }
         }
     }

@@ -25,6 +25,8 @@ class SmsReceiver : BroadcastReceiver() {
                 val outcomes = SmsIntake(Stores.get(app), Stores.smsDedup, ZoneId.systemDefault()).record(parts, receivedMs)
                 val flags = outcomes.sumOf { it.recorded?.newFlags ?: 0 }
                 if (flags > 0) Log.i(TAG, "SMS recorded, $flags new rule violations")
+                // Content-trigger jobs do not survive a reboot: re-arm the call-log job whenever
+                // the app wakes up.
                 CallLogJobService.schedule(app)
             } catch (e: Exception) {
                 Log.e(TAG, "could not record an SMS", e)

@@ -1,9 +1,12 @@
 package org.dunwatch.app
 
 import android.content.Context
+import android.telephony.TelephonyManager
+import org.dunwatch.app.logic.FirstRun
 import org.dunwatch.app.logic.SmsDedup
 import org.dunwatch.core.DunwatchStore
 import java.io.File
+import java.time.ZoneId
 import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
 
@@ -29,8 +32,22 @@ object Stores {
     /** Remembers recent SMS across broadcasts of this process. */
     val smsDedup = SmsDedup()
 
-    /** The store in the app's no-backup directory (evidence is not copied to cloud backups). */
+    /**
+     * The store in the app's no-backup directory (evidence is not copied to cloud backups). A new
+     * store starts with settings guessed from the phone ([FirstRun]); an existing one keeps its own.
+     */
     fun get(context: Context): DunwatchStore = store ?: synchronized(this) {
-        store ?: DunwatchStore.open(File(context.applicationContext.noBackupFilesDir, FILE).path).also { store = it }
+        store ?: run {
+            val app = context.applicationContext
+            val file = File(app.noBackupFilesDir, FILE)
+            val first = if (file.exists()) null else FirstRun.settings(country(app), ZoneId.systemDefault())
+            DunwatchStore.open(file.path, first).also { store = it }
+        }
+    }
+
+    /** The SIM's country, else the locale's. */
+    private fun country(context: Context): String? {
+        val sim = context.getSystemService(TelephonyManager::class.java)?.simCountryIso
+        return if (sim.isNullOrBlank()) context.resources.configuration.locales[0]?.country else sim
     }
 }
