@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
-# The main job, as a demo on the example data: create an evidence store, load a fixture store's
-# evidence into it, and verify the evidence chain.
+# The main job on the example data: import the example phone export (SMS Backup & Restore XML:
+# four weeks of a borrower's SMS and calls) into the default evidence store and write the HTML
+# evidence report. Running it again adds nothing: imports never duplicate evidence.
+# DUNWATCH_DB=/some/file.sqlite ./run.sh uses another store.
 set -euo pipefail
 cd "$(dirname "$0")"
 cargo build --release --quiet -p dunwatch-cli
 bin=target/release/dunwatch
-out=${DUNWATCH_OUT:-target/demo}
-mkdir -p "$out"
-db="$out/evidence.sqlite"
-rm -f "$db" "$db-wal" "$db-shm"
-cp core/tests/fixtures/store_v1.sqlite "$db"
-"$bin" init --db "$db" --jurisdiction cn --role borrower --tz Asia/Shanghai
-"$bin" verify --db "$db"
+"$bin" import tests/fixtures/backup/sms-backup.xml tests/fixtures/backup/calls-backup.xml
+"$bin" verify
+"$bin" report --format html -o dunwatch-report.html
+echo "report: $(pwd)/dunwatch-report.html"
