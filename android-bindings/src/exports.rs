@@ -6,7 +6,7 @@
 //! at most a few local references (its result string, or the exception), all released when it
 //! returns to Java, so no loop in Java can make them pile up.
 
-use crate::error::{BridgeError, Kind, Result, ThrowDunwatch};
+use crate::error::{Result, ThrowDunwatch};
 use crate::{handles, logging, ops, strings};
 use dunwatch_core::Store;
 use jni::objects::{JClass, JString};
@@ -336,9 +336,6 @@ pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeVersion<'l>(
     _class: JClass<'l>,
 ) -> JString<'l> {
     call(env, |env| {
-        if env.exception_check() {
-            return Err(BridgeError::new(Kind::Internal, "exception pending"));
-        }
         jstring(env, env!("CARGO_PKG_VERSION").to_string())
     })
 }

@@ -15,10 +15,13 @@ cd "$root"
 
 target="${CARGO_TARGET_DIR:-$root/target}"
 for profile in release release-android; do
-  if [ "$profile" = release-android ]; then
-    set -a; . android-bindings/android-build.env; set +a
-  fi
-  cargo build --profile "$profile" -p dunwatch-android --quiet
+  (
+    # The shipped build's size settings; in a subshell so other builds keep their environment.
+    if [ "$profile" = release-android ]; then
+      set -a; . android-bindings/android-build.env; set +a
+    fi
+    cargo build --profile "$profile" -p dunwatch-android --quiet
+  )
   lib="$target/$profile/libdunwatch_android.so"
   stripped="$dir/libdunwatch_android.$profile.so"
   strip -o "$stripped" "$lib"

@@ -390,14 +390,14 @@ impl Classifier {
                 }
                 i += 1;
             }
+            if !active(r) {
+                continue;
+            }
             let words: Vec<String> = spans
                 .iter()
                 .map(|sp| offsets.slice(text, *sp).to_string())
                 .collect();
             let rule = &self.rules[r as usize];
-            if !active(r) {
-                continue;
-            }
             if let (true, Some(flag)) = (collection, rule.flag) {
                 out.flags.push(FlagHit {
                     flag,

@@ -165,10 +165,11 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
             }
         }
         let numbers: Vec<String> = numbers.into_iter().collect();
-        rs::state_set(tx, "fingerprint", "")?;
-        rs::delete_flags_for(tx, &numbers, from)?;
         Ok((from, numbers))
     })?;
+    // The inputs these flags are computed from; if they change before the flags are stored,
+    // the stored fingerprint no longer matches and the next evaluation rebuilds.
+    let fp = fingerprint_of(store, &settings)?;
     // Calls after new collection SMS may make unknown callers suggested members.
     let sms_span = sms
         .iter()
@@ -186,8 +187,13 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
     let world = load_world(store, pack, settings.role)?;
     let emit_for: HashSet<String> = numbers.into_iter().collect();
     let out = engine::replay(&world, &contacts, &classes, t0, Some(&emit_for));
-    store.add_flags(&out.flags)?;
-    finish(store, &out.suggestions)?;
+    let numbers: Vec<String> = emit_for.into_iter().collect();
+    // One transaction (one fsync): old flags of the window out, new ones in, bookkeeping.
+    store.write(|tx| {
+        rs::delete_flags_for(tx, &numbers, t0)?;
+        rs::insert_flags(tx, &out.flags)?;
+        finish(tx, &out.suggestions, &fp)
+    })?;
     Ok(out.flags.len())
 }
 
@@ -207,26 +213,31 @@ fn rebuild_locked(store: &Store, cls: &dyn Classify) -> Result<RebuildSummary> {
         }
         Ok(())
     })?;
+    let fp = fingerprint_of(store, &settings)?;
     let world = load_world(store, pack, settings.role)?;
     let out = engine::replay(&world, &contacts, &classes, i64::MIN, None);
-    store.replace_flags(&out.flags)?;
-    finish(store, &out.suggestions)?;
+    store.write(|tx| {
+        rs::delete_all_flags(tx)?;
+        rs::insert_flags(tx, &out.flags)?;
+        finish(tx, &out.suggestions, &fp)
+    })?;
     Ok(RebuildSummary {
         events: contacts.iter().map(|c| c.ids.len()).sum(),
         flags: out.flags.len(),
     })
 }
 
-/// Stores suggestions and the fingerprint of the inputs the flags now reflect (last, so a crash
-/// before it leaves the store marked stale and the next evaluation rebuilds).
-fn finish(store: &Store, suggestions: &[(String, i64, String)]) -> Result<()> {
-    let fp = fingerprint(store)?;
-    store.write(|tx| {
-        for (n, case, why) in suggestions {
-            rs::add_suggestion(tx, n, *case, why)?;
-        }
-        rs::state_set(tx, "fingerprint", fp.as_deref().unwrap_or_default())
-    })
+/// Stores suggestions and the fingerprint of the inputs the flags reflect, in the transaction
+/// that stores the flags.
+fn finish(
+    tx: &rusqlite::Connection,
+    suggestions: &[(String, i64, String)],
+    fingerprint: &str,
+) -> Result<()> {
+    for (n, case, why) in suggestions {
+        rs::add_suggestion(tx, n, *case, why)?;
+    }
+    rs::state_set(tx, "fingerprint", fingerprint)
 }
 
 /// Classifies the received SMS among `contacts` from `from_ms` on; keeps only those that matter
@@ -296,12 +307,16 @@ fn stored_fingerprint(store: &Store) -> Result<Option<String>> {
 /// Digest of every input besides the events: settings, pack, cases, annotations, list.
 fn fingerprint(store: &Store) -> Result<Option<String>> {
     let settings = store.settings()?;
+    Ok(Some(fingerprint_of(store, &settings)?))
+}
+
+fn fingerprint_of(store: &Store, settings: &crate::model::Settings) -> Result<String> {
     let pack = pack::builtin(settings.jurisdiction)?;
     let inputs = store.read(rs::inputs_summary)?;
     let mut h = Sha256::new();
     h.update(&*CODE_KEY);
-    h.update(serde_json::to_string(&settings)?);
+    h.update(serde_json::to_string(settings)?);
     h.update(pack.version_key());
     h.update(inputs);
-    Ok(Some(crate::store::codec::hex(&h.finalize())))
+    Ok(crate::store::codec::hex(&h.finalize()))
 }

@@ -49,7 +49,7 @@ pub struct FlagQuery {
     pub limit: Option<usize>,
 }
 
-fn insert_flags(c: &Connection, flags: &[NewFlag]) -> Result<()> {
+pub(crate) fn insert_flags(c: &Connection, flags: &[NewFlag]) -> Result<()> {
     let mut ins = c.prepare_cached(
         "INSERT INTO flags(rule, case_id, at_ms, offset_s, severity, description, source, detail) \
          VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

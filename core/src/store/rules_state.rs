@@ -411,6 +411,19 @@ pub(crate) fn delete_flags_for(c: &Connection, numbers: &[String], from_ms: i64)
     Ok(())
 }
 
+/// Stores flags inside the caller's transaction.
+pub(crate) fn insert_flags(c: &Connection, flags: &[super::NewFlag]) -> Result<()> {
+    super::flags::insert_flags(c, flags)
+}
+
+/// Deletes every flag (a rebuild), inside the caller's transaction.
+pub(crate) fn delete_all_flags(c: &Connection) -> Result<()> {
+    c.execute("DELETE FROM flag_numbers", [])?;
+    c.execute("DELETE FROM flag_events", [])?;
+    c.execute("DELETE FROM flags", [])?;
+    Ok(())
+}
+
 /// Case ids by name (for annotations, which name their case).
 pub(crate) fn case_ids(c: &Connection) -> Result<HashMap<String, CaseId>> {
     let mut st = c.prepare_cached("SELECT name, id FROM cases")?;
