@@ -4,6 +4,7 @@ import android.Manifest
 import android.app.Activity
 import android.app.role.RoleManager
 import android.content.Intent
+import android.content.pm.PackageManager
 import android.os.Bundle
 import android.view.View
 import android.widget.Button
@@ -55,6 +56,7 @@ class MainActivity : Activity() {
                 val calls = CallLogSync.run(applicationContext)
                 sms to calls
             }) { (sms, calls) ->
+                refreshLists()
                 if (sms == null && calls == null) {
                     getString(R.string.grant_permissions)
                 } else {
@@ -64,7 +66,6 @@ class MainActivity : Activity() {
         }
         findViewById<Button>(R.id.verify).setOnClickListener { work({ it.verify() }) { DisplayText.verify(it) } }
         findViewById<Button>(R.id.export).setOnClickListener { export() }
-        if (!packageManager.hasSystemFeature("android.hardware.telephony")) status.setText(R.string.no_telephony)
         CallLogJobService.schedule(applicationContext)
         loadSettings()
     }
@@ -74,12 +75,12 @@ class MainActivity : Activity() {
         refreshLists()
     }
 
-    private fun loadSettings() = work({ it.settings }) { s ->
+    private fun loadSettings() = work({ it.settings }, quiet = true) { s ->
         val (j, r) = SettingsForm.positions(s)
         jurisdiction.setSelection(j)
         role.setSelection(r)
         homeZone.setText(s.homeTz)
-        null
+        if (packageManager.hasSystemFeature(PackageManager.FEATURE_TELEPHONY)) null else getString(R.string.no_telephony)
     }
 
     private fun saveSettings() {
@@ -111,7 +112,7 @@ class MainActivity : Activity() {
         }
     }
 
-    private fun refreshLists() = work({ store -> store.cases() to store.flags(FlagQuery(limit = 500)) }) { (cs, fs) ->
+    private fun refreshLists() = work({ store -> store.cases() to store.flags(FlagQuery(limit = 500)) }, quiet = true) { (cs, fs) ->
         fill(cases, cs.map(DisplayText::case))
         fill(flags, fs.map(DisplayText::flag))
         null
@@ -151,10 +152,11 @@ class MainActivity : Activity() {
 
     /**
      * Runs [task] with the store on the background thread, then [show] on the main thread; its
-     * text (if any) goes to the status line. Errors are shown, never thrown at the UI.
+     * text (if any) replaces the status line. Errors are shown, never thrown at the UI. A [quiet]
+     * task (list refreshes) does not announce itself, so it never hides another task's message.
      */
-    private fun <T> work(task: (DunwatchStore) -> T, show: (T) -> String?) {
-        status.setText(R.string.working)
+    private fun <T> work(task: (DunwatchStore) -> T, quiet: Boolean = false, show: (T) -> String?) {
+        if (!quiet) status.setText(R.string.working)
         val app = applicationContext
         Stores.background.execute {
             val outcome = try {
@@ -165,7 +167,7 @@ class MainActivity : Activity() {
             runOnUiThread {
                 if (isDestroyed) return@runOnUiThread
                 outcome.fold(
-                    onSuccess = { status.text = show(it) ?: "" },
+                    onSuccess = { text -> show(text)?.let { status.text = it } },
                     onFailure = { status.text = getString(R.string.error, it.message ?: it.javaClass.simpleName) },
                 )
                 status.visibility = View.VISIBLE
