@@ -151,48 +151,71 @@ pub(crate) fn load_contacts_for(
 /// For each given event id: the instant it affects (its own, or for a call update the call's),
 /// and for SMS the sender and body. Unknown ids are skipped.
 pub(crate) fn load_new(c: &Connection, ids: &[EventId]) -> Result<Vec<RawContact>> {
-    let mut st = c.prepare_cached(
-        "SELECT e.id, e.kind, coalesce(coalesce(e.number, r.number), ''), \
+    const COLS: &str = "SELECT e.id, e.kind, coalesce(coalesce(e.number, r.number), ''), \
          coalesce(coalesce(e.number_raw, r.number_raw), ''), coalesce(e.utc_ms, r.utc_ms), \
          coalesce(e.offset_s, r.offset_s, 0), e.direction, e.body, coalesce(e.talk_ms, 0), e.sim_slot \
-         FROM events e LEFT JOIN events r ON r.id = e.ref_event WHERE e.id = ?1",
-    )?;
-    let mut out = Vec::new();
+         FROM events e LEFT JOIN events r ON r.id = e.ref_event";
+    let (Some(&lo), Some(&hi)) = (ids.iter().min(), ids.iter().max()) else {
+        return Ok(Vec::new());
+    };
+    let mut sorted = ids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let unique = sorted.len() == ids.len();
+    let mut found: HashMap<EventId, RawContact> = HashMap::with_capacity(ids.len());
+    // An import batch's new ids are one run: one range scan instead of a lookup per id.
+    if hi.saturating_sub(lo) <= 2 * ids.len() as i64 {
+        let mut st = c.prepare_cached(&format!("{COLS} WHERE e.id >= ?1 AND e.id <= ?2"))?;
+        let mut rows = st.query([lo, hi])?;
+        while let Some(r) = rows.next()? {
+            if sorted.binary_search(&r.get(0)?).is_err() {
+                continue;
+            }
+            if let Some(x) = new_row(r)? {
+                found.insert(x.id, x);
+            }
+        }
+    } else {
+        let mut st = c.prepare_cached(&format!("{COLS} WHERE e.id = ?1"))?;
+        for id in ids {
+            let mut rows = st.query([id])?;
+            if let Some(r) = rows.next()? {
+                if let Some(x) = new_row(r)? {
+                    found.insert(x.id, x);
+                }
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(ids.len());
     for id in ids {
-        let row = st
-            .query_row([id], |r| {
-                Ok((
-                    r.get::<_, EventId>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, Option<i64>>(4)?,
-                    r.get::<_, i64>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, Option<String>>(7)?,
-                    r.get::<_, i64>(8)?,
-                    r.get::<_, Option<i64>>(9)?,
-                ))
-            })
-            .optional()?;
-        let Some((id, kind, number, raw, utc, off, dir, body, talk, sim)) = row else {
-            continue;
+        let row = if unique {
+            found.remove(id)
+        } else {
+            found.get(id).cloned()
         };
-        let Some(utc_ms) = utc else { continue };
-        out.push(RawContact {
-            id,
-            is_call: kind != "sms",
-            number,
-            number_raw: raw,
-            utc_ms,
-            offset_s: i32::try_from(off).unwrap_or(0),
-            direction: dir,
-            body: if kind == "sms" { body } else { None },
-            talk_ms: u64::try_from(talk).unwrap_or(0),
-            sim,
-        });
+        out.extend(row);
     }
     Ok(out)
+}
+
+/// One row of [`load_new`]'s query; `None` for an event without an instant.
+fn new_row(r: &rusqlite::Row<'_>) -> Result<Option<RawContact>> {
+    let kind: String = r.get(1)?;
+    let Some(utc_ms) = r.get::<_, Option<i64>>(4)? else {
+        return Ok(None);
+    };
+    Ok(Some(RawContact {
+        id: r.get(0)?,
+        is_call: kind != "sms",
+        number: r.get(2)?,
+        number_raw: r.get(3)?,
+        utc_ms,
+        offset_s: i32::try_from(r.get::<_, i64>(5)?).unwrap_or(0),
+        direction: r.get(6)?,
+        body: if kind == "sms" { r.get(7)? } else { None },
+        talk_ms: u64::try_from(r.get::<_, i64>(8)?).unwrap_or(0),
+        sim: r.get(9)?,
+    }))
 }
 
 /// Earliest instant of any contact with `number`.
