@@ -159,9 +159,13 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
         }
         // Counts are per case: re-read every number of the touched numbers' cases.
         let mut numbers = touched.clone();
+        // Many touched numbers share a case: read each case's numbers once.
+        let mut cases_read = HashSet::new();
         for n in &touched {
             if let Some((case, _, _)) = rs::number_case(tx, n)? {
-                numbers.extend(rs::case_numbers(tx, case)?);
+                if cases_read.insert(case) {
+                    numbers.extend(rs::case_numbers(tx, case)?);
+                }
             }
         }
         let numbers: Vec<String> = numbers.into_iter().collect();
