@@ -1,23 +1,11 @@
-//! Report export for the app's share sheet: the same files as `dunwatch report` (core's
-//! `report` module), written through a temporary file renamed into place so that a failure (full
-//! disk, app killed) never leaves a half-written report that looks complete.
+//! Report export for the app's share sheet: a thin wrapper over `dunwatch_core::report::export`
+//! (the same files as `dunwatch report`, written atomically) taking options as JSON.
 
 use crate::error::{BridgeError, Result};
-use dunwatch_core::report::{
-    render_html, write_events_csv, write_flags_csv, write_json, Lang, ReportData,
-};
-use dunwatch_core::{Jurisdiction, Store};
+use dunwatch_core::report::{export as write_report, Format};
+use dunwatch_core::Store;
 use serde::{Deserialize, Serialize};
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
-
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum Format {
-    Html,
-    Json,
-    Csv,
-}
+use std::path::PathBuf;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,45 +25,6 @@ struct Written {
     chain_ok: bool,
 }
 
-fn write_atomic(
-    path: &Path,
-    f: impl FnOnce(&mut dyn Write) -> dunwatch_core::Result<()>,
-) -> Result<()> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| BridgeError::invalid(format!("{} is not a file name", path.display())))?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let tmp = dir.join(format!(".{}.tmp", name.to_string_lossy()));
-    let result = (|| -> dunwatch_core::Result<()> {
-        let mut w = BufWriter::new(std::fs::File::create(&tmp)?);
-        f(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(BridgeError::from)
-}
-
-/// `NAME.csv` gives `NAME-events.csv` and `NAME-flags.csv` next to it, as the CLI does.
-fn csv_paths(out: &Path) -> (PathBuf, PathBuf) {
-    let stem = out
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "dunwatch".into());
-    let dir = out.parent().unwrap_or(Path::new(""));
-    (
-        dir.join(format!("{stem}-events.csv")),
-        dir.join(format!("{stem}-flags.csv")),
-    )
-}
-
 /// Writes the report of `store` to `path`; returns `{files, chain_ok}`.
 pub fn export(store: &Store, path: &str, options_json: &str) -> Result<String> {
     let o: Options = serde_json::from_str(options_json)
@@ -83,34 +32,16 @@ pub fn export(store: &Store, path: &str, options_json: &str) -> Result<String> {
     if path.trim().is_empty() {
         return Err(BridgeError::invalid("report path is empty"));
     }
-    let out = PathBuf::from(path);
-    let settings = store.settings()?;
-    let lang = match &o.lang {
-        Some(l) => l.parse::<Lang>()?,
-        None if settings.jurisdiction == Jurisdiction::Cn => Lang::Zh,
-        None => Lang::En,
-    };
-    let (files, chain_ok) = match o.format.unwrap_or(Format::Html) {
-        Format::Html => {
-            let data = ReportData::gather(store)?;
-            let page = render_html(&data, lang);
-            write_atomic(&out, |w| Ok(w.write_all(page.as_bytes())?))?;
-            (vec![out], data.verify.ok())
-        }
-        Format::Json => {
-            write_atomic(&out, |w| write_json(store, w))?;
-            (vec![out], store.verify()?.ok())
-        }
-        Format::Csv => {
-            let (events, flags) = csv_paths(&out);
-            write_atomic(&events, |w| write_events_csv(store, w))?;
-            write_atomic(&flags, |w| write_flags_csv(store, w))?;
-            (vec![events, flags], store.verify()?.ok())
-        }
-    };
+    let lang = o.lang.as_deref().map(str::parse).transpose()?;
+    let done = write_report(
+        store,
+        &PathBuf::from(path),
+        o.format.unwrap_or(Format::Html),
+        lang,
+    )?;
     serde_json::to_string(&Written {
-        files: files.iter().map(|p| p.display().to_string()).collect(),
-        chain_ok,
+        files: done.files.iter().map(|p| p.display().to_string()).collect(),
+        chain_ok: done.chain_ok,
     })
     .map_err(|e| BridgeError::invalid(format!("cannot encode result: {e}")))
 }

@@ -1,24 +1,12 @@
 //! `dunwatch tag`, `stop-request`, `flags`, `screen` and `collectors` as a user runs them.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+use common::*;
 
-fn dunwatch(args: &[&str], home: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dunwatch"))
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env_remove("DUNWATCH_DB")
-        .output()
-        .unwrap()
-}
+use std::process::Output;
 
 fn ok(o: Output) -> String {
-    let t = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let t = text(&o);
     assert!(o.status.success(), "{t}");
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

@@ -1,25 +1,9 @@
 //! `dunwatch init` and `dunwatch verify` as a user runs them.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+use common::*;
 
-fn dunwatch(args: &[&str], home: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dunwatch"))
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env_remove("DUNWATCH_DB")
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use std::process::Command;
 
 #[test]
 fn init_verify_and_detect_tampering() {

@@ -7,6 +7,7 @@
 
 mod data;
 pub mod escape;
+mod export;
 mod html;
 mod json;
 mod letter;
@@ -15,6 +16,7 @@ mod tabular;
 mod text;
 
 pub use data::{CaseView, Contact, ReportData};
+pub use export::{csv_paths, default_lang, export, write_atomic, Exported, Format};
 pub use html::render_html;
 pub use json::{write_json, SCHEMA_VERSION};
 pub use tabular::{write_events_csv, write_flags_csv};
