@@ -53,21 +53,42 @@ struct Memo;
 /// Most remembered classifications (a few MB); the memo is simply emptied when full.
 const MEMO_CAP: usize = 20_000;
 
-static MEMO: once_cell::sync::Lazy<Mutex<HashMap<(String, String), Classification>>> =
-    once_cell::sync::Lazy::new(|| Mutex::new(HashMap::new()));
+/// Sender → text → classification, and how many are remembered. Nested so that a lookup needs
+/// no owned key (a lookup per SMS read, many per import batch).
+#[derive(Default)]
+struct MemoMap {
+    by_sender: HashMap<String, HashMap<String, Classification>>,
+    len: usize,
+}
+
+static MEMO: once_cell::sync::Lazy<Mutex<MemoMap>> =
+    once_cell::sync::Lazy::new(|| Mutex::new(MemoMap::default()));
 
 impl Classify for Memo {
     fn classify(&self, text: &str, sender: Option<&str>) -> Classification {
-        let key = (sender.unwrap_or_default().to_string(), text.to_string());
-        if let Some(k) = MEMO.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        let key = sender.unwrap_or_default();
+        if let Some(k) = MEMO
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .by_sender
+            .get(key)
+            .and_then(|m| m.get(text))
+        {
             return k.clone();
         }
         let k = Classifier::builtin().classify(text, sender);
         let mut memo = MEMO.lock().unwrap_or_else(|p| p.into_inner());
-        if memo.len() >= MEMO_CAP {
-            memo.clear();
+        if memo.len >= MEMO_CAP {
+            *memo = MemoMap::default();
         }
-        memo.insert(key, k.clone());
+        let old = memo
+            .by_sender
+            .entry(key.to_string())
+            .or_default()
+            .insert(text.to_string(), k.clone());
+        if old.is_none() {
+            memo.len += 1;
+        }
         k
     }
 }
