@@ -50,13 +50,4 @@ if grep -h -E "WARNING in native method|JNI local refs|FATAL ERROR in native met
 fi
 [ "$status" -eq 0 ] || exit "$status"
 # Maven runs quietly; say what ran (and prove that tests did run).
-python3 - target/surefire-reports <<'PY'
-import glob, sys, xml.etree.ElementTree as ET
-t = f = e = s = 0
-for p in glob.glob(sys.argv[1] + "/TEST-*.xml"):
-    r = ET.parse(p).getroot()
-    t += int(r.get("tests")); f += int(r.get("failures")); e += int(r.get("errors")); s += int(r.get("skipped"))
-if t == 0:
-    sys.exit("tests/app/run.sh: no test ran")
-print(f"tests/app: {t - f - e - s} passed, {f + e} failed, {s} skipped")
-PY
+python3 "$root/scripts/surefire-summary.py" target/surefire-reports tests/app

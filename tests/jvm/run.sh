@@ -30,4 +30,6 @@ if grep -h -E "WARNING in native method|JNI local refs|FATAL ERROR in native met
   echo "run.sh: the JNI checker reported problems (above)" >&2
   exit 1
 fi
-exit "$status"
+[ "$status" -eq 0 ] || exit "$status"
+# Maven runs quietly; say what ran (and prove that tests did run).
+python3 "$root/scripts/surefire-summary.py" target/surefire-reports tests/jvm
