@@ -6,7 +6,6 @@ import android.content.pm.PackageManager
 import android.provider.CallLog
 import org.dunwatch.app.logic.CallLogRow
 import org.dunwatch.app.logic.CallLogSyncer
-import org.dunwatch.app.logic.SyncCursor
 import org.dunwatch.app.logic.SyncResult
 import java.time.ZoneId
 
@@ -16,17 +15,15 @@ import java.time.ZoneId
  */
 object CallLogSync {
     private const val PREFS = "call_log_sync"
-    private const val LAST_ID = "last_id"
-    private const val LAST_SYNC = "last_sync_ms"
 
     /** Null when the user has not granted READ_CALL_LOG. */
     fun run(context: Context): SyncResult? {
         if (context.checkSelfPermission(Manifest.permission.READ_CALL_LOG) != PackageManager.PERMISSION_GRANTED) return null
-        val prefs = context.getSharedPreferences(PREFS, Context.MODE_PRIVATE)
-        val cursor = SyncCursor(prefs.getLong(LAST_ID, 0), prefs.getLong(LAST_SYNC, 0))
+        val prefs = CursorPrefs(context, PREFS)
+        val cursor = prefs.load()
         val rows = query(context, cursor.lastId)
         val result = CallLogSyncer(Stores.get(context), ZoneId.systemDefault()).sync(rows, cursor, System.currentTimeMillis())
-        prefs.edit().putLong(LAST_ID, result.cursor.lastId).putLong(LAST_SYNC, result.cursor.lastSyncMs).apply()
+        prefs.save(result.cursor)
         result.error?.let { throw it }
         return result
     }
