@@ -20,10 +20,12 @@ pub use counting::CountingReader;
 
 use crate::error::{Error, Result};
 use crate::model::{EventId, EventPayload, NewEvent};
+use crate::store::rules_state::{load_new, RawContact};
 use crate::store::Store;
 use serde::Serialize;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 /// Events per store transaction (and per rules-engine call).
 pub const DEFAULT_BATCH: usize = 20_000;
@@ -125,9 +127,9 @@ impl Default for ImportOptions {
     }
 }
 
-/// Collects parsed events into batches and writes them.
+/// Collects parsed events into batches and hands each full batch to the store stage.
 pub(crate) struct Sink<'a> {
-    store: &'a Store,
+    out: SyncSender<Vec<NewEvent>>,
     batch: Vec<NewEvent>,
     batch_size: usize,
     pub summary: ImportSummary,
@@ -159,22 +161,74 @@ impl Sink<'_> {
         Ok(())
     }
 
-    /// Writes the pending batch in one transaction, then runs the rules on what was new.
+    /// Hands the pending batch to the store stage (waiting while it is a batch behind, so memory
+    /// stays flat). Fails when a later stage stopped on an error, which the import then reports.
     pub(crate) fn flush(&mut self) -> Result<()> {
         if self.batch.is_empty() {
             return Ok(());
         }
-        let inserted = self.store.insert_batch(&self.batch)?;
-        self.batch.clear();
-        let new_ids: Vec<EventId> = inserted.iter().filter(|i| i.new).map(|i| i.id).collect();
-        self.summary.new_events += new_ids.len() as u64;
-        self.summary.duplicates += (inserted.len() - new_ids.len()) as u64;
-        if !new_ids.is_empty() {
-            crate::rules::evaluate_new(self.store, &new_ids)?;
-        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_size));
+        self.out.send(batch).map_err(|_| stopped())?;
         (self.progress)((self.bytes)());
         Ok(())
     }
+}
+
+/// The error a stage returns when the next one is gone; the next one's own error is reported.
+fn stopped() -> Error {
+    Error::InvalidInput("import stopped".into())
+}
+
+/// A stored batch on its way to the rules engine.
+struct Stored {
+    news: Vec<RawContact>,
+    /// Highest event id stored with the batch.
+    upto: EventId,
+}
+
+/// Store stage: writes each batch in one transaction and passes what was new on.
+fn store_stage(
+    store: &Store,
+    batches: Receiver<Vec<NewEvent>>,
+    next: SyncSender<Stored>,
+) -> Result<(u64, u64)> {
+    let (mut new, mut dup) = (0, 0);
+    for batch in batches {
+        let inserted = store.insert_batch(&batch)?;
+        let mut news = Vec::with_capacity(batch.len());
+        let mut upto = 0;
+        for (ev, i) in batch.iter().zip(&inserted) {
+            upto = upto.max(i.id);
+            if !i.new {
+                dup += 1;
+                continue;
+            }
+            new += 1;
+            match RawContact::from_new(i.id, ev) {
+                Some(c) => news.push(c),
+                // Not a contact of its own (imports make none today): read it as stored.
+                None => news.extend(store.read(|c| load_new(c, &[i.id]))?),
+            }
+        }
+        drop(batch);
+        if !news.is_empty() {
+            next.send(Stored { news, upto }).map_err(|_| stopped())?;
+        }
+    }
+    Ok((new, dup))
+}
+
+/// Rules stage: evaluates each stored batch, in order, as only the events up to it exist.
+fn rules_stage(store: &Store, stored: Receiver<Stored>) -> Result<()> {
+    for s in stored {
+        crate::rules::evaluate_batch(store, s.news, s.upto)?;
+    }
+    Ok(())
+}
+
+/// A stage's result; a panic in a stage is re-raised on the caller's thread.
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
 }
 
 /// Flags per rule in the store, counted in SQL (a large import can leave hundreds of thousands).
@@ -268,27 +322,52 @@ pub fn import_reader(
     let region = store.settings()?.jurisdiction.region();
     let counter = reader.counter();
     let bytes = move || counter.bytes();
-    let mut sink = Sink {
-        store,
-        batch: Vec::with_capacity(opts.batch_size.max(1)),
-        batch_size: opts.batch_size.max(1),
-        summary: ImportSummary::default(),
-        progress,
-        bytes: &bytes,
-    };
+    let batch_size = opts.batch_size.max(1);
     let ctx = record::Context { zone, region };
-    let detected = match format {
-        Format::Csv => tabular::read_csv(reader, &ctx, &mut sink).map(|_| Format::Csv)?,
-        Format::JsonLines => {
-            tabular::read_jsonl(reader, &ctx, &mut sink).map(|_| Format::JsonLines)?
-        }
-        Format::SmsBackupXml | Format::CallsBackupXml => xml::read(reader, &ctx, &mut sink)?,
-    };
-    sink.flush()?;
-    sink.summary.flags_added = flag_count(store)?.saturating_sub(flags_before);
-    sink.summary.format = Some(detected);
-    sink.summary.bytes = bytes();
-    Ok(sink.summary)
+    // Three stages on their own threads, one batch in flight between each: parsing (here),
+    // storing, and the rules engine, which reads no event newer than its batch, so it gives
+    // the same flags as running after each batch while the next one is stored.
+    let (parsed, stored, ruled) = std::thread::scope(|s| {
+        let (to_store, batches) = sync_channel(1);
+        let (to_rules, stored) = sync_channel(1);
+        let store_h = s.spawn(move || store_stage(store, batches, to_rules));
+        let rules_h = s.spawn(move || rules_stage(store, stored));
+        let mut sink = Sink {
+            out: to_store,
+            batch: Vec::with_capacity(batch_size),
+            batch_size,
+            summary: ImportSummary::default(),
+            progress,
+            bytes: &bytes,
+        };
+        let detected = match format {
+            Format::Csv => tabular::read_csv(reader, &ctx, &mut sink).map(|_| Format::Csv),
+            Format::JsonLines => {
+                tabular::read_jsonl(reader, &ctx, &mut sink).map(|_| Format::JsonLines)
+            }
+            Format::SmsBackupXml | Format::CallsBackupXml => xml::read(reader, &ctx, &mut sink),
+        };
+        // Only a file read to its end sends its last, partial batch.
+        let parsed = detected.and_then(|f| sink.flush().map(|_| f));
+        let Sink { out, summary, .. } = sink;
+        // The store stage ends when its input does.
+        drop(out);
+        (
+            parsed.map(|f| (f, summary)),
+            joined(store_h),
+            joined(rules_h),
+        )
+    });
+    // A later stage's error is the cause of an earlier stage's "stopped".
+    ruled?;
+    let (new_events, duplicates) = stored?;
+    let (detected, mut summary) = parsed?;
+    summary.new_events = new_events;
+    summary.duplicates = duplicates;
+    summary.flags_added = flag_count(store)?.saturating_sub(flags_before);
+    summary.format = Some(detected);
+    summary.bytes = bytes();
+    Ok(summary)
 }
 
 #[cfg(test)]

@@ -151,9 +151,39 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
     if fingerprint(store)? != stored_fingerprint(store)? {
         return Ok(rebuild_locked(store, cls)?.flags);
     }
+    let news = store.read(|c| rs::load_new(c, events))?;
+    evaluate_locked(store, news, EventId::MAX, cls)
+}
+
+/// Evaluates a batch an import just stored, given as the importer built it (so it is not read
+/// back). `upto` is the highest event id stored with the batch: the evaluation reads no newer
+/// event, so it gives the same flags as [`evaluate_new`] right after the batch was stored even
+/// while the importer already stores the next batch.
+pub(crate) fn evaluate_batch(
+    store: &Store,
+    news: Vec<rs::RawContact>,
+    upto: EventId,
+) -> Result<usize> {
+    let _g = EVAL.lock().unwrap_or_else(|p| p.into_inner());
+    if news.is_empty() {
+        return Ok(0);
+    }
+    if fingerprint(store)? != stored_fingerprint(store)? {
+        return Ok(rebuild_locked(store, &Memo)?.flags);
+    }
+    evaluate_locked(store, news, upto, &Memo)
+}
+
+/// The incremental evaluation of `news` (new events, read as the engine reads contacts),
+/// reading no event newer than `upto`. The caller holds [`EVAL`] and checked the fingerprint.
+fn evaluate_locked(
+    store: &Store,
+    news: Vec<rs::RawContact>,
+    upto: EventId,
+    cls: &dyn Classify,
+) -> Result<usize> {
     let settings = store.settings()?;
     let pack = pack::builtin(settings.jurisdiction)?;
-    let news = store.read(|c| rs::load_new(c, events))?;
     let Some(t0) = news.iter().map(|n| n.utc_ms).min() else {
         return Ok(0);
     };
@@ -171,7 +201,7 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
         for c in &sms {
             if let Some(k) = classes.get(&c.primary()) {
                 for n in join::from_sms(tx, c, k, region)? {
-                    if let Some(ms) = rs::first_contact_ms(tx, &n)? {
+                    if let Some(ms) = rs::first_contact_ms(tx, &n, upto)? {
                         from = from.min(ms - history::SAME_CALL_TOLERANCE_MS);
                     }
                     touched.insert(n);
@@ -203,8 +233,8 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
         .fold(None, |span: Option<(i64, i64)>, t| {
             Some(span.map_or((t, t + within), |(a, b)| (a.min(t), b.max(t + within))))
         });
-    let rows =
-        store.read(|c| rs::load_contacts_for(c, &numbers, t0 - lookback, t0 - within, sms_span))?;
+    let rows = store
+        .read(|c| rs::load_contacts_for(c, &numbers, t0 - lookback, t0 - within, sms_span, upto))?;
     let contacts = history::group(rows);
     // Earlier SMS only build up state, which needs no classification (their senders are already
     // known collectors), except the last ones that may start a case suggestion.

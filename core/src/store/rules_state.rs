@@ -26,6 +26,34 @@ pub(crate) struct RawContact {
     pub sim: Option<i64>,
 }
 
+impl RawContact {
+    /// What [`load_new`] reads back for event `id`, just stored from `ev`, built from the same
+    /// columns the store wrote. `None` for a call update (its instant and number are the call's,
+    /// in the store) and for an event without an instant.
+    pub(crate) fn from_new(id: EventId, ev: &crate::model::NewEvent) -> Option<RawContact> {
+        let row = super::row::EventRow::from_new(id, 0, ev);
+        if !matches!(row.kind.as_str(), "sms" | "call") {
+            return None;
+        }
+        let is_sms = row.kind == "sms";
+        Some(RawContact {
+            id,
+            is_call: !is_sms,
+            number: row.number.unwrap_or_default(),
+            number_raw: row.number_raw.unwrap_or_default(),
+            utc_ms: row.utc_ms?,
+            offset_s: row
+                .offset_s
+                .and_then(|o| i32::try_from(o).ok())
+                .unwrap_or(0),
+            direction: row.direction,
+            body: if is_sms { row.body } else { None },
+            talk_ms: u64::try_from(row.talk_ms.unwrap_or(0)).unwrap_or(0),
+            sim: row.sim_slot,
+        })
+    }
+}
+
 /// Contacts with `utc_ms >= from_ms` (all when `None`), ordered by instant then id.
 pub(crate) fn load_contacts(c: &Connection, from_ms: Option<i64>) -> Result<Vec<RawContact>> {
     let from = from_ms.unwrap_or(i64::MIN);
@@ -76,27 +104,29 @@ pub(crate) fn load_contacts(c: &Connection, from_ms: Option<i64>) -> Result<Vec<
 /// `utc_ms >= sms_from_ms` (they start case suggestions), ordered by instant then id: the slice
 /// of history an incremental evaluation needs, read through the (number, utc_ms) and utc_ms
 /// indexes. With `all_calls`, also every call in that range (the calls that may follow new
-/// collection SMS and make their callers suggested case members).
+/// collection SMS and make their callers suggested case members). Events with an id above `upto`
+/// (stored after the batch being evaluated) are left out.
 pub(crate) fn load_contacts_for(
     c: &Connection,
     numbers: &[String],
     from_ms: i64,
     sms_from_ms: i64,
     all_calls: Option<(i64, i64)>,
+    upto: EventId,
 ) -> Result<Vec<RawContact>> {
     let cols = "id, kind, coalesce(number, ''), coalesce(number_raw, ''), utc_ms, offset_s, \
                 direction, body, coalesce(talk_ms, 0), sim_slot";
     let mut by_number = c.prepare_cached(&format!(
         "SELECT {cols} FROM events WHERE number = ?1 AND utc_ms >= ?2 \
-         AND kind IN ('sms', 'call')"
+         AND kind IN ('sms', 'call') AND id <= ?3"
     ))?;
     let mut sms = c.prepare_cached(&format!(
-        "SELECT {cols} FROM events WHERE utc_ms >= ?1 AND kind = 'sms' \
+        "SELECT {cols} FROM events WHERE utc_ms >= ?1 AND kind = 'sms' AND id <= ?2 \
          AND number IN (SELECT number FROM numbers WHERE case_id IS NOT NULL)"
     ))?;
     let mut update = c.prepare_cached(
         "SELECT direction, coalesce(talk_ms, 0) FROM events \
-         WHERE ref_event = ?1 AND kind = 'call_update' ORDER BY id DESC LIMIT 1",
+         WHERE ref_event = ?1 AND kind = 'call_update' AND id <= ?2 ORDER BY id DESC LIMIT 1",
     )?;
     let read = |r: &rusqlite::Row<'_>| -> rusqlite::Result<RawContact> {
         Ok(RawContact {
@@ -114,20 +144,21 @@ pub(crate) fn load_contacts_for(
     };
     let mut out: HashMap<EventId, RawContact> = HashMap::new();
     for n in numbers {
-        for r in by_number.query_map(params![n, from_ms], read)? {
+        for r in by_number.query_map(params![n, from_ms, upto], read)? {
             let r = r?;
             out.insert(r.id, r);
         }
     }
-    for r in sms.query_map([sms_from_ms], read)? {
+    for r in sms.query_map([sms_from_ms, upto], read)? {
         let r = r?;
         out.insert(r.id, r);
     }
     if let Some((from, to)) = all_calls {
         let mut calls = c.prepare_cached(&format!(
-            "SELECT {cols} FROM events WHERE utc_ms >= ?1 AND utc_ms <= ?2 AND kind = 'call'"
+            "SELECT {cols} FROM events WHERE utc_ms >= ?1 AND utc_ms <= ?2 AND kind = 'call' \
+             AND id <= ?3"
         ))?;
-        for r in calls.query_map([from, to], read)? {
+        for r in calls.query_map([from, to, upto], read)? {
             let r = r?;
             out.insert(r.id, r);
         }
@@ -135,7 +166,7 @@ pub(crate) fn load_contacts_for(
     let mut rows: Vec<RawContact> = out.into_values().collect();
     for r in rows.iter_mut().filter(|r| r.is_call) {
         if let Some((d, t)) = update
-            .query_row([r.id], |u| {
+            .query_row([r.id, upto], |u| {
                 Ok((u.get::<_, String>(0)?, u.get::<_, i64>(1)?))
             })
             .optional()?
@@ -218,11 +249,11 @@ fn new_row(r: &rusqlite::Row<'_>) -> Result<Option<RawContact>> {
     }))
 }
 
-/// Earliest instant of any contact with `number`.
-pub(crate) fn first_contact_ms(c: &Connection, number: &str) -> Result<Option<i64>> {
+/// Earliest instant of any contact with `number` among the events up to id `upto`.
+pub(crate) fn first_contact_ms(c: &Connection, number: &str, upto: EventId) -> Result<Option<i64>> {
     Ok(
-        c.prepare_cached("SELECT min(utc_ms) FROM events WHERE number = ?1")?
-            .query_row([number], |r| r.get(0))?,
+        c.prepare_cached("SELECT min(utc_ms) FROM events WHERE number = ?1 AND id <= ?2")?
+            .query_row(params![number, upto], |r| r.get(0))?,
     )
 }
 
