@@ -21,7 +21,7 @@ pub use counting::CountingReader;
 use crate::error::{Error, Result};
 use crate::model::{EventId, EventPayload, NewEvent};
 use crate::store::rules_state::{load_new, RawContact};
-use crate::store::Store;
+use crate::store::{prepare_batch, Prepared, Store};
 use serde::Serialize;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -129,7 +129,7 @@ impl Default for ImportOptions {
 
 /// Collects parsed events into batches and hands each full batch to the store stage.
 pub(crate) struct Sink<'a> {
-    out: SyncSender<Vec<NewEvent>>,
+    out: SyncSender<Vec<Prepared>>,
     batch: Vec<NewEvent>,
     batch_size: usize,
     pub summary: ImportSummary,
@@ -161,13 +161,15 @@ impl Sink<'_> {
         Ok(())
     }
 
-    /// Hands the pending batch to the store stage (waiting while it is a batch behind, so memory
-    /// stays flat). Fails when a later stage stopped on an error, which the import then reports.
+    /// Prepares the pending batch for the store (checks, columns, de-duplication keys) and hands
+    /// it to the store stage, waiting while that is a batch behind, so memory stays flat. Fails
+    /// when a later stage stopped on an error, which the import then reports.
     pub(crate) fn flush(&mut self) -> Result<()> {
         if self.batch.is_empty() {
             return Ok(());
         }
-        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_size));
+        let batch = prepare_batch(&self.batch)?;
+        self.batch.clear();
         self.out.send(batch).map_err(|_| stopped())?;
         (self.progress)((self.bytes)());
         Ok(())
@@ -184,19 +186,22 @@ struct Stored {
     news: Vec<RawContact>,
     /// Highest event id stored with the batch.
     upto: EventId,
+    /// Whether `news` holds every event stored with the batch, each as an SMS or call.
+    whole: bool,
 }
 
 /// Store stage: writes each batch in one transaction and passes what was new on.
 fn store_stage(
     store: &Store,
-    batches: Receiver<Vec<NewEvent>>,
+    batches: Receiver<Vec<Prepared>>,
     next: SyncSender<Stored>,
 ) -> Result<(u64, u64)> {
     let (mut new, mut dup) = (0, 0);
-    for batch in batches {
-        let inserted = store.insert_batch(&batch)?;
+    for mut batch in batches {
+        let inserted = store.insert_prepared(&mut batch)?;
         let mut news = Vec::with_capacity(batch.len());
         let mut upto = 0;
+        let mut whole = true;
         for (ev, i) in batch.iter().zip(&inserted) {
             upto = upto.max(i.id);
             if !i.new {
@@ -204,15 +209,19 @@ fn store_stage(
                 continue;
             }
             new += 1;
-            match RawContact::from_new(i.id, ev) {
+            match ev.contact(i.id) {
                 Some(c) => news.push(c),
                 // Not a contact of its own (imports make none today): read it as stored.
-                None => news.extend(store.read(|c| load_new(c, &[i.id]))?),
+                None => {
+                    whole = false;
+                    news.extend(store.read(|c| load_new(c, &[i.id]))?);
+                }
             }
         }
         drop(batch);
         if !news.is_empty() {
-            next.send(Stored { news, upto }).map_err(|_| stopped())?;
+            next.send(Stored { news, upto, whole })
+                .map_err(|_| stopped())?;
         }
     }
     Ok((new, dup))
@@ -221,7 +230,7 @@ fn store_stage(
 /// Rules stage: evaluates each stored batch, in order, as only the events up to it exist.
 fn rules_stage(store: &Store, stored: Receiver<Stored>) -> Result<()> {
     for s in stored {
-        crate::rules::evaluate_batch(store, s.news, s.upto)?;
+        crate::rules::evaluate_batch(store, s.news, s.upto, s.whole)?;
     }
     Ok(())
 }

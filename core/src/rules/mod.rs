@@ -152,17 +152,19 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
         return Ok(rebuild_locked(store, cls)?.flags);
     }
     let news = store.read(|c| rs::load_new(c, events))?;
-    evaluate_locked(store, news, EventId::MAX, cls)
+    evaluate_locked(store, news, EventId::MAX, false, cls)
 }
 
 /// Evaluates a batch an import just stored, given as the importer built it (so it is not read
 /// back). `upto` is the highest event id stored with the batch: the evaluation reads no newer
 /// event, so it gives the same flags as [`evaluate_new`] right after the batch was stored even
-/// while the importer already stores the next batch.
+/// while the importer already stores the next batch. `whole`: `news` are all the events with ids
+/// from the smallest of theirs to `upto`, each an SMS or a call, so they need not be read back.
 pub(crate) fn evaluate_batch(
     store: &Store,
     news: Vec<rs::RawContact>,
     upto: EventId,
+    whole: bool,
 ) -> Result<usize> {
     let _g = EVAL.lock().unwrap_or_else(|p| p.into_inner());
     if news.is_empty() {
@@ -171,15 +173,17 @@ pub(crate) fn evaluate_batch(
     if fingerprint(store)? != stored_fingerprint(store)? {
         return Ok(rebuild_locked(store, &Memo)?.flags);
     }
-    evaluate_locked(store, news, upto, &Memo)
+    evaluate_locked(store, news, upto, whole, &Memo)
 }
 
 /// The incremental evaluation of `news` (new events, read as the engine reads contacts),
-/// reading no event newer than `upto`. The caller holds [`EVAL`] and checked the fingerprint.
+/// reading no event newer than `upto`; with `whole`, as for [`evaluate_batch`]. The caller holds
+/// [`EVAL`] and checked the fingerprint.
 fn evaluate_locked(
     store: &Store,
     news: Vec<rs::RawContact>,
     upto: EventId,
+    whole: bool,
     cls: &dyn Classify,
 ) -> Result<usize> {
     let settings = store.settings()?;
@@ -190,7 +194,8 @@ fn evaluate_locked(
     let mut touched: BTreeSet<String> = news.iter().map(|n| n.number.clone()).collect();
     // New collection SMS may make numbers collectors or join them to cases: flags of their
     // earlier contacts change too.
-    let mut sms: Vec<Contact> = history::group(news.into_iter().filter(|n| !n.is_call).collect());
+    let mut sms: Vec<Contact> =
+        history::group(news.iter().filter(|n| !n.is_call).cloned().collect());
     sms.sort_by_key(|c| (c.at.utc_ms, c.primary()));
     let classes = classify(&sms, cls, i64::MIN);
     let region = settings.jurisdiction.region();
@@ -233,12 +238,19 @@ fn evaluate_locked(
         .fold(None, |span: Option<(i64, i64)>, t| {
             Some(span.map_or((t, t + within), |(a, b)| (a.min(t), b.max(t + within))))
         });
-    let rows = store
-        .read(|c| rs::load_contacts_for(c, &numbers, t0 - lookback, t0 - within, sms_span, upto))?;
+    let window = rs::Window {
+        from_ms: t0 - lookback,
+        sms_from_ms: t0 - within,
+        all_calls: sms_span,
+        upto,
+    };
+    let fresh = whole.then_some(news);
+    let rows = store.read(|c| rs::load_contacts_for(c, &numbers, &window, fresh))?;
     let contacts = history::group(rows);
     // Earlier SMS only build up state, which needs no classification (their senders are already
     // known collectors), except the last ones that may start a case suggestion.
-    let classes = classify(&contacts, cls, t0 - within);
+    let done: HashSet<EventId> = sms.iter().map(Contact::primary).collect();
+    let classes = classify_rest(&contacts, cls, t0 - within, classes, &done);
     let world = load_world(store, pack, settings.role)?;
     let emit_for: HashSet<String> = numbers.into_iter().collect();
     let out = engine::replay(&world, &contacts, &classes, t0, Some(&emit_for));
@@ -306,6 +318,28 @@ fn classify(
         .iter()
         .filter(|c| c.channel == pack::Channel::Sms && c.incoming && c.at.utc_ms >= from_ms)
         .filter_map(|c| {
+            let k = cls.classify(c.body.as_deref()?, Some(&c.number_raw));
+            (k.collection || !k.flags.is_empty()).then(|| (c.primary(), k))
+        })
+        .collect()
+}
+
+/// [`classify`], taking the results for the SMS in `done` from `known` (each SMS is read once
+/// per evaluation: the new ones are classified before the history around them is read).
+fn classify_rest(
+    contacts: &[Contact],
+    cls: &dyn Classify,
+    from_ms: i64,
+    mut known: HashMap<EventId, Classification>,
+    done: &HashSet<EventId>,
+) -> HashMap<EventId, Classification> {
+    contacts
+        .iter()
+        .filter(|c| c.channel == pack::Channel::Sms && c.incoming && c.at.utc_ms >= from_ms)
+        .filter_map(|c| {
+            if done.contains(&c.primary()) {
+                return known.remove(&c.primary()).map(|k| (c.primary(), k));
+            }
             let k = cls.classify(c.body.as_deref()?, Some(&c.number_raw));
             (k.collection || !k.flags.is_empty()).then(|| (c.primary(), k))
         })

@@ -22,7 +22,7 @@ pub use query::EventQuery;
 pub use verify::{BrokenRow, ChainSummary, VerifyReport};
 
 use crate::error::{invalid, Error, Result};
-use crate::model::{EventId, EventPayload, NewEvent, Settings, StoredEvent};
+use crate::model::{EventId, NewEvent, Settings, StoredEvent};
 use crate::time::now_ms;
 use codec::GENESIS;
 use row::EventRow;
@@ -211,14 +211,12 @@ impl Store {
 
     /// Inserts events in one transaction: all are stored, or (on any error) none.
     pub fn insert_batch(&self, evs: &[NewEvent]) -> Result<Vec<Inserted>> {
-        for (i, ev) in evs.iter().enumerate() {
-            ev.payload.validate().map_err(|e| match e {
-                Error::InvalidInput(m) if evs.len() > 1 => {
-                    Error::InvalidInput(format!("event {i} of batch: {m}"))
-                }
-                e => e,
-            })?;
-        }
+        self.insert_prepared(&mut prepare_batch(evs)?)
+    }
+
+    /// [`Store::insert_batch`] of events prepared beforehand (an import prepares them on its
+    /// parsing thread, so the writer only chains and stores them).
+    pub(crate) fn insert_prepared(&self, evs: &mut [Prepared]) -> Result<Vec<Inserted>> {
         self.write(|tx| insert_in(tx, evs))
     }
 
@@ -259,7 +257,39 @@ pub(crate) fn set_chain_head(tx: &Connection, name: &str, id: i64, hash: &[u8]) 
     Ok(())
 }
 
-fn insert_in(tx: &rusqlite::Transaction<'_>, evs: &[NewEvent]) -> Result<Vec<Inserted>> {
+/// An event checked and laid out in columns with its de-duplication key: everything of an insert
+/// that does not depend on the chain.
+pub(crate) struct Prepared {
+    /// Row id, recorded time and hashes are filled in when stored.
+    row: EventRow,
+    key: [u8; 32],
+}
+
+impl Prepared {
+    pub fn new(ev: &NewEvent) -> Result<Prepared> {
+        ev.payload.validate()?;
+        let row = EventRow::from_new(0, 0, ev);
+        let key = row.dedupe_key();
+        Ok(Prepared { row, key })
+    }
+}
+
+/// Prepares a batch; an invalid event fails it, naming its position.
+pub(crate) fn prepare_batch(evs: &[NewEvent]) -> Result<Vec<Prepared>> {
+    evs.iter()
+        .enumerate()
+        .map(|(i, ev)| {
+            Prepared::new(ev).map_err(|e| match e {
+                Error::InvalidInput(m) if evs.len() > 1 => {
+                    Error::InvalidInput(format!("event {i} of batch: {m}"))
+                }
+                e => e,
+            })
+        })
+        .collect()
+}
+
+fn insert_in(tx: &rusqlite::Transaction<'_>, evs: &mut [Prepared]) -> Result<Vec<Inserted>> {
     let (mut last_id, mut last_hash) = chain_head(tx, "events")?;
     let recorded = now_ms();
     let mut out = Vec::with_capacity(evs.len());
@@ -270,28 +300,24 @@ fn insert_in(tx: &rusqlite::Transaction<'_>, evs: &[NewEvent]) -> Result<Vec<Ins
          direction, body, sent_ms, sent_offset_s, sim_slot, ring_ms, talk_ms, ref_event, \
          recorded_ms, dedupe, prev_hash, hash) \
          VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-         ?19, ?20)",
+         ?19, ?20) ON CONFLICT(dedupe) DO NOTHING",
     )?;
-    for ev in evs {
-        if let EventPayload::CallUpdate(u) = &ev.payload {
-            let kind: Option<String> = kind_of.query_row([u.call], |r| r.get(0)).optional()?;
+    for p in evs {
+        if p.row.kind == "call_update" {
+            let call = p.row.ref_event.unwrap_or_default();
+            let kind: Option<String> = kind_of.query_row([call], |r| r.get(0)).optional()?;
             if kind.as_deref() != Some("call") {
-                return invalid(format!(
-                    "call update refers to {}, which is not a call",
-                    u.call
-                ));
+                return invalid(format!("call update refers to {call}, which is not a call"));
             }
         }
-        let mut row = EventRow::from_new(last_id + 1, recorded, ev);
-        let key = row.dedupe_key();
-        if let Some(id) = find.query_row([&key[..]], |r| r.get(0)).optional()? {
-            out.push(Inserted { id, new: false });
-            continue;
-        }
+        let key = &p.key;
+        let row = &mut p.row;
+        row.id = last_id + 1;
+        row.recorded_ms = recorded;
         let hash = row.canon().chain_hash(&last_hash);
-        row.prev_hash = std::mem::replace(&mut last_hash, hash.to_vec());
-        row.hash = hash.to_vec();
-        ins.execute(params![
+        // One descent of the de-duplication index for a new event: the insert itself finds a
+        // duplicate (and then changes nothing); only then is the stored event looked up.
+        let added = ins.execute(params![
             row.id,
             row.kind,
             row.source,
@@ -310,9 +336,15 @@ fn insert_in(tx: &rusqlite::Transaction<'_>, evs: &[NewEvent]) -> Result<Vec<Ins
             row.ref_event,
             row.recorded_ms,
             &key[..],
-            row.prev_hash,
-            row.hash,
+            &last_hash[..],
+            &hash[..],
         ])?;
+        if added == 0 {
+            let id = find.query_row([&key[..]], |r| r.get(0))?;
+            out.push(Inserted { id, new: false });
+            continue;
+        }
+        last_hash = hash.to_vec();
         last_id = row.id;
         out.push(Inserted {
             id: row.id,

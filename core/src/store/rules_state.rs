@@ -9,7 +9,7 @@ use crate::model::EventId;
 use crate::number::PhoneNumber;
 use crate::time::now_ms;
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// One SMS or call as the engine reads it (call updates already applied).
 #[derive(Debug, Clone, PartialEq)]
@@ -26,12 +26,12 @@ pub(crate) struct RawContact {
     pub sim: Option<i64>,
 }
 
-impl RawContact {
-    /// What [`load_new`] reads back for event `id`, just stored from `ev`, built from the same
-    /// columns the store wrote. `None` for a call update (its instant and number are the call's,
-    /// in the store) and for an event without an instant.
-    pub(crate) fn from_new(id: EventId, ev: &crate::model::NewEvent) -> Option<RawContact> {
-        let row = super::row::EventRow::from_new(id, 0, ev);
+impl super::Prepared {
+    /// What [`load_new`] reads back for this event once stored as `id`, built from the columns
+    /// the store wrote. `None` for a call update (its instant and number are the call's, in the
+    /// store) and for an event without an instant.
+    pub(crate) fn contact(&self, id: EventId) -> Option<RawContact> {
+        let row = &self.row;
         if !matches!(row.kind.as_str(), "sms" | "call") {
             return None;
         }
@@ -39,15 +39,15 @@ impl RawContact {
         Some(RawContact {
             id,
             is_call: !is_sms,
-            number: row.number.unwrap_or_default(),
-            number_raw: row.number_raw.unwrap_or_default(),
+            number: row.number.clone().unwrap_or_default(),
+            number_raw: row.number_raw.clone().unwrap_or_default(),
             utc_ms: row.utc_ms?,
             offset_s: row
                 .offset_s
                 .and_then(|o| i32::try_from(o).ok())
                 .unwrap_or(0),
-            direction: row.direction,
-            body: if is_sms { row.body } else { None },
+            direction: row.direction.clone(),
+            body: if is_sms { row.body.clone() } else { None },
             talk_ms: u64::try_from(row.talk_ms.unwrap_or(0)).unwrap_or(0),
             sim: row.sim_slot,
         })
@@ -100,29 +100,48 @@ pub(crate) fn load_contacts(c: &Connection, from_ms: Option<i64>) -> Result<Vec<
     Ok(out)
 }
 
+/// The slice of history an incremental evaluation reads: see [`load_contacts_for`].
+pub(crate) struct Window {
+    pub from_ms: i64,
+    pub sms_from_ms: i64,
+    pub all_calls: Option<(i64, i64)>,
+    /// Highest event id read.
+    pub upto: EventId,
+}
+
 /// Contacts of `numbers` with `utc_ms >= from_ms`, plus the SMS of every cased number with
 /// `utc_ms >= sms_from_ms` (they start case suggestions), ordered by instant then id: the slice
 /// of history an incremental evaluation needs, read through the (number, utc_ms) and utc_ms
 /// indexes. With `all_calls`, also every call in that range (the calls that may follow new
 /// collection SMS and make their callers suggested case members). Events with an id above `upto`
 /// (stored after the batch being evaluated) are left out.
+///
+/// `fresh`: the events with ids from the smallest of theirs to `upto`, each an SMS or a call (an
+/// import batch just stored); they are taken from there instead of being read back.
 pub(crate) fn load_contacts_for(
     c: &Connection,
     numbers: &[String],
-    from_ms: i64,
-    sms_from_ms: i64,
-    all_calls: Option<(i64, i64)>,
-    upto: EventId,
+    w: &Window,
+    fresh: Option<Vec<RawContact>>,
 ) -> Result<Vec<RawContact>> {
+    let upto = w.upto;
+    // Events from this id on come from `fresh`.
+    let lo = fresh
+        .as_ref()
+        .and_then(|f| f.iter().map(|r| r.id).min())
+        .unwrap_or(EventId::MAX)
+        .min(upto.saturating_add(1));
+    let read_upto = lo - 1;
     let cols = "id, kind, coalesce(number, ''), coalesce(number_raw, ''), utc_ms, offset_s, \
                 direction, body, coalesce(talk_ms, 0), sim_slot";
     let mut by_number = c.prepare_cached(&format!(
         "SELECT {cols} FROM events WHERE number = ?1 AND utc_ms >= ?2 \
          AND kind IN ('sms', 'call') AND id <= ?3"
     ))?;
+    let cased_sms = "number IN (SELECT number FROM numbers WHERE case_id IS NOT NULL)";
     let mut sms = c.prepare_cached(&format!(
         "SELECT {cols} FROM events WHERE utc_ms >= ?1 AND kind = 'sms' AND id <= ?2 \
-         AND number IN (SELECT number FROM numbers WHERE case_id IS NOT NULL)"
+         AND {cased_sms}"
     ))?;
     let mut update = c.prepare_cached(
         "SELECT direction, coalesce(talk_ms, 0) FROM events \
@@ -144,27 +163,46 @@ pub(crate) fn load_contacts_for(
     };
     let mut out: HashMap<EventId, RawContact> = HashMap::new();
     for n in numbers {
-        for r in by_number.query_map(params![n, from_ms, upto], read)? {
+        for r in by_number.query_map(params![n, w.from_ms, read_upto], read)? {
             let r = r?;
             out.insert(r.id, r);
         }
     }
-    for r in sms.query_map([sms_from_ms, upto], read)? {
+    for r in sms.query_map([w.sms_from_ms, read_upto], read)? {
         let r = r?;
         out.insert(r.id, r);
     }
-    if let Some((from, to)) = all_calls {
+    if let Some((from, to)) = w.all_calls {
         let mut calls = c.prepare_cached(&format!(
             "SELECT {cols} FROM events WHERE utc_ms >= ?1 AND utc_ms <= ?2 AND kind = 'call' \
              AND id <= ?3"
         ))?;
-        for r in calls.query_map([from, to, upto], read)? {
+        for r in calls.query_map([from, to, read_upto], read)? {
             let r = r?;
             out.insert(r.id, r);
         }
     }
+    if let Some(fresh) = fresh {
+        let wanted: HashSet<&str> = numbers.iter().map(String::as_str).collect();
+        let cased: HashSet<String> = c
+            .prepare_cached("SELECT number FROM numbers WHERE case_id IS NOT NULL")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for r in fresh {
+            // The same conditions as the three queries above.
+            let keep = (wanted.contains(r.number.as_str()) && r.utc_ms >= w.from_ms)
+                || (!r.is_call && r.utc_ms >= w.sms_from_ms && cased.contains(&r.number))
+                || (r.is_call
+                    && w.all_calls
+                        .is_some_and(|(a, b)| r.utc_ms >= a && r.utc_ms <= b));
+            if keep {
+                out.insert(r.id, r);
+            }
+        }
+    }
     let mut rows: Vec<RawContact> = out.into_values().collect();
-    for r in rows.iter_mut().filter(|r| r.is_call) {
+    // A call's updates come after it; those of the fresh calls would be fresh too, and none is.
+    for r in rows.iter_mut().filter(|r| r.is_call && r.id < lo) {
         if let Some((d, t)) = update
             .query_row([r.id, upto], |u| {
                 Ok((u.get::<_, String>(0)?, u.get::<_, i64>(1)?))
