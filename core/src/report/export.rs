@@ -1,7 +1,9 @@
 //! Writing a report to files: the one place that decides file names, the default language and
 //! how files are written, shared by `dunwatch report` and the app's export (JNI).
 
-use super::{write_html, CaseView, write_events_csv, write_flags_csv, write_json, Lang, ReportData};
+use super::{
+    write_events_csv, write_flags_csv, write_html, write_json, CaseView, Lang, ReportData,
+};
 use crate::error::{Error, Result};
 use crate::model::Jurisdiction;
 use crate::store::Store;
