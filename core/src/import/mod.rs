@@ -18,11 +18,13 @@ pub mod xml;
 
 pub use counting::CountingReader;
 
+use crate::classify::{Classification, Classifier};
 use crate::error::{Error, Result};
-use crate::model::{EventId, EventPayload, NewEvent};
+use crate::model::{EventId, EventPayload, NewEvent, SmsDirection};
 use crate::store::rules_state::{load_new, RawContact};
 use crate::store::{prepare_batch, Prepared, Store};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -129,7 +131,7 @@ impl Default for ImportOptions {
 
 /// Collects parsed events into batches and hands each full batch to the store stage.
 pub(crate) struct Sink<'a> {
-    out: SyncSender<Vec<Prepared>>,
+    out: SyncSender<Prepped>,
     batch: Vec<NewEvent>,
     batch_size: usize,
     pub summary: ImportSummary,
@@ -168,9 +170,12 @@ impl Sink<'_> {
         if self.batch.is_empty() {
             return Ok(());
         }
-        let batch = prepare_batch(&self.batch)?;
+        let events = prepare_batch(&self.batch)?;
+        let classes = self.batch.iter().map(relevant_class).collect();
         self.batch.clear();
-        self.out.send(batch).map_err(|_| stopped())?;
+        self.out
+            .send(Prepped { events, classes })
+            .map_err(|_| stopped())?;
         (self.progress)((self.bytes)());
         Ok(())
     }
@@ -181,6 +186,26 @@ fn stopped() -> Error {
     Error::InvalidInput("import stopped".into())
 }
 
+/// The rules engine's reading of a received SMS, when it matters to the rules (collection or
+/// flagged): what [`crate::rules::evaluate_new`] would get, worked out on the parsing thread.
+fn relevant_class(ev: &NewEvent) -> Option<Classification> {
+    let EventPayload::Sms(s) = &ev.payload else {
+        return None;
+    };
+    if s.direction != SmsDirection::Incoming {
+        return None;
+    }
+    let k = Classifier::builtin().classify(&s.body, Some(&s.number.raw));
+    (k.collection || !k.flags.is_empty()).then_some(k)
+}
+
+/// A batch ready for the store.
+struct Prepped {
+    events: Vec<Prepared>,
+    /// Per event, [`relevant_class`].
+    classes: Vec<Option<Classification>>,
+}
+
 /// A stored batch on its way to the rules engine.
 struct Stored {
     news: Vec<RawContact>,
@@ -188,27 +213,37 @@ struct Stored {
     upto: EventId,
     /// Whether `news` holds every event stored with the batch, each as an SMS or call.
     whole: bool,
+    /// Classifications of the new received SMS that matter to the rules.
+    classes: HashMap<EventId, Classification>,
 }
 
 /// Store stage: writes each batch in one transaction and passes what was new on.
 fn store_stage(
     store: &Store,
-    batches: Receiver<Vec<Prepared>>,
+    batches: Receiver<Prepped>,
     next: SyncSender<Stored>,
 ) -> Result<(u64, u64)> {
     let (mut new, mut dup) = (0, 0);
-    for mut batch in batches {
+    for Prepped {
+        events: mut batch,
+        classes: batch_classes,
+    } in batches
+    {
         let inserted = store.insert_prepared(&mut batch)?;
         let mut news = Vec::with_capacity(batch.len());
         let mut upto = 0;
         let mut whole = true;
-        for (ev, i) in batch.iter().zip(&inserted) {
+        let mut classes = HashMap::new();
+        for ((ev, i), k) in batch.iter().zip(&inserted).zip(batch_classes) {
             upto = upto.max(i.id);
             if !i.new {
                 dup += 1;
                 continue;
             }
             new += 1;
+            if let Some(k) = k {
+                classes.insert(i.id, k);
+            }
             match ev.contact(i.id) {
                 Some(c) => news.push(c),
                 // Not a contact of its own (imports make none today): read it as stored.
@@ -220,8 +255,13 @@ fn store_stage(
         }
         drop(batch);
         if !news.is_empty() {
-            next.send(Stored { news, upto, whole })
-                .map_err(|_| stopped())?;
+            next.send(Stored {
+                news,
+                upto,
+                whole,
+                classes,
+            })
+            .map_err(|_| stopped())?;
         }
     }
     Ok((new, dup))
@@ -230,7 +270,7 @@ fn store_stage(
 /// Rules stage: evaluates each stored batch, in order, as only the events up to it exist.
 fn rules_stage(store: &Store, stored: Receiver<Stored>) -> Result<()> {
     for s in stored {
-        crate::rules::evaluate_batch(store, s.news, s.upto, s.whole)?;
+        crate::rules::evaluate_batch(store, s.news, s.upto, s.whole, s.classes)?;
     }
     Ok(())
 }
@@ -333,12 +373,13 @@ pub fn import_reader(
     let bytes = move || counter.bytes();
     let batch_size = opts.batch_size.max(1);
     let ctx = record::Context { zone, region };
-    // Three stages on their own threads, one batch in flight between each: parsing (here),
-    // storing, and the rules engine, which reads no event newer than its batch, so it gives
-    // the same flags as running after each batch while the next one is stored.
+    // Three stages on their own threads, each working on one batch and handing it over only
+    // when the next stage takes it (so at most three batches are held): parsing (here, with
+    // the classifier), storing, and the rules engine, which reads no event newer than its
+    // batch, so it gives the same flags as running after each batch while the next is stored.
     let (parsed, stored, ruled) = std::thread::scope(|s| {
-        let (to_store, batches) = sync_channel(1);
-        let (to_rules, stored) = sync_channel(1);
+        let (to_store, batches) = sync_channel(0);
+        let (to_rules, stored) = sync_channel(0);
         let store_h = s.spawn(move || store_stage(store, batches, to_rules));
         let rules_h = s.spawn(move || rules_stage(store, stored));
         let mut sink = Sink {

@@ -152,7 +152,7 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
         return Ok(rebuild_locked(store, cls)?.flags);
     }
     let news = store.read(|c| rs::load_new(c, events))?;
-    evaluate_locked(store, news, EventId::MAX, false, cls)
+    evaluate_locked(store, news, EventId::MAX, false, None, cls)
 }
 
 /// Evaluates a batch an import just stored, given as the importer built it (so it is not read
@@ -160,11 +160,14 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
 /// event, so it gives the same flags as [`evaluate_new`] right after the batch was stored even
 /// while the importer already stores the next batch. `whole`: `news` are all the events with ids
 /// from the smallest of theirs to `upto`, each an SMS or a call, so they need not be read back.
+/// `classes`: the built-in classifier's results for the received SMS among `news` that matter
+/// to the rules (the importer classifies on its parsing thread).
 pub(crate) fn evaluate_batch(
     store: &Store,
     news: Vec<rs::RawContact>,
     upto: EventId,
     whole: bool,
+    classes: HashMap<EventId, Classification>,
 ) -> Result<usize> {
     let _g = EVAL.lock().unwrap_or_else(|p| p.into_inner());
     if news.is_empty() {
@@ -173,17 +176,18 @@ pub(crate) fn evaluate_batch(
     if fingerprint(store)? != stored_fingerprint(store)? {
         return Ok(rebuild_locked(store, &Memo)?.flags);
     }
-    evaluate_locked(store, news, upto, whole, &Memo)
+    evaluate_locked(store, news, upto, whole, Some(classes), &Memo)
 }
 
 /// The incremental evaluation of `news` (new events, read as the engine reads contacts),
-/// reading no event newer than `upto`; with `whole`, as for [`evaluate_batch`]. The caller holds
-/// [`EVAL`] and checked the fingerprint.
+/// reading no event newer than `upto`; with `whole` and `known` (the classifications of the new
+/// SMS), as for [`evaluate_batch`]. The caller holds [`EVAL`] and checked the fingerprint.
 fn evaluate_locked(
     store: &Store,
     news: Vec<rs::RawContact>,
     upto: EventId,
     whole: bool,
+    known: Option<HashMap<EventId, Classification>>,
     cls: &dyn Classify,
 ) -> Result<usize> {
     let settings = store.settings()?;
@@ -197,7 +201,10 @@ fn evaluate_locked(
     let mut sms: Vec<Contact> =
         history::group(news.iter().filter(|n| !n.is_call).cloned().collect());
     sms.sort_by_key(|c| (c.at.utc_ms, c.primary()));
-    let classes = classify(&sms, cls, i64::MIN);
+    let classes = match known {
+        Some(k) => k,
+        None => classify(&sms, cls, i64::MIN),
+    };
     let region = settings.jurisdiction.region();
     let within = i64::from(pack.suggest.within_hours) * 3_600_000;
     let lookback = (pack.lookback_days() * 86_400_000).max(within);
