@@ -300,7 +300,7 @@ fn insert_in(tx: &rusqlite::Transaction<'_>, evs: &mut [Prepared]) -> Result<Vec
          direction, body, sent_ms, sent_offset_s, sim_slot, ring_ms, talk_ms, ref_event, \
          recorded_ms, dedupe, prev_hash, hash) \
          VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-         ?19, ?20) ON CONFLICT(dedupe) DO NOTHING",
+         ?19, ?20)",
     )?;
     for p in evs {
         if p.row.kind == "call_update" {
@@ -311,13 +311,15 @@ fn insert_in(tx: &rusqlite::Transaction<'_>, evs: &mut [Prepared]) -> Result<Vec
             }
         }
         let key = &p.key;
+        if let Some(id) = find.query_row([&key[..]], |r| r.get(0)).optional()? {
+            out.push(Inserted { id, new: false });
+            continue;
+        }
         let row = &mut p.row;
         row.id = last_id + 1;
         row.recorded_ms = recorded;
         let hash = row.canon().chain_hash(&last_hash);
-        // One descent of the de-duplication index for a new event: the insert itself finds a
-        // duplicate (and then changes nothing); only then is the stored event looked up.
-        let added = ins.execute(params![
+        ins.execute(params![
             row.id,
             row.kind,
             row.source,
@@ -339,11 +341,6 @@ fn insert_in(tx: &rusqlite::Transaction<'_>, evs: &mut [Prepared]) -> Result<Vec
             &last_hash[..],
             &hash[..],
         ])?;
-        if added == 0 {
-            let id = find.query_row([&key[..]], |r| r.get(0))?;
-            out.push(Inserted { id, new: false });
-            continue;
-        }
         last_hash = hash.to_vec();
         last_id = row.id;
         out.push(Inserted {
