@@ -202,16 +202,28 @@ struct Floor {
     recall: f64,
     /// Recall over all flag labels of the round taken together.
     flag_recall: f64,
+    /// Right flags raised per wrong flag raised, at least.
+    right_per_wrong: usize,
 }
 
 /// Set a little below each round's figures measured *before* the lexicon was changed with it in
 /// view (docs/ACCURACY.md): they only catch a regression; they are not the acceptance bounds.
-const HOLDOUT_FLOORS: &[Floor] = &[Floor {
-    file: "round4.jsonl",
-    precision: 0.95,
-    recall: 0.65,
-    flag_recall: 0.50,
-}];
+const HOLDOUT_FLOORS: &[Floor] = &[
+    Floor {
+        file: "round4.jsonl",
+        precision: 0.95,
+        recall: 0.65,
+        flag_recall: 0.50,
+        right_per_wrong: 4,
+    },
+    Floor {
+        file: "round5.jsonl",
+        precision: 0.95,
+        recall: 0.60,
+        flag_recall: 0.45,
+        right_per_wrong: 3,
+    },
+];
 
 /// Each held-out round was written before looking at the classifier's output on it and is
 /// measured on its own file, so its figures estimate how the lexicon does on wording it has not
@@ -250,7 +262,10 @@ fn held_out_rounds_regression_floors() {
             flag_recall >= floor.flag_recall,
             "{name}: flag recall {flag_recall:.3}"
         );
-        assert!(tp >= 4 * fp, "{name} flags: {tp} right, {fp} wrong");
+        assert!(
+            tp >= floor.right_per_wrong * fp,
+            "{name} flags: {tp} right, {fp} wrong"
+        );
     }
 }
 
