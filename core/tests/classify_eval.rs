@@ -223,6 +223,13 @@ const HOLDOUT_FLOORS: &[Floor] = &[
         flag_recall: 0.45,
         right_per_wrong: 3,
     },
+    Floor {
+        file: "round6.jsonl",
+        precision: 0.95,
+        recall: 0.60,
+        flag_recall: 0.55,
+        right_per_wrong: 4,
+    },
 ];
 
 /// Each held-out round was written before looking at the classifier's output on it and is
