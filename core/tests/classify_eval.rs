@@ -239,6 +239,11 @@ const HOLDOUT_FLOORS: &[Floor] = &[
 fn held_out_rounds_regression_floors() {
     let files = jsonl_files("labelled/holdout");
     assert!(!files.is_empty(), "no held-out round");
+    // A held-out message copied into the labelled set would no longer be unseen wording.
+    let labelled: BTreeSet<String> = load_labelled("labelled")
+        .into_iter()
+        .map(|l| l.text)
+        .collect();
     for f in files {
         let name = f.file_name().unwrap().to_string_lossy().into_owned();
         let floor = HOLDOUT_FLOORS
@@ -246,6 +251,13 @@ fn held_out_rounds_regression_floors() {
             .find(|k| k.file == name)
             .unwrap_or_else(|| panic!("held-out round {name} has no regression floor"));
         let set = load_file(&f);
+        for l in &set {
+            assert!(
+                !labelled.contains(&l.text),
+                "{}: also in the labelled set",
+                l.id
+            );
+        }
         let (coll, per_flag) = evaluate(&format!("held-out {name}"), &set);
         assert!(
             coll.precision() >= floor.precision,
