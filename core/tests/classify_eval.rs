@@ -230,6 +230,13 @@ const HOLDOUT_FLOORS: &[Floor] = &[
         flag_recall: 0.55,
         right_per_wrong: 4,
     },
+    Floor {
+        file: "round7.jsonl",
+        precision: 0.95,
+        recall: 0.60,
+        flag_recall: 0.45,
+        right_per_wrong: 4,
+    },
 ];
 
 /// Each held-out round was written before looking at the classifier's output on it and is
