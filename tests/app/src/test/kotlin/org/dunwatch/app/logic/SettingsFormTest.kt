@@ -17,7 +17,7 @@ class SettingsFormTest {
 
     @Test
     fun `bad input is refused with a message`() {
-        for ((j, r, z) in listOf(Triple(-1, 0, "UTC"), Triple(3, 0, "UTC"), Triple(0, 5, "UTC"), Triple(0, 0, "  "), Triple(0, 0, "Mars/Olympus"), Triple(0, 0, "+99:00"))) {
+        for ((j, r, z) in listOf(Triple(-1, 0, "UTC"), Triple(Jurisdiction.entries.size, 0, "UTC"), Triple(0, 5, "UTC"), Triple(0, 0, "  "), Triple(0, 0, "Mars/Olympus"), Triple(0, 0, "+99:00"))) {
             val res = SettingsForm.parse(j, r, z)
             assertTrue(res is SettingsForm.Result.Invalid, "$j $r '$z' gave $res")
         }
