@@ -139,6 +139,19 @@ fn assert_only_known_markup(h: &str) {
 #[test]
 fn text_file_complete() {
     super::text::all_keys_present().unwrap();
+    // Every pack's report names where to complain, whom to call about threats, and its hours.
+    for j in crate::model::Jurisdiction::ALL {
+        for lang in [Lang::Zh, Lang::En] {
+            let tx = super::text::Text::new(lang);
+            assert!(
+                !tx.channels(j).is_empty(),
+                "{j} {lang:?}: no complaint channels"
+            );
+            assert!(tx.police(j).is_some(), "{j} {lang:?}: no police channel");
+        }
+        let (from, to) = super::text::window(j);
+        assert!(from < to && to <= 24, "{j}: window {from}-{to}");
+    }
 }
 
 #[test]

@@ -235,13 +235,16 @@ fn builtin_text(id: &str) -> Option<&'static str> {
         "cn" => include_str!("../../data/packs/cn.toml"),
         "us" => include_str!("../../data/packs/us.toml"),
         "in" => include_str!("../../data/packs/in.toml"),
+        "uk" => include_str!("../../data/packs/uk.toml"),
+        "ph" => include_str!("../../data/packs/ph.toml"),
         _ => return None,
     })
 }
 
 static PACKS: Lazy<BTreeMap<&'static str, std::result::Result<Pack, String>>> = Lazy::new(|| {
-    ["cn", "us", "in"]
-        .into_iter()
+    Jurisdiction::ALL
+        .iter()
+        .map(|j| j.as_str())
         .map(|id| {
             let text = builtin_text(id).unwrap_or_default();
             (id, Pack::from_toml(text).map_err(|e| e.to_string()))
@@ -264,7 +267,7 @@ mod tests {
 
     #[test]
     fn builtin_packs_parse_and_cite_sources() {
-        for j in [Jurisdiction::Cn, Jurisdiction::Us, Jurisdiction::In] {
+        for j in Jurisdiction::ALL {
             let p = builtin(j).unwrap();
             assert_eq!(p.id, j.as_str());
             assert!(p
