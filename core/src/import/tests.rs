@@ -305,6 +305,8 @@ fn mixed_history_csv(seed: u64) -> String {
     let texts = [
         "【速借金融】您的借款已逾期3天，应还1200.00元，请今日18点前还款，回电400-888-1234",
         "你这个老赖，再不还钱就爆你通讯录，发给你的亲友和单位领导",
+        // No creditor: the call-back number becomes a collector outside any case first.
+        "您的借款已逾期5天，应还800.00元，请立即回电400-888-1234处理",
         "儿子，周末回家吃饭吗？",
         "【顺丰速运】您的快件已由丰巢柜代收，取件码1234",
     ];

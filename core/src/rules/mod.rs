@@ -195,7 +195,7 @@ fn evaluate_locked(
     let Some(t0) = news.iter().map(|n| n.utc_ms).min() else {
         return Ok(0);
     };
-    let mut touched: BTreeSet<String> = news.iter().map(|n| n.number.clone()).collect();
+    let touched: BTreeSet<String> = news.iter().map(|n| n.number.clone()).collect();
     // New collection SMS may make numbers collectors or join them to cases: flags of their
     // earlier contacts change too.
     let mut sms: Vec<Contact> =
@@ -208,32 +208,29 @@ fn evaluate_locked(
     let region = settings.jurisdiction.region();
     let within = i64::from(pack.suggest.within_hours) * 3_600_000;
     let lookback = (pack.lookback_days() * 86_400_000).max(within);
-    let (t0, numbers) = store.write(|tx| {
-        let mut from = t0 - history::SAME_CALL_TOLERANCE_MS;
-        for c in &sms {
-            if let Some(k) = classes.get(&c.primary()) {
-                for n in join::from_sms(tx, c, k, region)? {
-                    if let Some(ms) = rs::first_contact_ms(tx, &n, upto)? {
-                        from = from.min(ms - history::SAME_CALL_TOLERANCE_MS);
-                    }
-                    touched.insert(n);
+    // Joins need the writer, which an import's store stage holds most of the time: when the
+    // batch's collection SMS would join nothing (their numbers are known and placed already),
+    // the same reads are done on a reader instead.
+    let joins = store.read(|c| {
+        for c_ in &sms {
+            if let Some(k) = classes.get(&c_.primary()) {
+                if !join::unchanged(c, c_, k, region)? {
+                    return Ok(true);
                 }
             }
         }
-        // Counts are per case: re-read every number of the touched numbers' cases.
-        let mut numbers = touched.clone();
-        // Many touched numbers share a case: read each case's numbers once.
-        let mut cases_read = HashSet::new();
-        for n in &touched {
-            if let Some((case, _, _)) = rs::number_case(tx, n)? {
-                if cases_read.insert(case) {
-                    numbers.extend(rs::case_numbers(tx, case)?);
-                }
-            }
-        }
-        let numbers: Vec<String> = numbers.into_iter().collect();
-        Ok((from, numbers))
+        Ok(false)
     })?;
+    let (t0, numbers) = if joins {
+        store.write(|tx| join_batch(tx, &sms, &classes, region, t0, upto, touched))?
+    } else {
+        store.read(|c| {
+            Ok((
+                t0 - history::SAME_CALL_TOLERANCE_MS,
+                case_mates(c, touched)?,
+            ))
+        })?
+    };
     // The inputs these flags are computed from; if they change before the flags are stored,
     // the stored fingerprint no longer matches and the next evaluation rebuilds.
     let fp = fingerprint_of(store, &settings)?;
@@ -269,6 +266,47 @@ fn evaluate_locked(
         finish(tx, &out.suggestions, &fp)
     })?;
     Ok(out.flags.len())
+}
+
+/// Applies what the new SMS say about cases (in the writer's transaction); returns the instant
+/// from which to re-evaluate and the numbers to evaluate (`touched`, the numbers whose standing
+/// changed, and every number of their cases).
+fn join_batch(
+    tx: &rusqlite::Connection,
+    sms: &[Contact],
+    classes: &HashMap<EventId, Classification>,
+    region: crate::number::Region,
+    t0: i64,
+    upto: EventId,
+    mut touched: BTreeSet<String>,
+) -> Result<(i64, Vec<String>)> {
+    let mut from = t0 - history::SAME_CALL_TOLERANCE_MS;
+    for c in sms {
+        if let Some(k) = classes.get(&c.primary()) {
+            for n in join::from_sms(tx, c, k, region)? {
+                if let Some(ms) = rs::first_contact_ms(tx, &n, upto)? {
+                    from = from.min(ms - history::SAME_CALL_TOLERANCE_MS);
+                }
+                touched.insert(n);
+            }
+        }
+    }
+    Ok((from, case_mates(tx, touched)?))
+}
+
+/// `touched` and every number of their cases: counts are per case.
+fn case_mates(c: &rusqlite::Connection, touched: BTreeSet<String>) -> Result<Vec<String>> {
+    let mut numbers = touched.clone();
+    // Many touched numbers share a case: read each case's numbers once.
+    let mut cases_read = HashSet::new();
+    for n in &touched {
+        if let Some((case, _, _)) = rs::number_case(c, n)? {
+            if cases_read.insert(case) {
+                numbers.extend(rs::case_numbers(c, case)?);
+            }
+        }
+    }
+    Ok(numbers.into_iter().collect())
 }
 
 fn rebuild_locked(store: &Store, cls: &dyn Classify) -> Result<RebuildSummary> {

@@ -417,6 +417,22 @@ pub(crate) fn calls_between(
     Ok(out)
 }
 
+/// Whether `number` is among the collector numbers the engine derived (what
+/// [`add_collector_number`] would add).
+pub(crate) fn is_derived_collector(c: &Connection, number: &str) -> Result<bool> {
+    Ok(
+        c.prepare_cached("SELECT 1 FROM collector_numbers WHERE number = ?1")?
+            .query_row([number], |_| Ok(()))
+            .optional()?
+            .is_some(),
+    )
+}
+
+/// Whether [`auto_join`] may change `number`'s case membership.
+pub(crate) fn may_auto_join(c: &Connection, number: &str) -> Result<bool> {
+    Ok(number != crate::number::HIDDEN && auto_joinable(c, number)?)
+}
+
 /// A number that may be joined automatically: never touched by the user and not yet in a case.
 fn auto_joinable(c: &Connection, number: &str) -> Result<bool> {
     let row: Option<(Option<CaseId>, String)> = c
