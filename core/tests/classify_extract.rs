@@ -89,6 +89,7 @@ fn obfuscated_spellings_are_seen_through_and_reported_as_written() {
     }
 }
 
+#[cfg(feature = "toml-files")]
 #[test]
 fn runtime_lexicon_replaces_the_builtin_one_and_bad_files_are_errors() {
     let src = r#"
