@@ -2,6 +2,10 @@
 //! the library embeds JSON and reads it with serde_json, which it needs anyway: the Android
 //! library then ships no TOML parser (see docs/JNI.md, "Size of the library"). The TOML files
 //! stay the source; run-time TOML loading is the `toml-files` feature.
+//!
+//! It also writes the Unicode classes the extraction patterns use (`\p{Han}`, `\w`, `\s`, `\d`)
+//! as explicit ranges, taken from regex-syntax's tables: the patterns then mean the same to the
+//! `regex` crate (feature `fast-regex`) and to `regex-lite`, which has no Unicode tables.
 
 use std::path::Path;
 
@@ -27,6 +31,48 @@ fn main() {
         let json = serde_json::to_string(&value).expect("TOML values serialize to JSON");
         std::fs::write(Path::new(&out).join(name), json).expect("write to OUT_DIR");
     }
+    let mut classes = String::new();
+    for (name, doc, re) in [
+        ("HAN", "`\\p{Han}`", r"\p{Han}"),
+        ("WORD", "`\\w` (Unicode word characters)", r"\w"),
+        ("SPACE", "`\\s` (Unicode White_Space)", r"\s"),
+        ("DIGIT", "`\\d` (Unicode decimal digits)", r"\d"),
+    ] {
+        classes.push_str(&format!(
+            "/// {doc} as the inside of a character class.\npub(super) const {name}: &str = {:?};\n",
+            class_ranges(re)
+        ));
+    }
+    std::fs::write(Path::new(&out).join("unicode_classes.rs"), classes).expect("write to OUT_DIR");
+}
+
+/// The ranges of a one-class pattern, written so that `[` + ranges + `]` is a class in both regex
+/// dialects: ASCII other than letters and digits as `\x{..}` escapes (no `-`, `&`, `~`, `[`
+/// operators), everything else literally.
+fn class_ranges(pattern: &str) -> String {
+    use regex_syntax::hir::{Class, HirKind};
+    let hir = regex_syntax::Parser::new()
+        .parse(pattern)
+        .expect("valid class");
+    let HirKind::Class(Class::Unicode(class)) = hir.kind() else {
+        panic!("{pattern} is not a Unicode class");
+    };
+    let lit = |c: char| {
+        if c.is_ascii_alphanumeric() || !c.is_ascii() {
+            c.to_string()
+        } else {
+            format!("\\x{{{:X}}}", c as u32)
+        }
+    };
+    let mut s = String::new();
+    for r in class.ranges() {
+        s.push_str(&lit(r.start()));
+        if r.end() != r.start() {
+            s.push('-');
+            s.push_str(&lit(r.end()));
+        }
+    }
+    s
 }
 
 /// The path of the first datetime value, which would not survive the conversion as itself.

@@ -26,6 +26,9 @@ use std::path::Path;
 
 /// The lexicon compiled into the library: `core/data/lexicon/collection.toml` as JSON (build.rs).
 pub(crate) const BUILTIN_LEXICON: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicon.json"));
+/// The lexicon's TOML source, only as part of the rules fingerprint: hashing the same bytes as
+/// before the JSON conversion keeps existing stores from rebuilding their flags for nothing.
+pub(crate) const BUILTIN_LEXICON_SOURCE: &str = include_str!("../../data/lexicon/collection.toml");
 /// Traditional -> Simplified character pairs (from OpenCC).
 const T2S: &str = include_str!("../../data/lexicon/t2s.txt");
 

@@ -233,9 +233,15 @@ impl Pack {
         d + 2
     }
 
-    /// The pack's builtin text (part of the rules fingerprint: editing a pack rebuilds flags).
+    /// The pack's TOML source (part of the rules fingerprint: editing a pack rebuilds flags).
+    /// The same bytes as before the JSON conversion, so existing stores keep their flags.
     pub(crate) fn version_key(&self) -> &'static str {
-        builtin_text(&self.id).unwrap_or_default()
+        match self.id.as_str() {
+            "cn" => include_str!("../../data/packs/cn.toml"),
+            "us" => include_str!("../../data/packs/us.toml"),
+            "in" => include_str!("../../data/packs/in.toml"),
+            _ => "",
+        }
     }
 }
 

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Size of the JNI library as the app ships it: android-bindings in profile release-android with
+# the environment of android-bindings/android-build.env (what app/build.gradle.kts passes to
+# cargo-ndk), built for the host as a proxy for the Android .so. Prints the stripped size against
+# the 3 MiB budget and the largest sections; exits 1 when over budget (SIZE_BUDGET=bytes to
+# change). With --test it then runs the JVM suite (tests/jvm/run.sh) against this very library,
+# so the shipped SQLite options and cargo features are tested, not only the debug build's.
+# Not part of test.sh: a release-android build from scratch takes too long for it (docs/JNI.md).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+budget="${SIZE_BUDGET:-3145728}"
+cd "$root"
+(
+  set -a; . android-bindings/android-build.env; set +a
+  cargo build --profile release-android -p dunwatch-android --quiet
+)
+lib="${CARGO_TARGET_DIR:-$root/target}/release-android/libdunwatch_android.so"
+stripped="$(mktemp)"
+trap 'rm -f "$stripped"' EXIT
+strip -o "$stripped" "$lib"
+size=$(stat -c %s "$stripped")
+awk -v s="$size" -v b="$budget" 'BEGIN {
+  printf "release-android cdylib: %d bytes stripped (%.2f MiB), budget %d bytes: %s by %d bytes\n",
+    s, s / 1048576, b, (s <= b ? "under" : "OVER"), (s <= b ? b - s : s - b) }'
+echo "largest sections (bytes):"
+size -A "$stripped" | awk '$1 ~ /^\./ && $2 > 0 { print $2, $1 }' | sort -rn | head -8 |
+  awk '{ printf "  %-20s %9d\n", $2, $1 }'
+if [ "${1:-}" = "--test" ]; then
+  DUNWATCH_LIB="$lib" "$here/run.sh"
+fi
+[ "$size" -le "$budget" ]
