@@ -15,6 +15,8 @@ const FILES: &[(&str, &str)] = &[
     ("data/packs/cn.toml", "pack-cn.json"),
     ("data/packs/us.toml", "pack-us.json"),
     ("data/packs/in.toml", "pack-in.json"),
+    ("data/packs/uk.toml", "pack-uk.json"),
+    ("data/packs/ph.toml", "pack-ph.json"),
     ("src/report/text.toml", "report-text.json"),
 ];
 

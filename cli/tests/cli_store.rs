@@ -146,3 +146,35 @@ fn closed_pipe_ends_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert_ne!(o.status.code(), Some(101), "{err}");
 }
+
+#[test]
+fn changing_the_pack_moves_the_zone_unless_the_country_has_several() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("z.sqlite");
+    let db_s = db.to_str().unwrap();
+    let zone = || {
+        dunwatch_core::Store::open(&db)
+            .unwrap()
+            .settings()
+            .unwrap()
+            .home_tz
+    };
+    let o = dunwatch(&["init", "--db", db_s, "--jurisdiction", "uk"], dir.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("time zone Europe/London"), "{}", text(&o));
+    let o = dunwatch(&["init", "--db", db_s, "--jurisdiction", "ph"], dir.path());
+    assert!(text(&o).contains("jurisdiction ph"), "{}", text(&o));
+    assert_eq!(zone(), "Asia/Manila");
+    // The US has several zones: the zone stays and the user is told to give one.
+    let o = dunwatch(&["init", "--db", db_s, "--jurisdiction", "us"], dir.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("give --tz"), "{}", text(&o));
+    assert_eq!(zone(), "Asia/Manila");
+    // An explicit zone always wins.
+    let o = dunwatch(
+        &["init", "--db", db_s, "--jurisdiction", "in", "--tz", "UTC"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(zone(), "UTC");
+}

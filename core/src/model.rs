@@ -212,6 +212,8 @@ pub enum Jurisdiction {
     Cn,
     Us,
     In,
+    Uk,
+    Ph,
 }
 
 impl Jurisdiction {
@@ -221,6 +223,8 @@ impl Jurisdiction {
             Jurisdiction::Cn => Region::Cn,
             Jurisdiction::Us => Region::Us,
             Jurisdiction::In => Region::In,
+            Jurisdiction::Uk => Region::Uk,
+            Jurisdiction::Ph => Region::Ph,
         }
     }
     pub fn as_str(self) -> &'static str {
@@ -228,8 +232,29 @@ impl Jurisdiction {
             Jurisdiction::Cn => "cn",
             Jurisdiction::Us => "us",
             Jurisdiction::In => "in",
+            Jurisdiction::Uk => "uk",
+            Jurisdiction::Ph => "ph",
         }
     }
+    /// The time zone of a jurisdiction that has only one; `None` for the United States, where
+    /// the user must say which.
+    pub fn single_zone(self) -> Option<&'static str> {
+        match self {
+            Jurisdiction::Cn => Some("Asia/Shanghai"),
+            Jurisdiction::In => Some("Asia/Kolkata"),
+            Jurisdiction::Uk => Some("Europe/London"),
+            Jurisdiction::Ph => Some("Asia/Manila"),
+            Jurisdiction::Us => None,
+        }
+    }
+    /// Every jurisdiction with a rule pack.
+    pub const ALL: [Jurisdiction; 5] = [
+        Jurisdiction::Cn,
+        Jurisdiction::Us,
+        Jurisdiction::In,
+        Jurisdiction::Uk,
+        Jurisdiction::Ph,
+    ];
 }
 
 impl FromStr for Jurisdiction {
@@ -239,8 +264,11 @@ impl FromStr for Jurisdiction {
             "cn" => Ok(Jurisdiction::Cn),
             "us" => Ok(Jurisdiction::Us),
             "in" => Ok(Jurisdiction::In),
+            // "gb" is the ISO country code a SIM or locale gives.
+            "uk" | "gb" => Ok(Jurisdiction::Uk),
+            "ph" => Ok(Jurisdiction::Ph),
             other => Err(Error::InvalidSetting(format!(
-                "unknown jurisdiction {other:?}: use cn, us or in"
+                "unknown jurisdiction {other:?}: use cn, us, in, uk or ph"
             ))),
         }
     }

@@ -1,7 +1,7 @@
 //! Phone numbers as collectors use them: kept raw, and normalised so that `+86 138-0013-8000`,
 //! `13800138000` and `008613800138000` count as one number.
 //!
-//! Hand-written for the three regions dunwatch ships packs for; a full libphonenumber port would
+//! Hand-written for the five regions dunwatch ships packs for; a full libphonenumber port would
 //! add megabytes of metadata to the Android library for little gain here.
 
 use crate::error::{invalid, Result};
@@ -13,6 +13,8 @@ pub enum Region {
     Cn,
     Us,
     In,
+    Uk,
+    Ph,
     /// No default region: national numbers are kept as digits.
     Unknown,
 }
@@ -23,6 +25,8 @@ impl Region {
             Region::Cn => Some("86"),
             Region::Us => Some("1"),
             Region::In => Some("91"),
+            Region::Uk => Some("44"),
+            Region::Ph => Some("63"),
             Region::Unknown => None,
         }
     }
@@ -134,7 +138,10 @@ fn normalize_digits(d: &str, plus: bool, region: Region) -> (String, NumberKind)
             return (format!("+{rest}"), NumberKind::E164);
         }
     }
-    if d.starts_with("106") && d.len() >= 7 && region != Region::Us {
+    if d.starts_with("106")
+        && d.len() >= 7
+        && !matches!(region, Region::Us | Region::Uk | Region::Ph)
+    {
         return (d.to_string(), NumberKind::SmsGateway);
     }
     if region == Region::Cn
@@ -178,6 +185,29 @@ fn normalize_digits(d: &str, plus: bool, region: Region) -> (String, NumberKind)
             } else if d.len() == 11 && d.starts_with('0') {
                 Some(&d[1..])
             } else if d.len() == 10 {
+                Some(d)
+            } else {
+                None
+            }
+        }
+        // National numbers carry a trunk 0 (07700 900123, 020 7946 0018).
+        Region::Uk => {
+            if d.len() == 12 && d.starts_with("44") {
+                Some(&d[2..])
+            } else if let Some(rest) = d.strip_prefix('0') {
+                (9..=10).contains(&rest.len()).then_some(rest)
+            } else {
+                None
+            }
+        }
+        // Mobiles are 0917 123 4567 (or 917 123 4567 without the trunk 0); Manila landlines
+        // (02) 8123 4567.
+        Region::Ph => {
+            if d.len() == 12 && d.starts_with("63") {
+                Some(&d[2..])
+            } else if let Some(rest) = d.strip_prefix('0') {
+                (9..=10).contains(&rest.len()).then_some(rest)
+            } else if d.len() == 10 && d.starts_with('9') {
                 Some(d)
             } else {
                 None
@@ -244,6 +274,39 @@ mod tests {
             n("AX-HDFCBK", Region::In),
             ("AX-HDFCBK".into(), NumberKind::Alphanumeric)
         );
+    }
+
+    #[test]
+    fn uk_and_philippines() {
+        for raw in [
+            "07700 900123",
+            "+44 7700 900123",
+            "447700900123",
+            "00447700900123",
+        ] {
+            assert_eq!(
+                n(raw, Region::Uk),
+                ("+447700900123".into(), NumberKind::E164),
+                "{raw}"
+            );
+        }
+        assert_eq!(n("020 7946 0018", Region::Uk).0, "+442079460018");
+        for raw in [
+            "0917 123 4567",
+            "+63 917 123 4567",
+            "639171234567",
+            "9171234567",
+        ] {
+            assert_eq!(
+                n(raw, Region::Ph),
+                ("+639171234567".into(), NumberKind::E164),
+                "{raw}"
+            );
+        }
+        assert_eq!(n("(02) 8123 4567", Region::Ph).0, "+63281234567");
+        // Short codes stay as they are; a UK number never reads as a Chinese SMS gateway.
+        assert_eq!(n("2366", Region::Ph).1, NumberKind::ShortCode);
+        assert_eq!(n("1066123456", Region::Uk).1, NumberKind::National);
     }
 
     #[test]

@@ -128,6 +128,110 @@ fn in_time_window() {
 }
 
 #[test]
+fn uk_and_ph_night_windows() {
+    // UK.TIME is dunwatch's marker 21:00–08:00 (the rule names no hours); PH.TIME is the
+    // circular's 22:00–06:00. Both cover texts as well as calls. London crosses into summer
+    // time on 2025-03-30: the local hour decides, whatever the offset.
+    for (j, zone, num, local, want) in [
+        (
+            "uk",
+            "Europe/London",
+            "07700900123",
+            "2025-03-10 07:59",
+            vec!["UK.TIME"],
+        ),
+        (
+            "uk",
+            "Europe/London",
+            "07700900123",
+            "2025-03-10 08:00",
+            vec![],
+        ),
+        (
+            "uk",
+            "Europe/London",
+            "07700900123",
+            "2025-03-10 20:59",
+            vec![],
+        ),
+        (
+            "uk",
+            "Europe/London",
+            "07700900123",
+            "2025-03-10 21:00",
+            vec!["UK.TIME"],
+        ),
+        (
+            "uk",
+            "Europe/London",
+            "07700900123",
+            "2025-04-02 21:30",
+            vec!["UK.TIME"],
+        ),
+        (
+            "ph",
+            "Asia/Manila",
+            "09171234567",
+            "2025-03-10 05:59",
+            vec!["PH.TIME"],
+        ),
+        (
+            "ph",
+            "Asia/Manila",
+            "09171234567",
+            "2025-03-10 06:00",
+            vec![],
+        ),
+        (
+            "ph",
+            "Asia/Manila",
+            "09171234567",
+            "2025-03-10 21:59",
+            vec![],
+        ),
+        (
+            "ph",
+            "Asia/Manila",
+            "09171234567",
+            "2025-03-10 22:00",
+            vec!["PH.TIME"],
+        ),
+    ] {
+        let t = T::new(j, "borrower", zone);
+        t.tag(num, "acme");
+        let call = t.call(num, local, 0);
+        assert_eq!(t.rules_on(call), want, "{j} call {local}");
+        let sms = t.sms(num, local, "reminder");
+        assert_eq!(t.rules_on(sms), want, "{j} sms {local}");
+    }
+    let t = T::new("uk", "borrower", "Europe/London");
+    t.tag("07700900123", "acme");
+    t.call("07700900123", "2025-03-10 23:15", 0);
+    let f = t.all_flags();
+    assert!(
+        f[0].description.contains("dunwatch marks 21:00–08:00"),
+        "{}",
+        f[0].description
+    );
+    assert_eq!(f[0].source, "CONC 7.9.4R");
+}
+
+#[test]
+fn ph_contact_list_harassment_on_a_third_party_phone() {
+    let mut t = T::new("ph", "friend", "Asia/Manila");
+    t.classify("Your friend has an unpaid loan", collection(&[]));
+    t.tag("09171234567", "acme");
+    let call = t.call("09171234567", "2025-03-10 10:00", 30);
+    let sms = t.sms(
+        "09181234567",
+        "2025-03-10 11:00",
+        "Your friend has an unpaid loan",
+    );
+    assert_eq!(t.rules_on(call), ["PH.TP"]);
+    assert_eq!(t.rules_on(sms), ["PH.DISCLOSE", "PH.TP"]);
+}
+
+#[test]
 fn fourth_call_of_a_day() {
     let t = T::cn();
     t.tag(C1, "acme");
@@ -399,11 +503,33 @@ fn content_flags_map_to_pack_rules() {
         ("us", Flag::ThirdParty, "tell your relative", &["US.TP"]),
         ("us", Flag::PressureBorrow, "get another loan", &[]),
         ("in", Flag::Abuse, "thief", &["IN.HARASS"]),
+        ("uk", Flag::Exposure, "tell your boss", &["UK.TP"]),
+        ("uk", Flag::FalseAuthority, "bailiffs", &["UK.AUTH"]),
+        (
+            "uk",
+            Flag::PressureBorrow,
+            "borrow from family",
+            &["UK.PRESSURE"],
+        ),
+        // CONC 7 as the matrix summarises it has no insult rule.
+        ("uk", Flag::Abuse, "deadbeat", &[]),
+        ("ph", Flag::Threat, "we know where you live", &["PH.ABUSE"]),
+        ("ph", Flag::Abuse, "scammer", &["PH.ABUSE"]),
+        (
+            "ph",
+            Flag::Exposure,
+            "post you on Facebook",
+            &["PH.DISCLOSE"],
+        ),
+        ("ph", Flag::FalseAuthority, "NBI warrant", &["PH.FALSE"]),
+        ("ph", Flag::ThirdParty, "tell your cousin", &["PH.TP"]),
     ];
     for (j, flag, word, want) in table {
         let (zone, num) = match *j {
             "cn" => ("Asia/Shanghai", C1),
             "us" => ("America/New_York", "2025550100"),
+            "uk" => ("Europe/London", "07700900123"),
+            "ph" => ("Asia/Manila", "09171234567"),
             _ => ("Asia/Kolkata", "9876543210"),
         };
         let mut t = T::new(j, "borrower", zone);

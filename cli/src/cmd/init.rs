@@ -8,7 +8,8 @@ use std::process::ExitCode;
 pub struct Args {
     #[command(flatten)]
     pub db: DbArg,
-    /// Rule pack: cn (default), us or in.
+    /// Rule pack: cn (default), us, in, uk or ph. Changing it without --tz also moves the time
+    /// zone to the country's (for us, give --tz).
     #[arg(long)]
     pub jurisdiction: Option<String>,
     /// Whose phone this is: borrower, or third-party (family, friend, colleague, emergency-contact).
@@ -22,8 +23,24 @@ pub struct Args {
 pub fn run(a: Args) -> Result<ExitCode, String> {
     let store = a.db.open()?;
     let mut s: Settings = store.settings().map_err(|e| e.to_string())?;
+    let mut note = None;
     if let Some(j) = &a.jurisdiction {
-        s.jurisdiction = j.parse::<Jurisdiction>().map_err(|e| e.to_string())?;
+        let j = j.parse::<Jurisdiction>().map_err(|e| e.to_string())?;
+        if j != s.jurisdiction && a.tz.is_none() {
+            // Imports read local times in the home zone: keeping China's zone for a UK pack
+            // would misplace every night-time contact.
+            match j.single_zone() {
+                Some(z) => s.home_tz = z.to_string(),
+                None => {
+                    note = Some(format!(
+                        "note: time zone kept as {}; give --tz with your zone (e.g. \
+                         America/New_York) if that is not where the phone is",
+                        s.home_tz
+                    ))
+                }
+            }
+        }
+        s.jurisdiction = j;
     }
     if let Some(r) = &a.role {
         s.role = r.parse::<Role>().map_err(|e| e.to_string())?;
@@ -39,5 +56,8 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         s.role,
         s.home_tz
     );
+    if let Some(n) = note {
+        eprintln!("{n}");
+    }
     Ok(ExitCode::SUCCESS)
 }

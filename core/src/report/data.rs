@@ -63,9 +63,20 @@ pub struct CaseView {
     /// Numbers in the case and numbers seen in its contacts.
     pub numbers: BTreeSet<String>,
     pub contacts: Vec<Contact>,
-    pub flags: Vec<FlagRecord>,
+    /// Flags of the case by rule id (the flags themselves are not held: a store can have
+    /// hundreds of thousands).
+    pub rules: BTreeMap<String, RuleSummary>,
     /// The group of collector contacts not tagged to any case.
     pub unassigned: bool,
+}
+
+/// The flags of one rule in a case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleSummary {
+    pub count: usize,
+    /// The description of the first flag (oldest), as an example.
+    pub description: String,
+    pub source: String,
 }
 
 /// Per-day counts of one case.
@@ -117,16 +128,25 @@ impl CaseView {
     }
     /// Flags grouped by rule: (rule, count, one description, source).
     pub fn flags_by_rule(&self) -> Vec<(String, usize, String, String)> {
-        let mut m: BTreeMap<&str, (usize, &str, &str)> = BTreeMap::new();
-        for f in &self.flags {
-            let e = m
-                .entry(&f.flag.rule)
-                .or_insert((0, &f.flag.description, &f.flag.source));
-            e.0 += 1;
-        }
-        m.into_iter()
-            .map(|(r, (n, d, s))| (r.to_string(), n, d.to_string(), s.to_string()))
+        self.rules
+            .iter()
+            .map(|(r, s)| (r.clone(), s.count, s.description.clone(), s.source.clone()))
             .collect()
+    }
+    /// Number of flags in the case.
+    pub fn flag_count(&self) -> usize {
+        self.rules.values().map(|s| s.count).sum()
+    }
+    fn add_flag(&mut self, f: &FlagRecord) {
+        let e = self
+            .rules
+            .entry(f.flag.rule.clone())
+            .or_insert_with(|| RuleSummary {
+                count: 0,
+                description: f.flag.description.clone(),
+                source: f.flag.source.clone(),
+            });
+        e.count += 1;
     }
     pub fn first(&self) -> Option<Instant> {
         self.contacts
@@ -182,28 +202,41 @@ impl ReportData {
                 ..CaseView::default()
             });
         }
-        let flags = store.flags(&FlagQuery::default())?;
-        let mut rules_of: HashMap<EventId, Vec<String>> = HashMap::new();
-        let mut case_of_event: HashMap<EventId, usize> = HashMap::new();
-        for f in &flags {
-            for e in &f.flag.events {
-                rules_of.entry(*e).or_default().push(f.flag.rule.clone());
-                if let Some(i) = f.flag.case_id.and_then(|id| by_id.get(&id)) {
-                    case_of_event.insert(*e, *i);
-                }
-            }
-        }
-        // A contact can complete several flags of one rule (the 4th, 5th... call of a day).
-        for rules in rules_of.values_mut() {
-            rules.sort();
-            rules.dedup();
-        }
         let unassigned_idx = cases.len();
         let mut unassigned = CaseView {
             unassigned: true,
             party: "unknown".into(),
             ..CaseView::default()
         };
+        // One pass over the flags: which rules rest on each event, which case each flagged
+        // event belongs to, and the per-rule summaries of each case.
+        let mut rules_of: HashMap<EventId, Vec<String>> = HashMap::new();
+        let mut case_of_event: HashMap<EventId, usize> = HashMap::new();
+        store.for_each_flag(&FlagQuery::default(), |f| {
+            let by_case = f.flag.case_id.and_then(|id| by_id.get(&id).copied());
+            for e in &f.flag.events {
+                rules_of.entry(*e).or_default().push(f.flag.rule.clone());
+                if let Some(i) = by_case {
+                    case_of_event.insert(*e, i);
+                }
+            }
+            let idx = by_case.or_else(|| {
+                f.flag
+                    .numbers
+                    .iter()
+                    .find_map(|n| by_number.get(n).copied())
+            });
+            match idx {
+                Some(i) => cases[i].add_flag(&f),
+                None => unassigned.add_flag(&f),
+            }
+            Ok(())
+        })?;
+        // A contact can complete several flags of one rule (the 4th, 5th... call of a day).
+        for rules in rules_of.values_mut() {
+            rules.sort();
+            rules.dedup();
+        }
         let classifier = Classifier::builtin();
         let (mut total_sms, mut total_calls) = (0, 0);
         let (mut first, mut last): (Option<Instant>, Option<Instant>) = (None, None);
@@ -248,24 +281,8 @@ impl ReportData {
             case.contacts.push(contact);
             Ok(())
         })?;
-        for f in flags {
-            let idx = f
-                .flag
-                .case_id
-                .and_then(|id| by_id.get(&id).copied())
-                .or_else(|| {
-                    f.flag
-                        .numbers
-                        .iter()
-                        .find_map(|n| by_number.get(n).copied())
-                });
-            match idx {
-                Some(i) => cases[i].flags.push(f),
-                None => unassigned.flags.push(f),
-            }
-        }
         cases.push(unassigned);
-        cases.retain(|c| !c.contacts.is_empty() || !c.flags.is_empty());
+        cases.retain(|c| !c.contacts.is_empty() || !c.rules.is_empty());
         for c in &mut cases {
             c.contacts.sort_by_key(|k| (k.instant().utc_ms, k.event.id));
         }

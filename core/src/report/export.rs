@@ -1,7 +1,9 @@
 //! Writing a report to files: the one place that decides file names, the default language and
 //! how files are written, shared by `dunwatch report` and the app's export (JNI).
 
-use super::{render_html, write_events_csv, write_flags_csv, write_json, Lang, ReportData};
+use super::{
+    write_events_csv, write_flags_csv, write_html, write_json, CaseView, Lang, ReportData,
+};
 use crate::error::{Error, Result};
 use crate::model::Jurisdiction;
 use crate::store::Store;
@@ -120,13 +122,12 @@ pub fn export(store: &Store, out: &Path, format: Format, lang: Option<Lang>) -> 
     match format {
         Format::Html => {
             let data = ReportData::gather(store)?;
-            let page = render_html(&data, lang);
-            write_atomic(out, |w| Ok(w.write_all(page.as_bytes())?))?;
+            write_atomic(out, |w| write_html(&data, lang, w))?;
             Ok(Exported {
                 files: vec![out.to_path_buf()],
                 chain_ok: data.verify.ok(),
                 cases: data.cases.len(),
-                flags: data.cases.iter().map(|c| c.flags.len()).sum(),
+                flags: data.cases.iter().map(CaseView::flag_count).sum(),
             })
         }
         Format::Json => {

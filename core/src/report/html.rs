@@ -8,9 +8,11 @@ use super::svg;
 use super::text::{daily_reference, fill, window, Text};
 use super::Lang;
 use crate::classify::{Flag, FlagHit};
+use crate::error::Result;
 use crate::model::{CallDirection, EventPayload, SmsDirection};
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
+use std::io;
 
 const CSS: &str = include_str!("report.css");
 
@@ -162,11 +164,46 @@ fn period(c: &CaseView) -> String {
     }
 }
 
-/// Renders the whole report.
+/// The page's destination: an `io::Write` behind `fmt::Write`, so the page streams to its file
+/// (a report of a large store is never built whole in memory) while the many small `write!`s
+/// stay terse. The first I/O error is kept, later writes are dropped, and [`write_html`]
+/// returns the error.
+struct Out<'a> {
+    w: &'a mut dyn io::Write,
+    err: Option<io::Error>,
+}
+
+impl Write for Out<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.err.is_none() {
+            if let Err(e) = self.w.write_all(s.as_bytes()) {
+                self.err = Some(e);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Out<'_> {
+    fn push_str(&mut self, s: &str) {
+        let _ = self.write_str(s);
+    }
+}
+
+/// Renders the whole report into a string (for tests and small stores; files use
+/// [`write_html`]).
 pub fn render_html(data: &ReportData, lang: Lang) -> String {
+    let mut buf = Vec::with_capacity(64 * 1024);
+    write_html(data, lang, &mut buf).expect("writing to memory cannot fail");
+    String::from_utf8(buf).expect("the page is built from str")
+}
+
+/// Writes the whole report to `w`.
+pub fn write_html(data: &ReportData, lang: Lang, w: &mut dyn io::Write) -> Result<()> {
     let tx = Text::new(lang);
     let j = data.settings.jurisdiction;
-    let mut o = String::with_capacity(64 * 1024);
+    let mut out = Out { w, err: None };
+    let o = &mut out;
     let _ = write!(
         o,
         "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
@@ -198,17 +235,20 @@ pub fn render_html(data: &ReportData, lang: Lang) -> String {
         html(tx.t("head")),
         html(&data.head.1),
     );
-    overview(&mut o, data, tx);
+    overview(o, data, tx);
     for case in &data.cases {
-        case_section(&mut o, data, case, tx);
+        case_section(o, data, case, tx);
     }
-    evidence(&mut o, data, tx);
-    letters(&mut o, data, tx);
+    evidence(o, data, tx);
+    letters(o, data, tx);
     let _ = writeln!(o, "<footer>{}</footer></body></html>", html(tx.t("footer")));
-    o
+    match o.err.take() {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
 }
 
-fn overview(o: &mut String, data: &ReportData, tx: Text) {
+fn overview(o: &mut Out<'_>, data: &ReportData, tx: Text) {
     let _ = write!(
         o,
         "<section class=\"overview\"><h2>{}</h2>",
@@ -266,13 +306,13 @@ fn overview(o: &mut String, data: &ReportData, tx: Text) {
             html(tx.t("connected")),
             c.sms(),
             html(&max_day(c)),
-            c.flags.len()
+            c.flag_count()
         );
     }
     o.push_str("</tbody></table></section>");
 }
 
-fn case_section(o: &mut String, data: &ReportData, c: &CaseView, tx: Text) {
+fn case_section(o: &mut Out<'_>, data: &ReportData, c: &CaseView, tx: Text) {
     let j = data.settings.jurisdiction;
     let _ = write!(
         o,
@@ -280,7 +320,7 @@ fn case_section(o: &mut String, data: &ReportData, c: &CaseView, tx: Text) {
         html(tx.t("case")),
         html(&case_title(c, tx))
     );
-    let row = |o: &mut String, k: &str, v: String| {
+    let row = |o: &mut Out<'_>, k: &str, v: String| {
         let _ = write!(o, "<tr><th>{}</th><td>{v}</td></tr>", html(k));
     };
     if let Some(cr) = &c.creditor {
@@ -423,7 +463,7 @@ fn case_section(o: &mut String, data: &ReportData, c: &CaseView, tx: Text) {
     o.push_str("</tbody></table></section>");
 }
 
-fn evidence(o: &mut String, data: &ReportData, tx: Text) {
+fn evidence(o: &mut Out<'_>, data: &ReportData, tx: Text) {
     let (class, verdict) = match &data.verify.broken {
         None => ("ok", tx.t("verify_ok").to_string()),
         Some(b) => (
@@ -465,7 +505,7 @@ fn evidence(o: &mut String, data: &ReportData, tx: Text) {
     );
 }
 
-fn letters(o: &mut String, data: &ReportData, tx: Text) {
+fn letters(o: &mut Out<'_>, data: &ReportData, tx: Text) {
     for c in &data.cases {
         let l = letter::draft(data, c, tx);
         let _ = write!(
@@ -528,5 +568,44 @@ mod tests {
             words: vec![],
         };
         assert_eq!(highlight("ab", &[bad]), "ab");
+    }
+
+    /// A disk that fills up after `room` bytes.
+    struct Full {
+        room: usize,
+        written: Vec<u8>,
+    }
+
+    impl io::Write for Full {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            if self.written.len() + b.len() > self.room {
+                return Err(io::Error::other("disk full"));
+            }
+            self.written.extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn write_errors_reach_the_caller() {
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let data = ReportData::gather(&store).unwrap();
+        let whole = render_html(&data, Lang::En);
+        let mut w = Full {
+            room: whole.len() / 2,
+            written: Vec::new(),
+        };
+        let err = write_html(&data, Lang::En, &mut w).unwrap_err();
+        assert!(err.to_string().contains("disk full"), "{err}");
+        let mut w = Full {
+            room: usize::MAX,
+            written: Vec::new(),
+        };
+        write_html(&data, Lang::En, &mut w).unwrap();
+        // Same page apart from the generation time (a second may have passed).
+        assert_eq!(w.written.len(), whole.len());
     }
 }

@@ -1,5 +1,5 @@
 //! The JSON export: everything in the store that a complaint or another tool needs, with a
-//! schema version. Events are streamed, so a large store is never held in memory.
+//! schema version. Flags and events are streamed, so a large store is never held in memory.
 
 use crate::error::Result;
 use crate::store::{FlagQuery, Store};
@@ -25,12 +25,21 @@ pub fn write_json(store: &Store, out: &mut dyn Write) -> Result<()> {
         "verification": { "ok": verify.ok(), "report": verify },
         "head": { "rows": rows, "hash": head },
         "cases": store.cases()?,
-        "flags": store.flags(&FlagQuery::default())?,
     });
-    // The header object without its closing brace, then the streamed events array.
+    // The header object without its closing brace, then the streamed flags and events arrays.
     let text = serde_json::to_string(&header)?;
     out.write_all(&text.as_bytes()[..text.len() - 1])?;
-    out.write_all(b",\"events\":[")?;
+    out.write_all(b",\"flags\":[")?;
+    let mut first = true;
+    store.for_each_flag(&FlagQuery::default(), |f| {
+        if !first {
+            out.write_all(b",\n")?;
+        }
+        first = false;
+        serde_json::to_writer(&mut *out, &f)?;
+        Ok(())
+    })?;
+    out.write_all(b"],\"events\":[")?;
     let mut first = true;
     store.for_each_event(|ev| {
         if !first {

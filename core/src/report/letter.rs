@@ -41,10 +41,10 @@ fn needs_police(case: &CaseView) -> bool {
         .iter()
         .flat_map(|c| &c.hits)
         .any(|h| matches!(h.flag, Flag::Threat | Flag::FalseAuthority));
-    let rules = case.flags.iter().any(|f| {
+    let rules = case.rules.keys().any(|rule| {
         ["ABUSE", "IMPERSONATE", "CRIME", "FALSE"]
             .iter()
-            .any(|k| f.flag.rule.contains(k))
+            .any(|k| rule.contains(k))
     });
     words || rules
 }

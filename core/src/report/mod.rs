@@ -15,9 +15,9 @@ mod svg;
 mod tabular;
 mod text;
 
-pub use data::{CaseView, Contact, ReportData};
+pub use data::{CaseView, Contact, ReportData, RuleSummary};
 pub use export::{csv_paths, default_lang, export, write_atomic, Exported, Format};
-pub use html::render_html;
+pub use html::{render_html, write_html};
 pub use json::{write_json, SCHEMA_VERSION};
 pub use tabular::{write_events_csv, write_flags_csv};
 

@@ -30,11 +30,12 @@ pub fn write_events_csv(store: &Store, out: &mut dyn Write) -> Result<()> {
         }
     }
     let mut rules_of: HashMap<i64, Vec<String>> = HashMap::new();
-    for f in store.flags(&FlagQuery::default())? {
+    store.for_each_flag(&FlagQuery::default(), |f| {
         for e in &f.flag.events {
             rules_of.entry(*e).or_default().push(f.flag.rule.clone());
         }
-    }
+        Ok(())
+    })?;
     out.write_all(BOM)?;
     let header = [
         "id",
@@ -105,7 +106,7 @@ pub fn write_flags_csv(store: &Store, out: &mut dyn Write) -> Result<()> {
         "detail",
     ];
     row(out, &header.map(String::from))?;
-    for f in store.flags(&FlagQuery::default())? {
+    store.for_each_flag(&FlagQuery::default(), |f| {
         let n = &f.flag;
         row(
             out,
@@ -125,7 +126,6 @@ pub fn write_flags_csv(store: &Store, out: &mut dyn Write) -> Result<()> {
                 n.numbers.join(" "),
                 n.detail.to_string(),
             ],
-        )?;
-    }
-    Ok(())
+        )
+    })
 }

@@ -139,6 +139,19 @@ fn assert_only_known_markup(h: &str) {
 #[test]
 fn text_file_complete() {
     super::text::all_keys_present().unwrap();
+    // Every pack's report names where to complain, whom to call about threats, and its hours.
+    for j in crate::model::Jurisdiction::ALL {
+        for lang in [Lang::Zh, Lang::En] {
+            let tx = super::text::Text::new(lang);
+            assert!(
+                !tx.channels(j).is_empty(),
+                "{j} {lang:?}: no complaint channels"
+            );
+            assert!(tx.police(j).is_some(), "{j} {lang:?}: no police channel");
+        }
+        let (from, to) = super::text::window(j);
+        assert!(from < to && to <= 24, "{j}: window {from}-{to}");
+    }
 }
 
 #[test]
@@ -159,7 +172,19 @@ fn html_report_is_self_contained_and_inert() {
         })
         .unwrap();
     assert!(in_case.len() > 1);
-    assert_eq!(case.flags.len(), in_case.len());
+    assert_eq!(case.flag_count(), in_case.len());
+    let by_rule = case.flags_by_rule();
+    for f in &in_case {
+        let (_, n, _, source) = by_rule.iter().find(|r| r.0 == f.flag.rule).unwrap();
+        assert_eq!(
+            *n,
+            in_case
+                .iter()
+                .filter(|g| g.flag.rule == f.flag.rule)
+                .count()
+        );
+        assert_eq!(source, &f.flag.source);
+    }
     for lang in [Lang::Zh, Lang::En] {
         let h = render_html(&data, lang);
         assert!(h.contains("http-equiv=\"Content-Security-Policy\""));

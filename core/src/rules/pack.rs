@@ -240,6 +240,8 @@ impl Pack {
             "cn" => include_str!("../../data/packs/cn.toml"),
             "us" => include_str!("../../data/packs/us.toml"),
             "in" => include_str!("../../data/packs/in.toml"),
+            "uk" => include_str!("../../data/packs/uk.toml"),
+            "ph" => include_str!("../../data/packs/ph.toml"),
             _ => "",
         }
     }
@@ -251,13 +253,16 @@ fn builtin_text(id: &str) -> Option<&'static str> {
         "cn" => include_str!(concat!(env!("OUT_DIR"), "/pack-cn.json")),
         "us" => include_str!(concat!(env!("OUT_DIR"), "/pack-us.json")),
         "in" => include_str!(concat!(env!("OUT_DIR"), "/pack-in.json")),
+        "uk" => include_str!(concat!(env!("OUT_DIR"), "/pack-uk.json")),
+        "ph" => include_str!(concat!(env!("OUT_DIR"), "/pack-ph.json")),
         _ => return None,
     })
 }
 
 static PACKS: Lazy<BTreeMap<&'static str, std::result::Result<Pack, String>>> = Lazy::new(|| {
-    ["cn", "us", "in"]
-        .into_iter()
+    Jurisdiction::ALL
+        .iter()
+        .map(|j| j.as_str())
         .map(|id| {
             let text = builtin_text(id).unwrap_or_default();
             (id, Pack::from_json(text).map_err(|e| e.to_string()))
@@ -280,7 +285,7 @@ mod tests {
 
     #[test]
     fn builtin_packs_parse_and_cite_sources() {
-        for j in [Jurisdiction::Cn, Jurisdiction::Us, Jurisdiction::In] {
+        for j in Jurisdiction::ALL {
             let p = builtin(j).unwrap();
             assert_eq!(p.id, j.as_str());
             assert!(p
@@ -319,6 +324,8 @@ mod tests {
             (Jurisdiction::Cn, include_str!("../../data/packs/cn.toml")),
             (Jurisdiction::Us, include_str!("../../data/packs/us.toml")),
             (Jurisdiction::In, include_str!("../../data/packs/in.toml")),
+            (Jurisdiction::Uk, include_str!("../../data/packs/uk.toml")),
+            (Jurisdiction::Ph, include_str!("../../data/packs/ph.toml")),
         ] {
             assert_eq!(&Pack::from_toml(src).unwrap(), builtin(j).unwrap());
         }

@@ -98,6 +98,21 @@ impl Store {
 
     /// Flags matching `q`, oldest first.
     pub fn flags(&self, q: &FlagQuery) -> Result<Vec<FlagRecord>> {
+        let mut out = Vec::new();
+        self.for_each_flag(q, |f| {
+            out.push(f);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Calls `f` for each flag matching `q`, oldest first, without holding them all: reports
+    /// and exports of stores with hundreds of thousands of flags stay small in memory.
+    pub fn for_each_flag(
+        &self,
+        q: &FlagQuery,
+        mut f: impl FnMut(FlagRecord) -> Result<()>,
+    ) -> Result<()> {
         use rusqlite::types::Value;
         self.read(|c| {
             let mut sql = String::from(
@@ -152,7 +167,6 @@ impl Store {
             let mut nums = c.prepare_cached(
                 "SELECT number FROM flag_numbers WHERE flag_id = ?1 ORDER BY number",
             )?;
-            let mut out = Vec::new();
             for r in rows {
                 let (
                     id,
@@ -166,7 +180,7 @@ impl Store {
                     source,
                     detail,
                 ) = r?;
-                out.push(FlagRecord {
+                f(FlagRecord {
                     id,
                     case_name,
                     flag: NewFlag {
@@ -184,9 +198,9 @@ impl Store {
                             .collect::<rusqlite::Result<_>>()?,
                         detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
                     },
-                });
+                })?;
             }
-            Ok(out)
+            Ok(())
         })
     }
 }

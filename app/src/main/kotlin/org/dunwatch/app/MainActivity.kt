@@ -6,6 +6,7 @@ import android.app.role.RoleManager
 import android.content.Intent
 import android.content.pm.PackageManager
 import android.os.Bundle
+import android.provider.OpenableColumns
 import android.view.View
 import android.widget.Button
 import android.widget.EditText
@@ -14,11 +15,14 @@ import android.widget.Spinner
 import android.widget.TextView
 import org.dunwatch.R
 import org.dunwatch.app.logic.DisplayText
+import org.dunwatch.app.logic.EvidenceForm
+import org.dunwatch.app.logic.FileDigest
 import org.dunwatch.app.logic.ReportNames
 import org.dunwatch.app.logic.SettingsForm
 import org.dunwatch.app.logic.TagForm
 import org.dunwatch.core.DunwatchStore
 import org.dunwatch.core.FlagQuery
+import org.dunwatch.core.Moment
 import org.dunwatch.core.ReportFormat
 import java.io.File
 import java.time.ZoneId
@@ -49,6 +53,13 @@ class MainActivity : Activity() {
             requestPermissions(arrayOf(Manifest.permission.RECEIVE_SMS, Manifest.permission.READ_SMS, Manifest.permission.READ_CALL_LOG), REQ_PERMISSIONS)
         }
         findViewById<Button>(R.id.tag).setOnClickListener { tagNumber() }
+        findViewById<Button>(R.id.stop_request).setOnClickListener { recordEvidence(EvidenceForm.Kind.STOP_REQUEST) }
+        findViewById<Button>(R.id.add_note).setOnClickListener { recordEvidence(EvidenceForm.Kind.NOTE) }
+        findViewById<Button>(R.id.attach_file).setOnClickListener {
+            // The system picker: the app needs no storage permission and sees only what is picked.
+            val pick = Intent(Intent.ACTION_OPEN_DOCUMENT).addCategory(Intent.CATEGORY_OPENABLE).setType("*/*")
+            startActivityForResult(pick, REQ_ATTACH)
+        }
         findViewById<Button>(R.id.screening_role).setOnClickListener { askScreeningRole() }
         findViewById<Button>(R.id.sync_calls).setOnClickListener {
             work({
@@ -103,6 +114,47 @@ class MainActivity : Activity() {
                 getString(R.string.tagged, info.number, info.caseName ?: input.caseName)
             }
         }
+    }
+
+    private fun recordEvidence(kind: EvidenceForm.Kind) {
+        val case = findViewById<EditText>(R.id.evidence_case).text.toString()
+        val text = findViewById<EditText>(R.id.evidence_text).text.toString()
+        val time = findViewById<EditText>(R.id.evidence_time).text.toString()
+        when (val input = EvidenceForm.parse(kind, case, text, time, ZoneId.systemDefault(), System.currentTimeMillis())) {
+            is EvidenceForm.Result.Invalid -> status.text = input.message
+            is EvidenceForm.Result.Ok -> work({ store ->
+                when (kind) {
+                    EvidenceForm.Kind.STOP_REQUEST -> store.recordStopRequest(input.caseName, input.text, input.at)
+                    EvidenceForm.Kind.NOTE -> store.addNote(input.text, input.at, input.caseName)
+                }
+            }) {
+                refreshLists()
+                findViewById<EditText>(R.id.evidence_text).text.clear()
+                val who = input.caseName ?: getString(R.string.everyone)
+                when (kind) {
+                    EvidenceForm.Kind.STOP_REQUEST -> getString(R.string.stop_recorded, who)
+                    EvidenceForm.Kind.NOTE -> getString(R.string.note_recorded, who)
+                }
+            }
+        }
+    }
+
+    override fun onActivityResult(requestCode: Int, resultCode: Int, data: Intent?) {
+        super.onActivityResult(requestCode, resultCode, data)
+        val uri = data?.data
+        if (requestCode != REQ_ATTACH || resultCode != RESULT_OK || uri == null) return
+        val case = findViewById<EditText>(R.id.evidence_case).text.toString().trim().ifEmpty { null }
+        val resolver = contentResolver
+        work({ store ->
+            val name = resolver.query(uri, arrayOf(OpenableColumns.DISPLAY_NAME), null, null, null)?.use { c ->
+                if (c.moveToFirst() && !c.isNull(0)) c.getString(0) else null
+            }
+            val digest = resolver.openInputStream(uri)?.use(FileDigest::of)
+                ?: throw java.io.FileNotFoundException("cannot read $uri")
+            val clean = FileDigest.cleanName(name)
+            store.addAttachment(clean, digest.sha256Hex, digest.size, Moment.now(), case)
+            Triple(clean, digest.size, digest.sha256Hex)
+        }) { (name, size, sha) -> getString(R.string.attached, name, size, sha.take(16)) }
     }
 
     private fun askScreeningRole() {
@@ -178,5 +230,6 @@ class MainActivity : Activity() {
     private companion object {
         const val REQ_PERMISSIONS = 1
         const val REQ_ROLE = 2
+        const val REQ_ATTACH = 3
     }
 }

@@ -22,7 +22,7 @@ internal inline fun <reified E> decode(code: String): E where E : Enum<E>, E : C
     enumValues<E>().firstOrNull { it.code == code }
         ?: throw DunwatchException(DunwatchException.Kind.INTERNAL, "unknown ${E::class.simpleName} code $code")
 
-enum class Jurisdiction(override val code: String) : Coded { CN("cn"), US("us"), IN("in") }
+enum class Jurisdiction(override val code: String) : Coded { CN("cn"), US("us"), IN("in"), UK("uk"), PH("ph") }
 
 /** Who owns the phone; anyone but the borrower makes every collector contact a third-party one. */
 enum class Role(override val code: String) : Coded {

@@ -16,6 +16,8 @@ object FirstRun {
         val j = when (country?.trim()?.uppercase()) {
             "US" -> Jurisdiction.US
             "IN" -> Jurisdiction.IN
+            "GB" -> Jurisdiction.UK
+            "PH" -> Jurisdiction.PH
             else -> Jurisdiction.CN
         }
         return Settings(j, Role.BORROWER, zone.id)

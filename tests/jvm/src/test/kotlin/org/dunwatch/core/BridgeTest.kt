@@ -45,6 +45,23 @@ class BridgeTest {
     }
 
     @Test
+    fun `every jurisdiction the app offers has a rule pack in core`() {
+        val zones = mapOf(
+            Jurisdiction.CN to "Asia/Shanghai",
+            Jurisdiction.US to "America/Chicago",
+            Jurisdiction.IN to "Asia/Kolkata",
+            Jurisdiction.UK to "Europe/London",
+            Jurisdiction.PH to "Asia/Manila",
+        )
+        assertEquals(Jurisdiction.entries.toSet(), zones.keys)
+        for ((j, zone) in zones) {
+            val s = Settings(j, Role.BORROWER, zone)
+            store.changeSettings(s)
+            assertEquals(s, store.settings)
+        }
+    }
+
+    @Test
     fun `sms round trip keeps every character and is idempotent`() {
         val body = "【某某贷】您已逾期，今天 18:00 前还款 😀\u0000 end"
         val r = store.recordSms("+86 138-0013-8000", body, SmsDirection.INCOMING, at(), sent = at(-1), simSlot = 1)

@@ -17,7 +17,7 @@ class SettingsFormTest {
 
     @Test
     fun `bad input is refused with a message`() {
-        for ((j, r, z) in listOf(Triple(-1, 0, "UTC"), Triple(3, 0, "UTC"), Triple(0, 5, "UTC"), Triple(0, 0, "  "), Triple(0, 0, "Mars/Olympus"), Triple(0, 0, "+99:00"))) {
+        for ((j, r, z) in listOf(Triple(-1, 0, "UTC"), Triple(Jurisdiction.entries.size, 0, "UTC"), Triple(0, 5, "UTC"), Triple(0, 0, "  "), Triple(0, 0, "Mars/Olympus"), Triple(0, 0, "+99:00"))) {
             val res = SettingsForm.parse(j, r, z)
             assertTrue(res is SettingsForm.Result.Invalid, "$j $r '$z' gave $res")
         }
@@ -39,7 +39,8 @@ class SettingsFormTest {
             .find(strings)!!.groupValues[1].split("<item>").drop(1).map { it.substringBefore("</item>") }
         val js = items("jurisdictions")
         assertEquals(Jurisdiction.entries.size, js.size)
-        assertTrue(js[Jurisdiction.CN.ordinal].startsWith("China") && js[Jurisdiction.US.ordinal].startsWith("United States") && js[Jurisdiction.IN.ordinal].startsWith("India"))
+        assertTrue(js[Jurisdiction.CN.ordinal].startsWith("China") && js[Jurisdiction.US.ordinal].startsWith("United States") && js[Jurisdiction.IN.ordinal].startsWith("India") &&
+            js[Jurisdiction.UK.ordinal].startsWith("United Kingdom") && js[Jurisdiction.PH.ordinal].startsWith("Philippines"))
         val rs = items("roles")
         assertEquals(Role.entries.size, rs.size)
         assertTrue(rs[Role.BORROWER.ordinal].contains("borrower") && rs[Role.EMERGENCY_CONTACT.ordinal].startsWith("Emergency"))

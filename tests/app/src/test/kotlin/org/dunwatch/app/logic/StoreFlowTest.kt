@@ -170,4 +170,27 @@ class StoreFlowTest {
         assertEquals(0, importer.import(rows, SyncCursor(), t0 + 80_000_000).recorded, "a full re-import adds nothing")
         assertEquals(3L, store.eventCount())
     }
+
+    @Test
+    fun `a stop request typed on the screen makes later contacts of its case break US CEASE`() {
+        val ny = ZoneId.of("America/New_York")
+        store.changeSettings(Settings(Jurisdiction.US, Role.BORROWER, "America/New_York"))
+        store.tagNumber("+12125550123", "Acme Recovery")
+        // Typed an hour after it happened; the store gets the typed time, not the typing time.
+        val typedAt = t0 + 3_600_000
+        val stopLocal = java.time.Instant.ofEpochMilli(t0).atZone(ny).toLocalDateTime()
+        val form = EvidenceForm.parse(
+            EvidenceForm.Kind.STOP_REQUEST, " Acme Recovery ", "", "%tF %<tR".format(stopLocal), ny, typedAt,
+        ) as EvidenceForm.Result.Ok
+        assertEquals(Moment(t0 - t0 % 60_000, -5 * 3600), form.at)
+        store.recordStopRequest(form.caseName, form.text, form.at)
+        store.recordSms("+12125550123", "Pay your overdue balance today or we escalate.", SmsDirection.INCOMING, Moment.of(t0 - 600_000, ny))
+        store.recordSms("+12125550123", "Final notice: your overdue account must be paid.", SmsDirection.INCOMING, Moment.of(t0 + 7_200_000, ny))
+        val cease = store.flags().filter { it.rule == "US.CEASE" }
+        assertEquals(1, cease.size, "only the text after the stop request: ${store.flags()}")
+        // A file attached on the screen is pinned by its fingerprint; the chains still verify.
+        val digest = FileDigest.of("recording".byteInputStream())
+        store.addAttachment(FileDigest.cleanName("/sdcard/call.m4a"), digest.sha256Hex, digest.size, Moment.of(typedAt, ny), form.caseName)
+        assertTrue(store.verify().ok)
+    }
 }
