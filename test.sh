@@ -11,8 +11,15 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+# Core and the bindings as the Android library builds them (core without its default features).
+cargo clippy -p dunwatch-core -p dunwatch-android --no-default-features --all-targets --quiet -- -D warnings
 echo "== cargo test"
 cargo test --workspace --quiet
+# The classifier as the Android library builds core (no toml-files, regex-lite instead of regex):
+# the labelled set and the extraction tests must give the same results with either engine.
+echo "== cargo test -p dunwatch-core --no-default-features (classifier)"
+cargo test -p dunwatch-core --no-default-features --quiet --lib \
+  --test classify_eval --test classify_extract --test classify_props
 
 # End-to-end scripts (each exits non-zero on failure).
 for t in tests/e2e/*.sh; do
