@@ -11,8 +11,15 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+# Core and the bindings as the Android library builds them (core without its default features).
+cargo clippy -p dunwatch-core -p dunwatch-android --no-default-features --all-targets --quiet -- -D warnings
 echo "== cargo test"
 cargo test --workspace --quiet
+# The classifier as the Android library builds core (no toml-files, regex-lite instead of regex):
+# the labelled set and the extraction tests must give the same results with either engine.
+echo "== cargo test -p dunwatch-core --no-default-features (classifier)"
+cargo test -p dunwatch-core --no-default-features --quiet --lib \
+  --test classify_eval --test classify_extract --test classify_props
 
 # End-to-end scripts (each exits non-zero on failure).
 for t in tests/e2e/*.sh; do
@@ -26,6 +33,11 @@ if [ -x tests/jvm/run.sh ]; then
   echo "== tests/jvm/run.sh"
   tests/jvm/run.sh
 fi
+
+# The JNI library as the app ships it (release-android + android-bindings/android-build.env):
+# fails over the 3 MiB budget, then runs the JVM suite on that library (~2.5 min from scratch).
+echo "== tests/jvm/size.sh --test"
+tests/jvm/size.sh --test
 
 # Build checks of the Android app: aapt2 links manifest and resources against API 29, Maven
 # compiles the app against the framework classes and runs the JVM tests of its logic.

@@ -41,7 +41,8 @@ android {
 val cargoNdk by tasks.registering(Exec::class) {
     val out = layout.buildDirectory.dir("rustJniLibs").get().asFile
     workingDir = rootProject.projectDir
-    // Size settings of the Android build (zone filter, SQLite options): KEY='value' lines.
+    // Size settings of the Android build (zone filter, SQLite options, C flags, packed
+    // relocations; see docs/JNI.md "Size of the library"): KEY='value' lines.
     val env = rootProject.file("android-bindings/android-build.env").readLines()
         .filter { it.isNotBlank() && !it.startsWith("#") }
         .associate { it.substringBefore('=') to it.substringAfter('=').trim('\'') }
@@ -55,7 +56,10 @@ val cargoNdk by tasks.registering(Exec::class) {
         "build", "--profile", "release-android", "-p", "dunwatch-android",
     )
     inputs.dir(rootProject.file("core/src"))
+    inputs.dir(rootProject.file("core/data"))
+    inputs.file(rootProject.file("core/build.rs"))
     inputs.dir(rootProject.file("android-bindings/src"))
+    inputs.file(rootProject.file("android-bindings/build.rs"))
     outputs.dir(out)
 }
 

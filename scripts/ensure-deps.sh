@@ -14,6 +14,10 @@ check_file /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk
 # JVM tests of the JNI bridge (tests/jvm/run.sh): a JDK and Maven, which fetches Kotlin and JUnit.
 check javac default-jdk-headless
 check mvn maven
+# Size budget of the JNI library (tests/jvm/size.sh): strip and size from binutils (a C compiler,
+# which builds SQLite, brings them too).
+check strip binutils
+check size binutils
 # Build checks of the Android app (tests/app/run.sh): aapt2 links the manifest and resources
 # against the Android 10 (API 29) framework resources that Debian ships.
 check aapt2 aapt

@@ -1,7 +1,10 @@
 //! Throughput of the builtin classifier, single thread, in process, over the NUS SMS corpora
 //! (`../shared/corpora/nus_en.tsv` + `nus_zh.tsv`, about 87k real messages).
 //!
-//! `cargo bench -p dunwatch-core --bench classify_throughput` prints messages per second.
+//! `cargo bench -p dunwatch-core --bench classify_throughput` prints messages per second, then
+//! the same for the collection messages of the labelled set (tests/fixtures/labelled), the only
+//! ones that run the extraction patterns: compare with `--no-default-features` (regex-lite, as
+//! in the Android library) to see what the regex engine costs.
 //! With `--write-inputs DIR` it also writes the same messages as `DIR/nus.jsonl` (input of
 //! `dunwatch classify`) and `DIR/nus.txt` (one text per line, for ripgrep), which
 //! `scripts/bench-classify.sh` uses to compare the three in one run. Skips when the corpora
@@ -47,7 +50,71 @@ fn thread_cpu_ns() -> Option<u64> {
     s.split_whitespace().next()?.parse().ok()
 }
 
+/// Texts of the labelled set (JSON Lines with a "text" field).
+fn labelled_texts() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/labelled");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(|e| Some(e.ok()?.path())).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|x| x == "jsonl"));
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let src = std::fs::read_to_string(&f).expect("labelled set is readable");
+        for line in src.lines().filter(|l| !l.trim().is_empty()) {
+            let v: serde_json::Value = serde_json::from_str(line).expect("labelled set is JSON");
+            if let Some(t) = v["text"].as_str() {
+                out.push(t.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Messages per second of thread CPU time (wall clock where unavailable), median of 7 rounds of
+/// `reps` passes over `texts`.
+fn rate(c: &Classifier, texts: &[String], reps: usize) -> f64 {
+    let mut rates: Vec<f64> = (0..7)
+        .map(|_| {
+            let cpu0 = thread_cpu_ns();
+            let start = Instant::now();
+            for _ in 0..reps {
+                for t in texts {
+                    black_box(c.classify(black_box(t), None));
+                }
+            }
+            let secs = match (cpu0, thread_cpu_ns()) {
+                (Some(a), Some(b)) => (b - a) as f64 / 1e9,
+                _ => start.elapsed().as_secs_f64(),
+            };
+            (texts.len() * reps) as f64 / secs
+        })
+        .collect();
+    rates.sort_by(|a, b| a.total_cmp(b));
+    rates[rates.len() / 2]
+}
+
+fn collection_subset() {
+    let c = Classifier::builtin();
+    let mut texts = labelled_texts();
+    texts.retain(|t| c.classify(t, None).collection);
+    if texts.is_empty() {
+        return;
+    }
+    let engine = if cfg!(feature = "fast-regex") {
+        "regex"
+    } else {
+        "regex-lite"
+    };
+    println!(
+        "collection messages of the labelled set ({} messages, extraction with {engine}): median {:.0} msgs/s of thread CPU time",
+        texts.len(),
+        rate(c, &texts, 50)
+    );
+}
+
 fn main() {
+    collection_subset();
     let args: Vec<String> = std::env::args().collect();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpora");
     let Some(texts) = load(&dir) else {

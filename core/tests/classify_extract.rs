@@ -38,6 +38,30 @@ fn creditor_from_signature_unit_name_and_english_name() {
     assert_eq!(r.creditor, None);
 }
 
+/// The English-name pattern has Unicode word boundaries and spaces (with either regex engine):
+/// a name glued to Chinese text is no name, one after an ideographic space is.
+#[test]
+fn english_names_follow_unicode_word_boundaries_and_spaces() {
+    let creditor = |text: &str| {
+        let r = c().classify(text, None);
+        assert!(r.collection, "{text}: {r:?}");
+        r.creditor
+    };
+    assert_eq!(creditor("您的借款已逾期，请联系XYZ Collections处理"), None);
+    assert_eq!(
+        creditor("您的借款已逾期，请联系 XYZ Collections 处理"),
+        Some("XYZ Collections".into())
+    );
+    assert_eq!(
+        creditor("您的借款已逾期，请联系\u{3000}XYZ\u{3000}Collections\u{3000}处理"),
+        Some("XYZ Collections".into())
+    );
+    assert_eq!(
+        creditor("Your loan is past due. Call Émile XYZ Collections today."),
+        Some("XYZ Collections".into())
+    );
+}
+
 #[test]
 fn callback_numbers_skip_amounts_dates_and_account_numbers() {
     let r = c().classify(
@@ -89,6 +113,7 @@ fn obfuscated_spellings_are_seen_through_and_reported_as_written() {
     }
 }
 
+#[cfg(feature = "toml-files")]
 #[test]
 fn runtime_lexicon_replaces_the_builtin_one_and_bad_files_are_errors() {
     let src = r#"
@@ -138,6 +163,13 @@ terms = ["gadget"]
             "positive",
         ),
         ("not toml at all [[", "lexicon"),
+        (
+            &src.replace(
+                "[[rule]]\nid = \"debt\"",
+                "[extract]\nen_suffixes = [\"Co.\"]\n\n[[rule]]\nid = \"debt\"",
+            )[..],
+            "does not end with a letter or digit",
+        ),
     ] {
         let e = Classifier::from_toml_str(bad).unwrap_err().to_string();
         assert!(e.contains(why), "{why}: {e}");

@@ -3,17 +3,22 @@
 # the JNI library: builds libdunwatch_android with cargo, then runs the JUnit 5 suite with Maven
 # (which fetches Kotlin and JUnit from Maven Central on first use) under -Xcheck:jni.
 # Fails if the JVM's JNI checker printed any warning. Extra arguments go to mvn
-# (e.g. -Dtest=SafetyTest).
+# (e.g. -Dtest=SafetyTest). DUNWATCH_LIB=path tests that library instead of the debug build
+# (tests/jvm/size.sh --test: the shipped release-android build).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
-cargo build -p dunwatch-android --quiet
-case "$(uname -s)" in
-  Darwin) lib=libdunwatch_android.dylib ;;
-  *) lib=libdunwatch_android.so ;;
-esac
-lib="${CARGO_TARGET_DIR:-$root/target}/debug/$lib"
+if [ -n "${DUNWATCH_LIB:-}" ]; then
+  lib="$(cd "$(dirname "$DUNWATCH_LIB")" && pwd)/$(basename "$DUNWATCH_LIB")"
+else
+  cargo build -p dunwatch-android --quiet
+  case "$(uname -s)" in
+    Darwin) lib=libdunwatch_android.dylib ;;
+    *) lib=libdunwatch_android.so ;;
+  esac
+  lib="${CARGO_TARGET_DIR:-$root/target}/debug/$lib"
+fi
 [ -f "$lib" ] || { echo "run.sh: $lib was not built" >&2; exit 1; }
 
 cd "$here"

@@ -1,4 +1,5 @@
-//! The lexicon file format (TOML, see `core/data/lexicon/collection.toml`) and its validation.
+//! The lexicon file format (TOML, see `core/data/lexicon/collection.toml`; compiled in as the JSON
+//! that build.rs converts it to) and its validation.
 
 use super::Flag;
 use serde::Deserialize;
@@ -64,8 +65,22 @@ pub(crate) struct RuleDef {
 }
 
 impl LexiconFile {
-    pub(crate) fn parse(src: &str) -> Result<LexiconFile, String> {
-        let f: LexiconFile = toml::from_str(src).map_err(|e| format!("lexicon: {e}"))?;
+    /// Reads and checks a lexicon written in TOML (a file given at run time).
+    #[cfg(feature = "toml-files")]
+    pub(crate) fn parse_toml(src: &str) -> Result<LexiconFile, String> {
+        toml::from_str(src)
+            .map_err(|e| format!("lexicon: {e}"))
+            .and_then(LexiconFile::check)
+    }
+
+    /// Reads and checks a lexicon in JSON (the builtin one, converted from TOML by build.rs).
+    pub(crate) fn parse_json(src: &str) -> Result<LexiconFile, String> {
+        serde_json::from_str(src)
+            .map_err(|e| format!("lexicon: {e}"))
+            .and_then(LexiconFile::check)
+    }
+
+    fn check(f: LexiconFile) -> Result<LexiconFile, String> {
         if f.meta.version.trim().is_empty() {
             return Err("lexicon: meta.version is empty".into());
         }

@@ -12,6 +12,7 @@ mod extract;
 mod lexicon;
 mod normalize;
 
+#[cfg(feature = "toml-files")]
 use crate::error::{Error, Result};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use extract::Extractor;
@@ -20,10 +21,14 @@ use normalize::{normalize_into, normalize_term, normalize_text_only, Fold, Norma
 use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
+#[cfg(feature = "toml-files")]
 use std::path::Path;
 
-/// The lexicon compiled into the library.
-pub const BUILTIN_LEXICON: &str = include_str!("../../data/lexicon/collection.toml");
+/// The lexicon compiled into the library: `core/data/lexicon/collection.toml` as JSON (build.rs).
+pub(crate) const BUILTIN_LEXICON: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicon.json"));
+/// The lexicon's TOML source, only as part of the rules fingerprint: hashing the same bytes as
+/// before the JSON conversion keeps existing stores from rebuilding their flags for nothing.
+pub(crate) const BUILTIN_LEXICON_SOURCE: &str = include_str!("../../data/lexicon/collection.toml");
 /// Traditional -> Simplified character pairs (from OpenCC).
 const T2S: &str = include_str!("../../data/lexicon/t2s.txt");
 
@@ -180,7 +185,9 @@ thread_local! {
 
 static BUILTIN: Lazy<Classifier> = Lazy::new(|| {
     // The builtin lexicon is checked by the test suite; failing here is a build defect.
-    Classifier::from_toml_str(BUILTIN_LEXICON).expect("the builtin lexicon is valid")
+    LexiconFile::parse_json(BUILTIN_LEXICON)
+        .and_then(Classifier::compile)
+        .expect("the builtin lexicon is valid")
 });
 
 impl Classifier {
@@ -190,11 +197,15 @@ impl Classifier {
     }
 
     /// Compiles a lexicon given as TOML text (same format as the builtin one).
+    #[cfg(feature = "toml-files")]
     pub fn from_toml_str(src: &str) -> Result<Classifier> {
-        Self::compile(src).map_err(Error::Parse)
+        LexiconFile::parse_toml(src)
+            .and_then(Self::compile)
+            .map_err(Error::Parse)
     }
 
     /// Loads a lexicon file at run time, so a pattern update needs no new build.
+    #[cfg(feature = "toml-files")]
     pub fn from_file(path: &Path) -> Result<Classifier> {
         let src = std::fs::read_to_string(path).map_err(Error::Io)?;
         Self::from_toml_str(&src).map_err(|e| Error::Parse(format!("{}: {e}", path.display())))
@@ -210,8 +221,7 @@ impl Classifier {
         self.threshold
     }
 
-    fn compile(src: &str) -> std::result::Result<Classifier, String> {
-        let file = LexiconFile::parse(src)?;
+    fn compile(file: LexiconFile) -> std::result::Result<Classifier, String> {
         let fold = Fold::new(T2S, &file.fold_pairs()?)?;
         if file.rules.len() > u16::MAX as usize {
             return Err("lexicon: too many rules".into());
@@ -451,8 +461,18 @@ mod tests {
 
     #[test]
     fn builtin_lexicon_compiles() {
-        let c = Classifier::from_toml_str(BUILTIN_LEXICON).unwrap();
-        assert!(!c.version().is_empty());
+        assert!(!Classifier::builtin().version().is_empty());
+    }
+
+    /// The JSON that build.rs embeds says what the TOML source says.
+    #[cfg(feature = "toml-files")]
+    #[test]
+    fn builtin_lexicon_is_the_toml_source() {
+        let src = include_str!("../../data/lexicon/collection.toml");
+        let from_toml = format!("{:?}", LexiconFile::parse_toml(src).unwrap());
+        let from_json = format!("{:?}", LexiconFile::parse_json(BUILTIN_LEXICON).unwrap());
+        assert_eq!(from_toml, from_json);
+        assert!(from_json.contains("debt.overdue.state.zh"));
     }
 
     #[test]

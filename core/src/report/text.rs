@@ -1,4 +1,5 @@
-//! The report's wording and per-jurisdiction display facts, read from `text.toml`.
+//! The report's wording and per-jurisdiction display facts, read from `text.toml` (compiled in as
+//! the JSON that build.rs converts it to).
 
 use super::Lang;
 use crate::model::Jurisdiction;
@@ -34,7 +35,8 @@ struct File {
 
 static FILE: Lazy<File> = Lazy::new(|| {
     // Compiled in and covered by tests, so a broken file fails the build's tests, not a user.
-    toml::from_str(include_str!("text.toml")).expect("report/text.toml is valid")
+    serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/report-text.json")))
+        .expect("report/text.toml is valid")
 });
 
 /// Wording in one language.

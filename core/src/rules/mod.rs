@@ -101,7 +101,7 @@ const ENGINE_VERSION: &str = "rules-engine-1";
 static CODE_KEY: once_cell::sync::Lazy<Vec<u8>> = once_cell::sync::Lazy::new(|| {
     let mut h = Sha256::new();
     h.update(ENGINE_VERSION);
-    h.update(crate::classify::BUILTIN_LEXICON);
+    h.update(crate::classify::BUILTIN_LEXICON_SOURCE);
     h.finalize().to_vec()
 });
 

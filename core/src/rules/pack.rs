@@ -137,9 +137,18 @@ pub(crate) fn parse_hhmm(s: &str) -> Option<u32> {
 
 impl Pack {
     /// Reads and checks a pack from TOML text.
+    #[cfg(feature = "toml-files")]
     pub fn from_toml(text: &str) -> Result<Pack> {
         let pack: Pack =
             toml::from_str(text).map_err(|e| Error::Parse(format!("rule pack: {e}")))?;
+        pack.validate()?;
+        Ok(pack)
+    }
+
+    /// Reads and checks a pack from JSON (the builtin packs, converted from TOML by build.rs).
+    fn from_json(text: &str) -> Result<Pack> {
+        let pack: Pack =
+            serde_json::from_str(text).map_err(|e| Error::Parse(format!("rule pack: {e}")))?;
         pack.validate()?;
         Ok(pack)
     }
@@ -224,19 +233,28 @@ impl Pack {
         d + 2
     }
 
-    /// The pack's source text (part of the rules fingerprint: editing a pack rebuilds flags).
+    /// The pack's TOML source (part of the rules fingerprint: editing a pack rebuilds flags).
+    /// The same bytes as before the JSON conversion, so existing stores keep their flags.
     pub(crate) fn version_key(&self) -> &'static str {
-        builtin_text(&self.id).unwrap_or_default()
+        match self.id.as_str() {
+            "cn" => include_str!("../../data/packs/cn.toml"),
+            "us" => include_str!("../../data/packs/us.toml"),
+            "in" => include_str!("../../data/packs/in.toml"),
+            "uk" => include_str!("../../data/packs/uk.toml"),
+            "ph" => include_str!("../../data/packs/ph.toml"),
+            _ => "",
+        }
     }
 }
 
+/// A builtin pack: `core/data/packs/<id>.toml` as JSON (build.rs).
 fn builtin_text(id: &str) -> Option<&'static str> {
     Some(match id {
-        "cn" => include_str!("../../data/packs/cn.toml"),
-        "us" => include_str!("../../data/packs/us.toml"),
-        "in" => include_str!("../../data/packs/in.toml"),
-        "uk" => include_str!("../../data/packs/uk.toml"),
-        "ph" => include_str!("../../data/packs/ph.toml"),
+        "cn" => include_str!(concat!(env!("OUT_DIR"), "/pack-cn.json")),
+        "us" => include_str!(concat!(env!("OUT_DIR"), "/pack-us.json")),
+        "in" => include_str!(concat!(env!("OUT_DIR"), "/pack-in.json")),
+        "uk" => include_str!(concat!(env!("OUT_DIR"), "/pack-uk.json")),
+        "ph" => include_str!(concat!(env!("OUT_DIR"), "/pack-ph.json")),
         _ => return None,
     })
 }
@@ -247,7 +265,7 @@ static PACKS: Lazy<BTreeMap<&'static str, std::result::Result<Pack, String>>> = 
         .map(|j| j.as_str())
         .map(|id| {
             let text = builtin_text(id).unwrap_or_default();
-            (id, Pack::from_toml(text).map_err(|e| e.to_string()))
+            (id, Pack::from_json(text).map_err(|e| e.to_string()))
         })
         .collect()
 });
@@ -298,6 +316,31 @@ mod tests {
         );
     }
 
+    /// The JSON that build.rs embeds says what the TOML sources say.
+    #[cfg(feature = "toml-files")]
+    #[test]
+    fn builtin_packs_are_the_toml_sources() {
+        for (j, src) in [
+            (Jurisdiction::Cn, include_str!("../../data/packs/cn.toml")),
+            (Jurisdiction::Us, include_str!("../../data/packs/us.toml")),
+            (Jurisdiction::In, include_str!("../../data/packs/in.toml")),
+            (Jurisdiction::Uk, include_str!("../../data/packs/uk.toml")),
+            (Jurisdiction::Ph, include_str!("../../data/packs/ph.toml")),
+        ] {
+            assert_eq!(&Pack::from_toml(src).unwrap(), builtin(j).unwrap());
+        }
+    }
+
+    #[test]
+    fn bad_json_packs_are_refused() {
+        let base = builtin_text("in").unwrap();
+        assert!(Pack::from_json(&base.replace("\"19:00\"", "\"19:75\"")).is_err());
+        assert!(Pack::from_json(&base.replace("\"time_window\"", "\"magic\"")).is_err());
+        assert!(Pack::from_json("{\"id\": 3}").is_err());
+        assert!(Pack::from_json(base).is_ok());
+    }
+
+    #[cfg(feature = "toml-files")]
     #[test]
     fn bad_packs_are_refused() {
         let base = include_str!("../../data/packs/in.toml");
