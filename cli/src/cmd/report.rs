@@ -55,6 +55,9 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     let out = a
         .output
         .unwrap_or_else(|| PathBuf::from(format!("dunwatch-report.{}", format.extension())));
+    // Flags current before they are reported: changed settings, or events a killed import
+    // stored without evaluating.
+    dunwatch_core::rules::refresh(&store).map_err(|e| e.to_string())?;
     let done = export(&store, &out, format, lang).map_err(|e| e.to_string())?;
     let names: Vec<String> = done.files.iter().map(|p| p.display().to_string()).collect();
     let chain = if done.chain_ok { "intact" } else { "BROKEN" };

@@ -366,6 +366,9 @@ pub fn import_reader(
         Some(f) => f,
         None => return Ok(ImportSummary::default()),
     };
+    // Evaluate what an earlier, killed import stored but never evaluated (its events are
+    // duplicates now, so this import would not evaluate them), and apply changed settings.
+    crate::rules::refresh(store)?;
     let flags_before = flag_count(store)?;
     let zone = store.settings()?.zone()?;
     let region = store.settings()?.jurisdiction.region();

@@ -108,6 +108,43 @@ static CODE_KEY: once_cell::sync::Lazy<Vec<u8>> = once_cell::sync::Lazy::new(|| 
 /// One evaluation at a time per process: the SMS receiver and the call-log sync may both call.
 static EVAL: Mutex<()> = Mutex::new(());
 
+/// `rules_state` key: every event with an id up to this one has been evaluated (by a rebuild,
+/// or by incremental evaluations of a contiguous run of ids). An import killed after storing a
+/// batch but before evaluating it leaves events above it; [`refresh`] (and the next
+/// [`evaluate_new`]) evaluate them, so stored evidence never stays without its flags.
+const EVALUATED_THROUGH: &str = "evaluated_through";
+
+fn max_event_id(c: &rusqlite::Connection) -> Result<EventId> {
+    Ok(c.query_row("SELECT coalesce(max(id), 0) FROM events", [], |r| r.get(0))?)
+}
+
+fn evaluated_through(c: &rusqlite::Connection) -> Result<Option<EventId>> {
+    Ok(rs::state_get(c, EVALUATED_THROUGH)?.and_then(|v| v.parse().ok()))
+}
+
+/// Ids above the evaluated mark and below `below` (the events a crash left unevaluated).
+fn unevaluated_ids(c: &rusqlite::Connection, below: EventId) -> Result<Vec<EventId>> {
+    let Some(mark) = evaluated_through(c)? else {
+        return Ok(Vec::new());
+    };
+    let mut st = c.prepare_cached("SELECT id FROM events WHERE id > ?1 AND id < ?2 ORDER BY id")?;
+    let ids = st
+        .query_map([mark, below], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<EventId>>>()?;
+    Ok(ids)
+}
+
+/// Moves the evaluated mark over `lo..=hi` when that run starts at or below the mark's next id
+/// (in the flags' transaction, so the mark never claims more than what was stored with it).
+fn advance_mark(tx: &rusqlite::Connection, (lo, hi): (EventId, EventId)) -> Result<()> {
+    if let Some(mark) = evaluated_through(tx)? {
+        if lo <= mark + 1 && hi > mark {
+            rs::state_set(tx, EVALUATED_THROUGH, &hi.to_string())?;
+        }
+    }
+    Ok(())
+}
+
 /// Re-evaluates the whole history and rewrites the (derived) flags table. Events are untouched.
 pub fn rebuild(store: &Store) -> Result<RebuildSummary> {
     rebuild_with(store, Classifier::builtin())
@@ -121,7 +158,8 @@ pub fn evaluate_new(store: &Store, events: &[EventId]) -> Result<usize> {
 }
 
 /// Rebuilds only if the inputs changed since the flags were last computed (a setting, a tag, an
-/// annotation, the collector list); returns whether it did. Cheap when nothing changed.
+/// annotation, the collector list), and evaluates stored events that never were (a killed
+/// import); returns whether it did either. Cheap when nothing changed.
 pub fn refresh(store: &Store) -> Result<bool> {
     refresh_with(store, Classifier::builtin())
 }
@@ -129,10 +167,23 @@ pub fn refresh(store: &Store) -> Result<bool> {
 /// [`refresh`] with a given classifier.
 pub fn refresh_with(store: &Store, cls: &dyn Classify) -> Result<bool> {
     let _g = EVAL.lock().unwrap_or_else(|p| p.into_inner());
-    if fingerprint(store)? == stored_fingerprint(store)? {
-        return Ok(false);
+    let mark = store.read(evaluated_through)?;
+    if fingerprint(store)? != stored_fingerprint(store)? || mark.is_none() {
+        // No mark: a store from before the mark existed; one rebuild sets it.
+        rebuild_locked(store, cls)?;
+        return Ok(true);
     }
-    rebuild_locked(store, cls)?;
+    let (ids, top) = store.read(|c| Ok((unevaluated_ids(c, EventId::MAX)?, max_event_id(c)?)))?;
+    let Some(&lo) = ids.first() else {
+        return Ok(false);
+    };
+    let news = store.read(|c| rs::load_new(c, &ids))?;
+    if news.is_empty() {
+        // Nothing but call updates of calls without contacts: nothing to evaluate.
+        store.write(|tx| advance_mark(tx, (lo, top)))?;
+    } else {
+        evaluate_locked(store, news, EventId::MAX, false, None, cls, (lo, top))?;
+    }
     Ok(true)
 }
 
@@ -151,8 +202,14 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
     if fingerprint(store)? != stored_fingerprint(store)? {
         return Ok(rebuild_locked(store, cls)?.flags);
     }
-    let news = store.read(|c| rs::load_new(c, events))?;
-    evaluate_locked(store, news, EventId::MAX, false, None, cls)
+    // Events stored before these but never evaluated (a killed import) go along.
+    let lo = *events.iter().min().expect("not empty");
+    let hi = *events.iter().max().expect("not empty");
+    let mut ids = store.read(|c| unevaluated_ids(c, lo))?;
+    let covers = (ids.first().copied().unwrap_or(lo).min(lo), hi);
+    ids.extend_from_slice(events);
+    let news = store.read(|c| rs::load_new(c, &ids))?;
+    evaluate_locked(store, news, EventId::MAX, false, None, cls, covers)
 }
 
 /// Evaluates a batch an import just stored, given as the importer built it (so it is not read
@@ -176,12 +233,14 @@ pub(crate) fn evaluate_batch(
     if fingerprint(store)? != stored_fingerprint(store)? {
         return Ok(rebuild_locked(store, &Memo)?.flags);
     }
-    evaluate_locked(store, news, upto, whole, Some(classes), &Memo)
+    let lo = news.iter().map(|n| n.id).min().unwrap_or(upto);
+    evaluate_locked(store, news, upto, whole, Some(classes), &Memo, (lo, upto))
 }
 
 /// The incremental evaluation of `news` (new events, read as the engine reads contacts),
 /// reading no event newer than `upto`; with `whole` and `known` (the classifications of the new
-/// SMS), as for [`evaluate_batch`]. The caller holds [`EVAL`] and checked the fingerprint.
+/// SMS), as for [`evaluate_batch`]; `covers`: the run of event ids this evaluation accounts for
+/// (see [`EVALUATED_THROUGH`]). The caller holds [`EVAL`] and checked the fingerprint.
 fn evaluate_locked(
     store: &Store,
     news: Vec<rs::RawContact>,
@@ -189,10 +248,12 @@ fn evaluate_locked(
     whole: bool,
     known: Option<HashMap<EventId, Classification>>,
     cls: &dyn Classify,
+    covers: (EventId, EventId),
 ) -> Result<usize> {
     let settings = store.settings()?;
     let pack = pack::builtin(settings.jurisdiction)?;
     let Some(t0) = news.iter().map(|n| n.utc_ms).min() else {
+        store.write(|tx| advance_mark(tx, covers))?;
         return Ok(0);
     };
     let touched: BTreeSet<String> = news.iter().map(|n| n.number.clone()).collect();
@@ -263,6 +324,7 @@ fn evaluate_locked(
     store.write(|tx| {
         rs::delete_flags_for(tx, &numbers, t0)?;
         rs::insert_flags(tx, &out.flags)?;
+        advance_mark(tx, covers)?;
         finish(tx, &out.suggestions, &fp)
     })?;
     Ok(out.flags.len())
@@ -312,6 +374,9 @@ fn case_mates(c: &rusqlite::Connection, touched: BTreeSet<String>) -> Result<Vec
 fn rebuild_locked(store: &Store, cls: &dyn Classify) -> Result<RebuildSummary> {
     let settings = store.settings()?;
     let pack = pack::builtin(settings.jurisdiction)?;
+    // Read before the contacts: events stored meanwhile are read too (harmless), and the mark
+    // claims no event the rebuild may not have seen.
+    let top = store.read(max_event_id)?;
     let contacts = history::group(store.read(|c| rs::load_contacts(c, None))?);
     let classes = classify(&contacts, cls, i64::MIN);
     let region = settings.jurisdiction.region();
@@ -331,6 +396,7 @@ fn rebuild_locked(store: &Store, cls: &dyn Classify) -> Result<RebuildSummary> {
     store.write(|tx| {
         rs::delete_all_flags(tx)?;
         rs::insert_flags(tx, &out.flags)?;
+        rs::state_set(tx, EVALUATED_THROUGH, &top.to_string())?;
         finish(tx, &out.suggestions, &fp)
     })?;
     Ok(RebuildSummary {
