@@ -232,6 +232,28 @@ fn ph_contact_list_harassment_on_a_third_party_phone() {
 }
 
 #[test]
+fn in_persistent_calling_marker() {
+    // Four calls of one case in a local day: the 4th is "persistent" by dunwatch's marker,
+    // whichever number of the case placed it; the next day starts again.
+    let t = T::new("in", "borrower", "Asia/Kolkata");
+    t.tag("9876543210", "acme");
+    t.tag("9876543211", "acme");
+    let mut calls = Vec::new();
+    for (i, time) in ["10:00", "11:00", "12:00", "13:00"].iter().enumerate() {
+        let n = if i % 2 == 0 { "9876543210" } else { "9876543211" };
+        calls.push(t.call(n, &format!("2025-03-10 {time}"), 0));
+    }
+    let next_day = t.call("9876543210", "2025-03-11 10:00", 0);
+    for c in &calls[..3] {
+        assert!(t.rules_on(*c).is_empty());
+    }
+    assert_eq!(t.rules_on(calls[3]), ["IN.HARASS"]);
+    assert!(t.rules_on(next_day).is_empty());
+    let f = t.all_flags();
+    assert!(f[0].description.contains("dunwatch marks more than 3 calls"), "{}", f[0].description);
+}
+
+#[test]
 fn fourth_call_of_a_day() {
     let t = T::cn();
     t.tag(C1, "acme");
