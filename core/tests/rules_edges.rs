@@ -240,7 +240,11 @@ fn in_persistent_calling_marker() {
     t.tag("9876543211", "acme");
     let mut calls = Vec::new();
     for (i, time) in ["10:00", "11:00", "12:00", "13:00"].iter().enumerate() {
-        let n = if i % 2 == 0 { "9876543210" } else { "9876543211" };
+        let n = if i % 2 == 0 {
+            "9876543210"
+        } else {
+            "9876543211"
+        };
         calls.push(t.call(n, &format!("2025-03-10 {time}"), 0));
     }
     let next_day = t.call("9876543210", "2025-03-11 10:00", 0);
@@ -250,7 +254,12 @@ fn in_persistent_calling_marker() {
     assert_eq!(t.rules_on(calls[3]), ["IN.HARASS"]);
     assert!(t.rules_on(next_day).is_empty());
     let f = t.all_flags();
-    assert!(f[0].description.contains("dunwatch marks more than 3 calls"), "{}", f[0].description);
+    assert!(
+        f[0].description
+            .contains("dunwatch marks more than 3 calls"),
+        "{}",
+        f[0].description
+    );
 }
 
 #[test]
