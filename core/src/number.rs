@@ -19,15 +19,58 @@ pub enum Region {
     Unknown,
 }
 
+/// How a region writes its numbers without a `+`: the data [`normalize_digits`] reads.
+struct Dialling {
+    /// Country calling code.
+    cc: &'static str,
+    /// Digits of a national number written after the bare country code (`8613800138000`).
+    with_cc: usize,
+    /// Lengths of a national number after the trunk prefix 0, if the region has one.
+    trunk: Option<(usize, usize)>,
+    /// Length and optional first digit of a national number written bare (no 0, no code).
+    bare: Option<(usize, Option<char>)>,
+}
+
 impl Region {
-    fn country_code(self) -> Option<&'static str> {
+    fn dialling(self) -> Option<Dialling> {
+        let d = |cc, with_cc, trunk, bare| {
+            Some(Dialling {
+                cc,
+                with_cc,
+                trunk,
+                bare,
+            })
+        };
         match self {
-            Region::Cn => Some("86"),
-            Region::Us => Some("1"),
-            Region::In => Some("91"),
-            Region::Uk => Some("44"),
-            Region::Ph => Some("63"),
+            // Mainland mobiles are 11 digits from 1; landlines carry a trunk 0.
+            Region::Cn => d("86", 11, Some((9, 11)), Some((11, Some('1')))),
+            Region::Us => d("1", 10, None, Some((10, None))),
+            Region::In => d("91", 10, Some((10, 10)), Some((10, None))),
+            // National numbers carry a trunk 0 (07700 900123, 020 7946 0018).
+            Region::Uk => d("44", 10, Some((9, 10)), None),
+            // Mobiles 0917 123 4567 or 917 123 4567; Manila landlines (02) 8123 4567.
+            Region::Ph => d("63", 10, Some((9, 10)), Some((10, Some('9')))),
             Region::Unknown => None,
+        }
+    }
+}
+
+impl Dialling {
+    /// The national part of `d` (digits only, no `+`), if it is a number of this region.
+    fn national<'a>(&self, d: &'a str) -> Option<&'a str> {
+        if d.len() == self.cc.len() + self.with_cc && d.starts_with(self.cc) {
+            return Some(&d[self.cc.len()..]);
+        }
+        if let (Some((lo, hi)), Some(rest)) = (self.trunk, d.strip_prefix('0')) {
+            if (lo..=hi).contains(&rest.len()) {
+                return Some(rest);
+            }
+        }
+        match self.bare {
+            Some((len, first)) if d.len() == len && first.is_none_or(|f| d.starts_with(f)) => {
+                Some(d)
+            }
+            _ => None,
         }
     }
 }
@@ -153,68 +196,10 @@ fn normalize_digits(d: &str, plus: bool, region: Region) -> (String, NumberKind)
     if d.len() < 7 {
         return (d.to_string(), NumberKind::ShortCode);
     }
-    let cc = match region.country_code() {
-        Some(cc) => cc,
-        None => return (d.to_string(), NumberKind::National),
+    let Some(plan) = region.dialling() else {
+        return (d.to_string(), NumberKind::National);
     };
-    let national = match region {
-        // Mainland mobiles are 11 digits from 1; landlines carry a trunk 0.
-        Region::Cn => {
-            if d.len() == 13 && d.starts_with("86") {
-                Some(&d[2..])
-            } else if d.len() == 11 && d.starts_with('1') {
-                Some(d)
-            } else if let Some(rest) = d.strip_prefix('0') {
-                (9..=11).contains(&rest.len()).then_some(rest)
-            } else {
-                None
-            }
-        }
-        Region::Us => {
-            if d.len() == 11 && d.starts_with('1') {
-                Some(&d[1..])
-            } else if d.len() == 10 {
-                Some(d)
-            } else {
-                None
-            }
-        }
-        Region::In => {
-            if d.len() == 12 && d.starts_with("91") {
-                Some(&d[2..])
-            } else if d.len() == 11 && d.starts_with('0') {
-                Some(&d[1..])
-            } else if d.len() == 10 {
-                Some(d)
-            } else {
-                None
-            }
-        }
-        // National numbers carry a trunk 0 (07700 900123, 020 7946 0018).
-        Region::Uk => {
-            if d.len() == 12 && d.starts_with("44") {
-                Some(&d[2..])
-            } else if let Some(rest) = d.strip_prefix('0') {
-                (9..=10).contains(&rest.len()).then_some(rest)
-            } else {
-                None
-            }
-        }
-        // Mobiles are 0917 123 4567 (or 917 123 4567 without the trunk 0); Manila landlines
-        // (02) 8123 4567.
-        Region::Ph => {
-            if d.len() == 12 && d.starts_with("63") {
-                Some(&d[2..])
-            } else if let Some(rest) = d.strip_prefix('0') {
-                (9..=10).contains(&rest.len()).then_some(rest)
-            } else if d.len() == 10 && d.starts_with('9') {
-                Some(d)
-            } else {
-                None
-            }
-        }
-        Region::Unknown => None,
-    };
+    let (cc, national) = (plan.cc, plan.national(d));
     match national {
         Some(n) => (format!("+{cc}{n}"), NumberKind::E164),
         None => (d.to_string(), NumberKind::National),
