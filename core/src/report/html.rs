@@ -47,17 +47,6 @@ fn csp() -> String {
     )
 }
 
-fn flag_class(f: Flag) -> &'static str {
-    match f {
-        Flag::Threat => "threat",
-        Flag::Abuse => "abuse",
-        Flag::Exposure => "exposure",
-        Flag::FalseAuthority => "false_authority",
-        Flag::ThirdParty => "third_party",
-        Flag::PressureBorrow => "pressure_borrow",
-    }
-}
-
 /// The message with the classifier's matched stretches (char offsets) wrapped in `<mark>`;
 /// every piece of the text is escaped.
 pub fn highlight(body: &str, hits: &[FlagHit]) -> String {
@@ -79,7 +68,7 @@ pub fn highlight(body: &str, hits: &[FlagHit]) -> String {
         let _ = write!(
             out,
             "<mark class=\"f-{c}\" title=\"{c}\">",
-            c = flag_class(flag)
+            c = Flag::name(flag)
         );
         push_html(&mut out, &chars[s..e].iter().collect::<String>());
         out.push_str("</mark>");
@@ -433,7 +422,7 @@ fn case_section(o: &mut Out<'_>, data: &ReportData, c: &CaseView, tx: Text) {
             .map(|h| {
                 format!(
                     "<span class=\"tag f-{c}\">{c}</span>",
-                    c = flag_class(h.flag)
+                    c = Flag::name(h.flag)
                 )
             })
             .collect();
