@@ -70,6 +70,18 @@ fn v1_fixture_migrates_and_verifies() {
     let report = store.verify().unwrap();
     assert!(report.ok(), "{:?}", report.broken);
     assert_eq!(report.chains[0].rows, 3);
+    // v4 rewrote the de-duplication keys: the same events, recorded again, are still known.
+    let again = store
+        .insert_batch(&[
+            sms("13800138000", "【速借花】您的借款已逾期3天，请今日还款", T0),
+            call("02112345678", T0 + 60_000, 0),
+            call("02112345678", T0 + 120_000, 35_000),
+        ])
+        .unwrap();
+    assert_eq!(
+        again.iter().map(|i| (i.id, i.new)).collect::<Vec<_>>(),
+        vec![(1, false), (2, false), (3, false)]
+    );
     assert_eq!(store.annotations().unwrap()[0].data.text, "请停止骚扰");
     // v2 added the case party; the old case reads as unknown and can be set.
     let case = store.case_by_name("速借花").unwrap().unwrap();

@@ -132,6 +132,19 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE TABLE rules_state(key TEXT PRIMARY KEY, value TEXT NOT NULL);
     "#,
+    // v4: de-duplication keys lead with the event's instant (see `EventRow::dedupe_key`): the
+    // v1 key was the 32-byte digest alone, random, so every imported batch rewrote pages all
+    // over the unique index. The new key keeps 24 bytes of the same digest behind 8 bytes of
+    // the instant (big-endian, sign bit flipped: `row::time_prefix`). The key is derived data,
+    // outside the chained encoding, so the chain still verifies.
+    r#"
+    UPDATE events SET dedupe = unhex(
+        substr('89ABCDEF01234567',
+               instr('0123456789ABCDEF', substr(printf('%016X', coalesce(utc_ms, 0)), 1, 1)), 1)
+        || substr(printf('%016X', coalesce(utc_ms, 0)), 2)
+        || substr(hex(dedupe), 1, 48)
+    );
+    "#,
 ];
 
 /// Newest schema version this build knows.
@@ -165,4 +178,42 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
         log::info!("dunwatch store migrated to schema version {}", v + 1);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::row::time_prefix;
+
+    /// Migration v4 builds key prefixes in SQL; they must be the bytes new inserts use.
+    #[test]
+    fn v4_time_prefix_in_sql_matches_rust() {
+        let conn = Connection::open_in_memory().unwrap();
+        // The prefix part of the SQL: up to the digest's hex.
+        let sql = MIGRATIONS[3]
+            .split("unhex(")
+            .nth(1)
+            .and_then(|s| s.split("|| substr(hex(dedupe)").next())
+            .expect("v4 builds the key with unhex(...)");
+        let query = format!("SELECT unhex({sql}) FROM (SELECT ?1 AS utc_ms)");
+        for t in [
+            None,
+            Some(0),
+            Some(1),
+            Some(-1),
+            Some(1_735_689_600_000),
+            Some(i64::MAX),
+            Some(i64::MIN),
+            Some(-86_400_000),
+        ] {
+            let got: Vec<u8> = conn.query_row(&query, [t], |r| r.get(0)).unwrap();
+            assert_eq!(got, time_prefix(t), "instant {t:?}");
+        }
+        // And they sort as the instants do.
+        let mut ts = [-5i64, 3, -1, 0, i64::MIN, i64::MAX, 1_735_689_600_000];
+        let mut keys: Vec<_> = ts.iter().map(|&t| time_prefix(Some(t))).collect();
+        ts.sort();
+        keys.sort();
+        assert_eq!(keys, ts.map(|t| time_prefix(Some(t))));
+    }
 }
