@@ -375,7 +375,7 @@ pub fn import_reader(
     let counter = reader.counter();
     let bytes = move || counter.bytes();
     let batch_size = opts.batch_size.max(1);
-    let ctx = record::Context { zone, region };
+    let ctx = record::Context::new(zone, region);
     // Three stages on their own threads, each working on one batch and handing it over only
     // when the next stage takes it (so at most three batches are held): parsing (here, with
     // the classifier), storing, and the rules engine, which reads no event newer than its

@@ -5,18 +5,33 @@ use crate::model::{
 };
 use crate::number::{PhoneNumber, Region};
 use crate::time::Instant;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// What a parser needs to read a record: the home zone for times without an offset and the
 /// region for national numbers.
 pub(crate) struct Context {
     pub zone: chrono_tz::Tz,
     pub region: Region,
+    /// Numbers already parsed: a phone's history comes from a few hundred numbers at most.
+    numbers: RefCell<HashMap<String, PhoneNumber>>,
 }
+
+/// Most parsed numbers remembered; past it the memory starts over.
+const NUMBER_CACHE: usize = 4096;
 
 /// A record's failure, before its position is attached.
 pub(crate) type Fail = String;
 
 impl Context {
+    pub fn new(zone: chrono_tz::Tz, region: Region) -> Context {
+        Context {
+            zone,
+            region,
+            numbers: RefCell::new(HashMap::new()),
+        }
+    }
+
     /// UTC milliseconds (as SMS Backup & Restore writes them) in the home zone.
     pub fn utc_ms(&self, ms: i64) -> Result<Instant, Fail> {
         Instant::in_zone(ms, &self.zone).map_err(|e| e.to_string())
@@ -35,7 +50,16 @@ impl Context {
     }
 
     pub fn number(&self, raw: &str) -> Result<PhoneNumber, Fail> {
-        PhoneNumber::parse(raw, self.region).map_err(|e| e.to_string())
+        let mut seen = self.numbers.borrow_mut();
+        if let Some(n) = seen.get(raw) {
+            return Ok(n.clone());
+        }
+        let n = PhoneNumber::parse(raw, self.region).map_err(|e| e.to_string())?;
+        if seen.len() >= NUMBER_CACHE {
+            seen.clear();
+        }
+        seen.insert(raw.to_string(), n.clone());
+        Ok(n)
     }
 
     pub fn sms(

@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::model::{CallDirection, SmsDirection};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use std::borrow::Cow;
 use std::io::BufRead;
 
 /// Consecutive syntax errors without progress after which the file is given up.
@@ -146,22 +147,27 @@ fn one(r: Result<Option<Parsed>, Fail>, malformed: impl FnOnce(String) -> Malfor
     }
 }
 
-/// The attributes of an element, unescaped, looked up by name.
-struct Attrs(Vec<(String, String)>);
+/// The attributes of an element, unescaped, looked up by name. Names and values borrow from
+/// the reader's buffer; only a value with an entity in it is copied.
+struct Attrs<'a>(Vec<(&'a str, Cow<'a, str>)>);
 
-impl Attrs {
-    fn of(e: &BytesStart<'_>) -> Result<Attrs, Fail> {
-        let mut v = Vec::new();
+impl<'a> Attrs<'a> {
+    fn of(e: &'a BytesStart<'_>) -> Result<Attrs<'a>, Fail> {
+        let mut v = Vec::with_capacity(24);
         for a in e.attributes() {
             let a = a.map_err(|err| format!("bad attribute: {err}"))?;
-            let value =
-                unescape(&a.value).map_err(|err| format!("attribute {}: {err}", a.key.as_ref()))?;
-            v.push((a.key.as_ref().to_string(), value));
+            let key = a.key.into_inner();
+            let value = match a.value {
+                Cow::Borrowed(raw) => unescape(raw),
+                Cow::Owned(raw) => unescape(&raw).map(|v| Cow::Owned(v.into_owned())),
+            }
+            .map_err(|err| format!("attribute {key}: {err}"))?;
+            v.push((key, value));
         }
         Ok(Attrs(v))
     }
     fn get(&self, k: &str) -> Option<&str> {
-        self.0.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
+        self.0.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_ref())
     }
     fn need(&self, k: &str) -> Result<&str, Fail> {
         self.get(k)
@@ -300,9 +306,9 @@ fn mms_finish(m: Mms, ctx: &Context) -> Parsed {
 /// to UTF-16 surrogates (`&#55357;&#56832;`), which strict XML forbids; they are joined here.
 /// A lone surrogate or `&#0;` becomes U+FFFD. Any other named entity is an error: without a DTD
 /// none can be defined.
-pub fn unescape(raw: &str) -> Result<String, Fail> {
+pub fn unescape(raw: &str) -> Result<Cow<'_, str>, Fail> {
     if !raw.contains('&') {
-        return Ok(raw.to_string());
+        return Ok(Cow::Borrowed(raw));
     }
     let mut out = String::with_capacity(raw.len());
     let mut high: Option<u32> = None;
@@ -365,7 +371,7 @@ pub fn unescape(raw: &str) -> Result<String, Fail> {
         out.push('\u{FFFD}');
     }
     out.push_str(rest);
-    Ok(out)
+    Ok(Cow::Owned(out))
 }
 
 fn truncate(s: &str, n: usize) -> String {
