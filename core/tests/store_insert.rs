@@ -27,6 +27,47 @@ fn reinsert_is_idempotent() {
     assert!(store.verify().unwrap().ok());
 }
 
+/// Batches de-duplicate against stored events and within themselves exactly as inserting the
+/// events one at a time does (batches read the stored events of their time span up front; single
+/// inserts look each event up), whatever the order and overlap.
+#[test]
+fn batches_dedupe_like_single_inserts() {
+    let batched = Store::open_in_memory().unwrap();
+    let single = Store::open_in_memory().unwrap();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    for round in 0..30 {
+        let len = 1 + next(60) as usize;
+        let batch: Vec<NewEvent> = (0..len)
+            .map(|_| {
+                // Few distinct instants and bodies: many duplicates, in and across batches.
+                let t = T0 + next(40) as i64 * 60_000 - 600_000;
+                match next(3) {
+                    0 => call("13900139000", t, next(2) as u64 * 30_000),
+                    _ => sms("13800138000", &format!("第{}条", next(4)), t),
+                }
+            })
+            .collect();
+        let got = batched.insert_batch(&batch).unwrap();
+        let want: Vec<_> = batch.iter().map(|e| single.insert(e).unwrap()).collect();
+        assert_eq!(got, want, "round {round}");
+    }
+    assert_eq!(
+        batched.event_count().unwrap(),
+        single.event_count().unwrap()
+    );
+    assert!(
+        batched.event_count().unwrap() > 40,
+        "the test must store events"
+    );
+    assert!(batched.verify().unwrap().ok());
+}
+
 #[test]
 fn same_number_different_format_dedupes() {
     let store = Store::open_in_memory().unwrap();

@@ -167,7 +167,10 @@ impl<'a> Attrs<'a> {
         Ok(Attrs(v))
     }
     fn get(&self, k: &str) -> Option<&str> {
-        self.0.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_ref())
+        self.0
+            .iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| v.as_ref())
     }
     fn need(&self, k: &str) -> Result<&str, Fail> {
         self.get(k)

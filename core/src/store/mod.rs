@@ -27,6 +27,7 @@ use crate::time::now_ms;
 use codec::GENESIS;
 use row::EventRow;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -289,10 +290,56 @@ pub(crate) fn prepare_batch(evs: &[NewEvent]) -> Result<Vec<Prepared>> {
         .collect()
 }
 
+/// Most stored events a batch's de-duplication reads up front (see [`Known`]).
+const MAX_KNOWN: i64 = 100_000;
+
+/// The events already stored that a batch could duplicate. De-duplication keys lead with the
+/// instant, so the stored events in the batch's time span are one range of the unique index:
+/// when that range is small (always for a first import of a phone's history) it is read once,
+/// instead of looking each new event up in the index. A batch spanning a busy store's history
+/// looks its events up one by one, so memory stays bounded.
+enum Known {
+    Read(HashMap<[u8; 32], EventId>),
+    LookUp,
+}
+
+impl Known {
+    fn of(tx: &Connection, evs: &[Prepared]) -> Result<Known> {
+        // A few events (the phone records one at a time) are cheaper to look up.
+        if evs.len() < 16 {
+            return Ok(Known::LookUp);
+        }
+        let (Some(lo), Some(hi)) = (
+            evs.iter().map(|p| p.key).min(),
+            evs.iter().map(|p| p.key).max(),
+        ) else {
+            return Ok(Known::Read(HashMap::new()));
+        };
+        let n: i64 = tx
+            .prepare_cached("SELECT count(*) FROM events WHERE dedupe BETWEEN ?1 AND ?2")?
+            .query_row([&lo[..], &hi[..]], |r| r.get(0))?;
+        if n > MAX_KNOWN {
+            return Ok(Known::LookUp);
+        }
+        let mut st =
+            tx.prepare_cached("SELECT dedupe, id FROM events WHERE dedupe BETWEEN ?1 AND ?2")?;
+        let mut rows = st.query([&lo[..], &hi[..]])?;
+        let mut known = HashMap::with_capacity(n.max(0) as usize);
+        while let Some(r) = rows.next()? {
+            let key: Vec<u8> = r.get(0)?;
+            if let Ok(key) = <[u8; 32]>::try_from(key.as_slice()) {
+                known.insert(key, r.get(1)?);
+            }
+        }
+        Ok(Known::Read(known))
+    }
+}
+
 fn insert_in(tx: &rusqlite::Transaction<'_>, evs: &mut [Prepared]) -> Result<Vec<Inserted>> {
     let (mut last_id, mut last_hash) = chain_head(tx, "events")?;
     let recorded = now_ms();
     let mut out = Vec::with_capacity(evs.len());
+    let mut known = Known::of(tx, evs)?;
     let mut find = tx.prepare_cached("SELECT id FROM events WHERE dedupe = ?1")?;
     let mut kind_of = tx.prepare_cached("SELECT kind FROM events WHERE id = ?1")?;
     let mut ins = tx.prepare_cached(
@@ -311,7 +358,11 @@ fn insert_in(tx: &rusqlite::Transaction<'_>, evs: &mut [Prepared]) -> Result<Vec
             }
         }
         let key = &p.key;
-        if let Some(id) = find.query_row([&key[..]], |r| r.get(0)).optional()? {
+        let stored = match &known {
+            Known::Read(m) => m.get(key).copied(),
+            Known::LookUp => find.query_row([&key[..]], |r| r.get(0)).optional()?,
+        };
+        if let Some(id) = stored {
             out.push(Inserted { id, new: false });
             continue;
         }
@@ -343,6 +394,10 @@ fn insert_in(tx: &rusqlite::Transaction<'_>, evs: &mut [Prepared]) -> Result<Vec
         ])?;
         last_hash = hash.to_vec();
         last_id = row.id;
+        // The same event twice in one batch is stored once.
+        if let Known::Read(m) = &mut known {
+            m.insert(*key, row.id);
+        }
         out.push(Inserted {
             id: row.id,
             new: true,
