@@ -48,7 +48,7 @@ fn batches_dedupe_like_single_inserts() {
                 // Few distinct instants and bodies: many duplicates, in and across batches.
                 let t = T0 + next(40) as i64 * 60_000 - 600_000;
                 match next(3) {
-                    0 => call("13900139000", t, next(2) as u64 * 30_000),
+                    0 => call("13900139000", t, next(2) * 30_000),
                     _ => sms("13800138000", &format!("第{}条", next(4)), t),
                 }
             })
