@@ -13,6 +13,10 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::Instant as Clock;
 
+/// The allocator of the `dunwatch` command, so the bench measures what a user runs.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const BODIES: &[&str] = &[
     "【速借金融】您的借款已逾期{d}天，应还{n}.00元，请今日18点前还款，回电400-888-1234",
     "你这个老赖，再不还钱就爆你通讯录，发给你的亲友和单位领导",
