@@ -305,7 +305,7 @@ fn count_flags_cite_a_bounded_number_of_calls() {
     let mut want = ids[..49].to_vec();
     want.push(ids[59]);
     assert_eq!(last.events, want);
-    assert_eq!(last.detail["checks"][0]["count"], 60);
+    assert_eq!(last.detail.value()["checks"][0]["count"], 60);
     assert!(
         last.description.contains("60th call"),
         "{}",
@@ -517,7 +517,7 @@ fn stop_request_and_opt_out() {
     let tp: Vec<_> = f.iter().filter(|f| f.rule == "CN.TP").collect();
     assert_eq!(tp.len(), 1);
     assert_eq!(tp[0].events, vec![call]);
-    assert_eq!(tp[0].detail["checks"].as_array().unwrap().len(), 2);
+    assert_eq!(tp[0].detail.value()["checks"].as_array().unwrap().len(), 2);
 }
 
 #[test]
@@ -569,7 +569,7 @@ fn content_flags_map_to_pack_rules() {
         let ev = t.sms(num, "2025-03-10 10:00", &body);
         assert_eq!(t.rules_on(ev), *want, "{j} {flag:?}");
         if let Some(f) = t.all_flags().first() {
-            assert_eq!(f.detail["checks"][0]["hits"][0]["words"][0], *word);
+            assert_eq!(f.detail.value()["checks"][0]["hits"][0]["words"][0], *word);
             assert!(f.description.contains(word), "{}", f.description);
             assert!(!f.source.is_empty());
         }

@@ -40,7 +40,7 @@ fn store() -> Store {
         source: "NIFA convention 2018".into(),
         events: vec![late.id],
         numbers: vec![late.payload.number().unwrap().normalized.clone()],
-        detail: serde_json::json!({"window": "08:00-21:00"}),
+        detail: serde_json::json!({"window": "08:00-21:00"}).into(),
     }])
     .unwrap();
     s

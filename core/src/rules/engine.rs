@@ -6,10 +6,11 @@
 use super::history::Contact;
 use super::pack::{parse_hhmm, CallCount, Channel, Check, Pack, Per, RoleFilter, Rule};
 use crate::classify::Classification;
+use crate::classify::Span;
 use crate::model::{EventId, Role};
-use crate::store::{AnnotationKind, CaseId, NewFlag};
+use crate::store::{AnnotationKind, CaseId, FlagDetail, NewFlag};
 use crate::time::Instant;
-use serde_json::{json, Value};
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 /// A stop request or opt-out the user recorded.
@@ -94,9 +95,82 @@ fn numbers_of(recs: &[&CallRec]) -> Vec<String> {
 
 struct Hit {
     fact: String,
-    why: Value,
+    /// This check's part of the flag's detail, as JSON text.
+    why: String,
     events: Vec<EventId>,
     numbers: Vec<String>,
+}
+
+// What each check adds to a flag's detail. Fields in alphabetical order, the order in which
+// the detail was written when it was built as a JSON tree (whose objects sort their keys).
+
+#[derive(Serialize)]
+struct TimeWhy<'a> {
+    check: &'static str,
+    local: String,
+    window: &'a str,
+}
+
+#[derive(Serialize)]
+struct DailyWhy {
+    check: &'static str,
+    count: usize,
+    counted: &'static str,
+    day: String,
+    max: u32,
+}
+
+#[derive(Serialize)]
+struct RollingWhy {
+    check: &'static str,
+    count: usize,
+    from: String,
+    max: u32,
+    to: String,
+}
+
+#[derive(Serialize)]
+struct ConversationWhy<'a> {
+    check: &'static str,
+    conversation: &'a [EventId],
+    conversation_day: String,
+    day: i64,
+    days: u32,
+}
+
+#[derive(Serialize)]
+struct RoleWhy {
+    check: &'static str,
+    role: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    third_party_phone_collection: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct ContentHit<'a> {
+    flag: &'static str,
+    lexicon_rule: &'a str,
+    spans: &'a [Span],
+    words: &'a [String],
+}
+
+#[derive(Serialize)]
+struct ContentWhy<'a> {
+    check: &'static str,
+    hits: Vec<ContentHit<'a>>,
+}
+
+#[derive(Serialize)]
+struct StopWhy {
+    annotation: i64,
+    annotation_at: String,
+    check: &'static str,
+    kind: &'static str,
+}
+
+/// JSON text of a detail part (these types always serialise).
+fn why(v: &impl Serialize) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
 fn counts(count: CallCount, connected: bool) -> bool {
@@ -200,7 +274,11 @@ fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
                     channel_name(c.channel),
                     local_text(&c.at)
                 ),
-                why: json!({"check": "time_window", "local": local_text(&c.at), "window": window}),
+                why: why(&TimeWhy {
+                    check: "time_window",
+                    local: local_text(&c.at),
+                    window: &window,
+                }),
                 events: Vec::new(),
                 numbers: Vec::new(),
             })
@@ -231,8 +309,13 @@ fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
                         ""
                     }
                 ),
-                why: json!({"check": "daily_count", "day": date_of_day(x.day), "count": n,
-                            "max": max, "counted": count_name(*count)}),
+                why: why(&DailyWhy {
+                    check: "daily_count",
+                    count: n,
+                    counted: count_name(*count),
+                    day: date_of_day(x.day),
+                    max: *max,
+                }),
                 events: cite(&recs),
                 numbers: numbers_of(&recs),
             })
@@ -256,8 +339,13 @@ fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
                     date_of_day(first),
                     date_of_day(x.day)
                 ),
-                why: json!({"check": "rolling_count", "from": date_of_day(first),
-                            "to": date_of_day(x.day), "count": n, "max": max}),
+                why: why(&RollingWhy {
+                    check: "rolling_count",
+                    count: n,
+                    from: date_of_day(first),
+                    max: *max,
+                    to: date_of_day(x.day),
+                }),
                 events: cite(&recs),
                 numbers: numbers_of(&recs),
             })
@@ -278,8 +366,13 @@ fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
                     "call on day {nth} after a telephone conversation on {} (day 1)",
                     date_of_day(conv.day)
                 ),
-                why: json!({"check": "after_conversation", "conversation": conv.ids,
-                            "conversation_day": date_of_day(conv.day), "day": nth, "days": days}),
+                why: why(&ConversationWhy {
+                    check: "after_conversation",
+                    conversation: &conv.ids,
+                    conversation_day: date_of_day(conv.day),
+                    day: nth,
+                    days: *days,
+                }),
                 events: conv.ids.clone(),
                 numbers: vec![conv.number.clone()],
             })
@@ -294,7 +387,11 @@ fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
                     channel_name(c.channel),
                     x.world.role
                 ),
-                why: json!({"check": "third_party_phone", "role": x.world.role.as_str()}),
+                why: why(&RoleWhy {
+                    check: "third_party_phone",
+                    role: x.world.role.as_str(),
+                    third_party_phone_collection: None,
+                }),
                 events: Vec::new(),
                 numbers: Vec::new(),
             })
@@ -304,13 +401,15 @@ fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
             third_party_phone_collection,
         } => {
             let class = x.class.filter(|_| c.channel == Channel::Sms)?;
-            let hits: Vec<Value> = class
+            let hits: Vec<ContentHit<'_>> = class
                 .flags
                 .iter()
                 .filter(|h| flags.contains(&h.flag))
-                .map(|h| {
-                    json!({"flag": h.flag.name(), "lexicon_rule": h.rule,
-                           "words": h.words, "spans": h.spans})
+                .map(|h| ContentHit {
+                    flag: h.flag.name(),
+                    lexicon_rule: &h.rule,
+                    spans: &h.spans,
+                    words: &h.words,
                 })
                 .collect();
             if !hits.is_empty() {
@@ -332,7 +431,10 @@ fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
                         names.into_iter().collect::<Vec<_>>().join(", "),
                         words.join(", ")
                     ),
-                    why: json!({"check": "content", "hits": hits}),
+                    why: why(&ContentWhy {
+                        check: "content",
+                        hits,
+                    }),
                     events: Vec::new(),
                     numbers: Vec::new(),
                 });
@@ -340,8 +442,11 @@ fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
             (*third_party_phone_collection && x.world.role.is_third_party() && class.collection)
                 .then(|| Hit {
                     fact: "a collection message on a third party's phone names the debt".into(),
-                    why: json!({"check": "content", "third_party_phone_collection": true,
-                                "role": x.world.role.as_str()}),
+                    why: why(&RoleWhy {
+                        check: "content",
+                        role: x.world.role.as_str(),
+                        third_party_phone_collection: Some(true),
+                    }),
                     events: Vec::new(),
                     numbers: Vec::new(),
                 })
@@ -378,8 +483,12 @@ fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
                     channel_name(c.channel),
                     local_text(&stop.at)
                 ),
-                why: json!({"check": "after_stop", "annotation": stop.id,
-                            "annotation_at": stop.at.to_rfc3339(), "kind": annotation.as_str()}),
+                why: why(&StopWhy {
+                    annotation: stop.id,
+                    annotation_at: stop.at.to_rfc3339(),
+                    check: "after_stop",
+                    kind: annotation.as_str(),
+                }),
                 events: Vec::new(),
                 numbers: Vec::new(),
             })
@@ -410,7 +519,11 @@ fn make_flag(pack: &Pack, rule: &Rule, c: &Contact, key: &Key, hits: Vec<Hit>) -
         source: rule.source.clone(),
         events: events.into_iter().collect(),
         numbers: numbers.into_iter().collect(),
-        detail: json!({"checks": whys, "parameters": rule.parameters}),
+        detail: FlagDetail::from_json_text(format!(
+            "{{\"checks\":[{}],\"parameters\":{}}}",
+            whys.join(","),
+            why(&rule.parameters)
+        )),
     }
 }
 

@@ -24,7 +24,52 @@ pub struct NewFlag {
     pub events: Vec<EventId>,
     pub numbers: Vec<String>,
     /// Rule-specific facts (matched words, counts, window...), shown in reports.
-    pub detail: serde_json::Value,
+    pub detail: FlagDetail,
+}
+
+/// A flag's rule-specific facts: a JSON object kept as its text. The engine writes the text
+/// directly and the store keeps it as is, so the hundreds of thousands of flags of a big import
+/// are never built, serialised and freed as JSON trees. Serialises as the JSON value itself.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FlagDetail(String);
+
+impl FlagDetail {
+    /// Wraps JSON text the engine wrote.
+    pub(crate) fn from_json_text(text: String) -> FlagDetail {
+        FlagDetail(text)
+    }
+    /// The JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The parsed value (`null` if the stored text is not JSON, which no dunwatch writes).
+    pub fn value(&self) -> serde_json::Value {
+        serde_json::from_str(&self.0).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl From<serde_json::Value> for FlagDetail {
+    fn from(v: serde_json::Value) -> FlagDetail {
+        FlagDetail(v.to_string())
+    }
+}
+
+impl std::fmt::Display for FlagDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for FlagDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.value().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for FlagDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        serde_json::Value::deserialize(d).map(FlagDetail::from)
+    }
 }
 
 /// A stored violation.
@@ -67,7 +112,7 @@ pub(crate) fn insert_flags(c: &Connection, flags: &[NewFlag]) -> Result<()> {
             f.severity,
             f.description,
             f.source,
-            f.detail.to_string()
+            f.detail.as_str()
         ])?;
         let id = c.last_insert_rowid();
         for e in &f.events {
@@ -196,7 +241,7 @@ impl Store {
                         numbers: nums
                             .query_map([id], |r| r.get(0))?
                             .collect::<rusqlite::Result<_>>()?,
-                        detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
+                        detail: FlagDetail(detail),
                     },
                 })?;
             }

@@ -17,7 +17,7 @@ mod verify;
 
 pub use annotations::{Annotation, AnnotationKind, Attachment, NewAnnotation, NewAttachment};
 pub use cases::{Case, CaseId, NumberInfo, TagSource};
-pub use flags::{FlagQuery, FlagRecord, NewFlag};
+pub use flags::{FlagDetail, FlagQuery, FlagRecord, NewFlag};
 pub use query::EventQuery;
 pub use verify::{BrokenRow, ChainSummary, VerifyReport};
 
