@@ -273,11 +273,24 @@ fn evaluate_locked(
     // batch's collection SMS would join nothing (their numbers are known and placed already),
     // the same reads are done on a reader instead.
     let joins = store.read(|c| {
+        // A sender's collection SMS repeat the same facts: each combination is checked once.
+        let mut settled = HashSet::new();
         for c_ in &sms {
             if let Some(k) = classes.get(&c_.primary()) {
+                let facts = (
+                    c_.number.as_str(),
+                    c_.incoming,
+                    k.collection,
+                    k.creditor.as_deref(),
+                    k.callback_numbers.as_slice(),
+                );
+                if settled.contains(&facts) {
+                    continue;
+                }
                 if !join::unchanged(c, c_, k, region)? {
                     return Ok(true);
                 }
+                settled.insert(facts);
             }
         }
         Ok(false)
