@@ -65,8 +65,21 @@ fn v1_fixture_migrates_and_verifies() {
     assert_eq!(v, 1, "the fixture must stay at version 1");
     const { assert!(schema::LATEST > 1) };
 
+    let page_size = |p: &std::path::Path| -> i64 {
+        rusqlite::Connection::open(p)
+            .unwrap()
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap()
+    };
+    let old_pages = page_size(&path);
     let store = Store::open(&path).unwrap();
     assert_eq!(store.schema_version().unwrap(), schema::LATEST);
+    // An existing file keeps its page size; a new one gets the store's.
+    assert_eq!(page_size(&path), old_pages);
+    let fresh = dir.path().join("new.sqlite");
+    drop(Store::open(&fresh).unwrap());
+    assert_eq!(page_size(&fresh), dunwatch_core::store::PAGE_SIZE);
+    assert_ne!(old_pages, dunwatch_core::store::PAGE_SIZE);
     let report = store.verify().unwrap();
     assert!(report.ok(), "{:?}", report.broken);
     assert_eq!(report.chains[0].rows, 3);

@@ -39,6 +39,9 @@ pub struct Inserted {
     pub new: bool,
 }
 
+/// Page size of new store files.
+pub const PAGE_SIZE: i64 = 16_384;
+
 /// Most reader connections kept open; more concurrent readers wait for one.
 const MAX_READERS: usize = 4;
 
@@ -70,6 +73,10 @@ impl Store {
         }
         let mut conn = Connection::open(&path)?;
         configure(&conn)?;
+        // A new file gets 16 KiB pages (SQLite's default is 4 KiB): an import writes a third
+        // fewer bytes through the WAL and splits B-tree pages a quarter as often (docs/IMPORT.md
+        // has the figures). Only a new, empty file takes it; existing stores keep theirs.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
         // WAL lets readers run beside the writer; FULL makes each commit durable on power loss.
         let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
