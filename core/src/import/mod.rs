@@ -21,6 +21,7 @@ pub use counting::CountingReader;
 use crate::classify::{Classification, Classifier};
 use crate::error::{Error, Result};
 use crate::model::{EventId, EventPayload, NewEvent, SmsDirection};
+use crate::rules::{evaluate_batch_locked, Batch, FlagWrite};
 use crate::store::rules_state::{load_new, RawContact};
 use crate::store::{prepare_batch, Prepared, Store};
 use serde::Serialize;
@@ -267,12 +268,71 @@ fn store_stage(
     Ok((new, dup))
 }
 
-/// Rules stage: evaluates each stored batch, in order, as only the events up to it exist.
+/// What the rules stage hands to its flag writer.
+enum ToWrite {
+    Flags(FlagWrite),
+    /// Answer once everything handed on before is stored.
+    Flush(SyncSender<()>),
+}
+
+/// Rules stage: evaluates each stored batch, in order, as only the events up to it exist. The
+/// engine is held for the whole import. Each batch's flags are stored by a writer thread of
+/// its own while the next batch is evaluated: the writer waits for the store stage's
+/// transaction, the engine need not. The next evaluation reads nothing those writes change
+/// (flags are outputs only) except the input fingerprint, which it takes from the last write
+/// handed on.
 fn rules_stage(store: &Store, stored: Receiver<Stored>) -> Result<()> {
-    for s in stored {
-        crate::rules::evaluate_batch(store, s.news, s.upto, s.whole, s.classes)?;
-    }
-    Ok(())
+    let _engine = crate::rules::lock();
+    std::thread::scope(|sc| {
+        let (to_writer, writes) = sync_channel::<ToWrite>(0);
+        let writer = sc.spawn(move || -> Result<()> {
+            for w in writes {
+                match w {
+                    ToWrite::Flags(w) => {
+                        w.apply(store)?;
+                    }
+                    ToWrite::Flush(done) => {
+                        let _ = done.send(());
+                    }
+                }
+            }
+            Ok(())
+        });
+        let evaluated = (|| -> Result<()> {
+            let mut pending: Option<String> = None;
+            for s in stored {
+                let b = evaluate_batch_locked(
+                    store,
+                    s.news,
+                    s.upto,
+                    s.whole,
+                    s.classes,
+                    pending.as_deref(),
+                )?;
+                match b {
+                    Batch::Write(w) => {
+                        if let Some(fp) = w.fingerprint() {
+                            pending = Some(fp.to_string());
+                        }
+                        to_writer.send(ToWrite::Flags(w)).map_err(|_| stopped())?;
+                    }
+                    Batch::Rebuild => {
+                        let (done, flushed) = sync_channel(1);
+                        to_writer
+                            .send(ToWrite::Flush(done))
+                            .map_err(|_| stopped())?;
+                        flushed.recv().map_err(|_| stopped())?;
+                        crate::rules::rebuild_locked_builtin(store)?;
+                        pending = None;
+                    }
+                }
+            }
+            Ok(())
+        })();
+        drop(to_writer);
+        // The writer's error is the cause of a "stopped".
+        joined(writer).and(evaluated)
+    })
 }
 
 /// A stage's result; a panic in a stage is re-raised on the caller's thread.

@@ -212,6 +212,19 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
     evaluate_locked(store, news, EventId::MAX, false, None, cls, covers)
 }
 
+/// Holds the engine for one evaluation, or for a whole import.
+pub(crate) fn lock() -> std::sync::MutexGuard<'static, ()> {
+    EVAL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// What evaluating an import's batch leaves to do.
+pub(crate) enum Batch {
+    /// Store these results (in order, after those of the batches before).
+    Write(FlagWrite),
+    /// The inputs changed: rebuild, once the writes handed on before are stored.
+    Rebuild,
+}
+
 /// Evaluates a batch an import just stored, given as the importer built it (so it is not read
 /// back). `upto` is the highest event id stored with the batch: the evaluation reads no newer
 /// event, so it gives the same flags as [`evaluate_new`] right after the batch was stored even
@@ -219,22 +232,76 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
 /// from the smallest of theirs to `upto`, each an SMS or a call, so they need not be read back.
 /// `classes`: the built-in classifier's results for the received SMS among `news` that matter
 /// to the rules (the importer classifies on its parsing thread).
-pub(crate) fn evaluate_batch(
+///
+/// The results are stored by [`FlagWrite::apply`], so that an import evaluates the next batch
+/// while the store writes these. The caller holds [`lock`]. `pending`: the input fingerprint
+/// of the last [`FlagWrite`] handed on and maybe not yet stored (the stored one may be older).
+pub(crate) fn evaluate_batch_locked(
     store: &Store,
     news: Vec<rs::RawContact>,
     upto: EventId,
     whole: bool,
     classes: HashMap<EventId, Classification>,
-) -> Result<usize> {
-    let _g = EVAL.lock().unwrap_or_else(|p| p.into_inner());
+    pending: Option<&str>,
+) -> Result<Batch> {
     if news.is_empty() {
-        return Ok(0);
+        return Ok(Batch::Write(FlagWrite::nothing()));
     }
-    if fingerprint(store)? != stored_fingerprint(store)? {
-        return Ok(rebuild_locked(store, &Memo)?.flags);
+    let stored = match pending {
+        Some(fp) => Some(fp.to_string()),
+        None => stored_fingerprint(store)?,
+    };
+    if fingerprint(store)? != stored {
+        return Ok(Batch::Rebuild);
     }
     let lo = news.iter().map(|n| n.id).min().unwrap_or(upto);
-    evaluate_locked(store, news, upto, whole, Some(classes), &Memo, (lo, upto))
+    evaluate_prepared(store, news, upto, whole, Some(classes), &Memo, (lo, upto)).map(Batch::Write)
+}
+
+/// The results of one incremental evaluation, to be stored in one transaction (one fsync): the
+/// old flags of the window out, the new ones in, and the engine's bookkeeping.
+pub(crate) struct FlagWrite {
+    /// The run of event ids the evaluation accounts for (see [`EVALUATED_THROUGH`]).
+    covers: Option<(EventId, EventId)>,
+    /// Numbers whose flags from `t0` on are replaced, the replay's output, and the fingerprint
+    /// of the inputs it was computed from. `None`: nothing was replayed.
+    replayed: Option<(Vec<String>, i64, engine::Output, String)>,
+}
+
+impl FlagWrite {
+    fn nothing() -> FlagWrite {
+        FlagWrite {
+            covers: None,
+            replayed: None,
+        }
+    }
+
+    /// The input fingerprint this write stores, if any.
+    pub(crate) fn fingerprint(&self) -> Option<&str> {
+        self.replayed.as_ref().map(|r| r.3.as_str())
+    }
+
+    /// Stores the results; returns how many flags were written.
+    pub(crate) fn apply(self, store: &Store) -> Result<usize> {
+        if self.covers.is_none() && self.replayed.is_none() {
+            return Ok(0);
+        }
+        store.write(|tx| {
+            let mut n = 0;
+            if let Some((numbers, t0, out, fp)) = &self.replayed {
+                rs::delete_flags_for(tx, numbers, *t0)?;
+                rs::insert_flags(tx, &out.flags)?;
+                n = out.flags.len();
+                if let Some(c) = self.covers {
+                    advance_mark(tx, c)?;
+                }
+                finish(tx, &out.suggestions, fp)?;
+            } else if let Some(c) = self.covers {
+                advance_mark(tx, c)?;
+            }
+            Ok(n)
+        })
+    }
 }
 
 /// The incremental evaluation of `news` (new events, read as the engine reads contacts),
@@ -250,11 +317,26 @@ fn evaluate_locked(
     cls: &dyn Classify,
     covers: (EventId, EventId),
 ) -> Result<usize> {
+    evaluate_prepared(store, news, upto, whole, known, cls, covers)?.apply(store)
+}
+
+/// [`evaluate_locked`] up to the results, without storing them.
+fn evaluate_prepared(
+    store: &Store,
+    news: Vec<rs::RawContact>,
+    upto: EventId,
+    whole: bool,
+    known: Option<HashMap<EventId, Classification>>,
+    cls: &dyn Classify,
+    covers: (EventId, EventId),
+) -> Result<FlagWrite> {
     let settings = store.settings()?;
     let pack = pack::builtin(settings.jurisdiction)?;
     let Some(t0) = news.iter().map(|n| n.utc_ms).min() else {
-        store.write(|tx| advance_mark(tx, covers))?;
-        return Ok(0);
+        return Ok(FlagWrite {
+            covers: Some(covers),
+            replayed: None,
+        });
     };
     let touched: BTreeSet<String> = news.iter().map(|n| n.number.clone()).collect();
     // New collection SMS may make numbers collectors or join them to cases: flags of their
@@ -333,14 +415,10 @@ fn evaluate_locked(
     let emit_for: HashSet<String> = numbers.into_iter().collect();
     let out = engine::replay(&world, &contacts, &classes, t0, Some(&emit_for));
     let numbers: Vec<String> = emit_for.into_iter().collect();
-    // One transaction (one fsync): old flags of the window out, new ones in, bookkeeping.
-    store.write(|tx| {
-        rs::delete_flags_for(tx, &numbers, t0)?;
-        rs::insert_flags(tx, &out.flags)?;
-        advance_mark(tx, covers)?;
-        finish(tx, &out.suggestions, &fp)
-    })?;
-    Ok(out.flags.len())
+    Ok(FlagWrite {
+        covers: Some(covers),
+        replayed: Some((numbers, t0, out, fp)),
+    })
 }
 
 /// Applies what the new SMS say about cases (in the writer's transaction); returns the instant
@@ -382,6 +460,11 @@ fn case_mates(c: &rusqlite::Connection, touched: BTreeSet<String>) -> Result<Vec
         }
     }
     Ok(numbers.into_iter().collect())
+}
+
+/// A rebuild with the built-in classifier, by a caller holding [`lock`].
+pub(crate) fn rebuild_locked_builtin(store: &Store) -> Result<RebuildSummary> {
+    rebuild_locked(store, &Memo)
 }
 
 fn rebuild_locked(store: &Store, cls: &dyn Classify) -> Result<RebuildSummary> {
