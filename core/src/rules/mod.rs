@@ -266,6 +266,10 @@ pub(crate) struct FlagWrite {
     /// Numbers whose flags from `t0` on are replaced, the replay's output, and the fingerprint
     /// of the inputs it was computed from. `None`: nothing was replayed.
     replayed: Option<(Vec<String>, i64, engine::Output, String)>,
+    /// The evaluation's working set (a batch's contacts and classifications: hundreds of
+    /// thousands of small allocations), freed by whichever thread applies the write, so an
+    /// import's engine thread goes on to the next batch at once.
+    spent: Option<Box<dyn Send>>,
 }
 
 impl FlagWrite {
@@ -273,6 +277,7 @@ impl FlagWrite {
         FlagWrite {
             covers: None,
             replayed: None,
+            spent: None,
         }
     }
 
@@ -283,24 +288,32 @@ impl FlagWrite {
 
     /// Stores the results; returns how many flags were written.
     pub(crate) fn apply(self, store: &Store) -> Result<usize> {
-        if self.covers.is_none() && self.replayed.is_none() {
+        let FlagWrite {
+            covers,
+            replayed,
+            spent,
+        } = self;
+        if covers.is_none() && replayed.is_none() {
             return Ok(0);
         }
-        store.write(|tx| {
+        let n = store.write(|tx| {
             let mut n = 0;
-            if let Some((numbers, t0, out, fp)) = &self.replayed {
+            if let Some((numbers, t0, out, fp)) = &replayed {
                 rs::delete_flags_for(tx, numbers, *t0)?;
                 rs::insert_flags(tx, &out.flags)?;
                 n = out.flags.len();
-                if let Some(c) = self.covers {
+                if let Some(c) = covers {
                     advance_mark(tx, c)?;
                 }
                 finish(tx, &out.suggestions, fp)?;
-            } else if let Some(c) = self.covers {
+            } else if let Some(c) = covers {
                 advance_mark(tx, c)?;
             }
             Ok(n)
-        })
+        })?;
+        // Freed once stored (see `spent`).
+        drop((replayed, spent));
+        Ok(n)
     }
 }
 
@@ -336,6 +349,7 @@ fn evaluate_prepared(
         return Ok(FlagWrite {
             covers: Some(covers),
             replayed: None,
+            spent: None,
         });
     };
     let touched: BTreeSet<String> = news.iter().map(|n| n.number.clone()).collect();
@@ -418,6 +432,7 @@ fn evaluate_prepared(
     Ok(FlagWrite {
         covers: Some(covers),
         replayed: Some((numbers, t0, out, fp)),
+        spent: Some(Box::new((contacts, classes, world.cases, world.collectors))),
     })
 }
 

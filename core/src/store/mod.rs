@@ -284,17 +284,17 @@ impl Prepared {
 
 /// Prepares a batch; an invalid event fails it, naming its position.
 pub(crate) fn prepare_batch(evs: &[NewEvent]) -> Result<Vec<Prepared>> {
-    evs.iter()
-        .enumerate()
-        .map(|(i, ev)| {
-            Prepared::new(ev).map_err(|e| match e {
-                Error::InvalidInput(m) if evs.len() > 1 => {
-                    Error::InvalidInput(format!("event {i} of batch: {m}"))
-                }
-                e => e,
-            })
-        })
-        .collect()
+    // Sized up front: a batch of 20k rows would otherwise be copied as the vector grows.
+    let mut out = Vec::with_capacity(evs.len());
+    for (i, ev) in evs.iter().enumerate() {
+        out.push(Prepared::new(ev).map_err(|e| match e {
+            Error::InvalidInput(m) if evs.len() > 1 => {
+                Error::InvalidInput(format!("event {i} of batch: {m}"))
+            }
+            e => e,
+        })?);
+    }
+    Ok(out)
 }
 
 /// Most stored events a batch's de-duplication reads up front (see [`Known`]).

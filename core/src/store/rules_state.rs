@@ -162,6 +162,7 @@ pub(crate) fn load_contacts_for(
         })
     };
     let mut out: HashMap<EventId, RawContact> = HashMap::new();
+    let mut fresh_kept = Vec::new();
     for n in numbers {
         for r in by_number.query_map(params![n, w.from_ms, read_upto], read)? {
             let r = r?;
@@ -196,7 +197,8 @@ pub(crate) fn load_contacts_for(
                     && w.all_calls
                         .is_some_and(|(a, b)| r.utc_ms >= a && r.utc_ms <= b));
             if keep {
-                out.insert(r.id, r);
+                // Fresh events have ids above every event read: no duplicates to merge.
+                fresh_kept.push(r);
             }
         }
     }
@@ -213,7 +215,9 @@ pub(crate) fn load_contacts_for(
             r.talk_ms = u64::try_from(t).unwrap_or(0);
         }
     }
-    rows.sort_by_key(|r| (r.utc_ms, r.id));
+    rows.append(&mut fresh_kept);
+    // Ids are unique: an unstable sort gives the same order.
+    rows.sort_unstable_by_key(|r| (r.utc_ms, r.id));
     Ok(rows)
 }
 
