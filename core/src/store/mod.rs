@@ -331,7 +331,8 @@ impl Known {
         let mut st =
             tx.prepare_cached("SELECT dedupe, id FROM events WHERE dedupe BETWEEN ?1 AND ?2")?;
         let mut rows = st.query([&lo[..], &hi[..]])?;
-        let mut known = HashMap::with_capacity(n.max(0) as usize);
+        // Room for the batch's own new events too.
+        let mut known = HashMap::with_capacity(n.max(0) as usize + evs.len());
         while let Some(r) = rows.next()? {
             let key: Vec<u8> = r.get(0)?;
             if let Ok(key) = <[u8; 32]>::try_from(key.as_slice()) {
