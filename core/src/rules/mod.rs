@@ -182,7 +182,7 @@ pub fn refresh_with(store: &Store, cls: &dyn Classify) -> Result<bool> {
         // Nothing but call updates of calls without contacts: nothing to evaluate.
         store.write(|tx| advance_mark(tx, (lo, top)))?;
     } else {
-        evaluate_locked(store, news, EventId::MAX, false, None, cls, (lo, top))?;
+        evaluate_locked(store, news, EventId::MAX, false, None, cls, (lo, top))?.apply(store)?;
     }
     Ok(true)
 }
@@ -209,7 +209,7 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
     let covers = (ids.first().copied().unwrap_or(lo).min(lo), hi);
     ids.extend_from_slice(events);
     let news = store.read(|c| rs::load_new(c, &ids))?;
-    evaluate_locked(store, news, EventId::MAX, false, None, cls, covers)
+    evaluate_locked(store, news, EventId::MAX, false, None, cls, covers)?.apply(store)
 }
 
 /// Holds the engine for one evaluation, or for a whole import.
@@ -255,7 +255,7 @@ pub(crate) fn evaluate_batch_locked(
         return Ok(Batch::Rebuild);
     }
     let lo = news.iter().map(|n| n.id).min().unwrap_or(upto);
-    evaluate_prepared(store, news, upto, whole, Some(classes), &Memo, (lo, upto)).map(Batch::Write)
+    evaluate_locked(store, news, upto, whole, Some(classes), &Memo, (lo, upto)).map(Batch::Write)
 }
 
 /// The results of one incremental evaluation, to be stored in one transaction (one fsync): the
@@ -302,11 +302,9 @@ impl FlagWrite {
                 rs::delete_flags_for(tx, numbers, *t0)?;
                 rs::insert_flags(tx, &out.flags)?;
                 n = out.flags.len();
-                if let Some(c) = covers {
-                    advance_mark(tx, c)?;
-                }
                 finish(tx, &out.suggestions, fp)?;
-            } else if let Some(c) = covers {
+            }
+            if let Some(c) = covers {
                 advance_mark(tx, c)?;
             }
             Ok(n)
@@ -319,22 +317,10 @@ impl FlagWrite {
 
 /// The incremental evaluation of `news` (new events, read as the engine reads contacts),
 /// reading no event newer than `upto`; with `whole` and `known` (the classifications of the new
-/// SMS), as for [`evaluate_batch`]; `covers`: the run of event ids this evaluation accounts for
-/// (see [`EVALUATED_THROUGH`]). The caller holds [`EVAL`] and checked the fingerprint.
+/// SMS), as for [`evaluate_batch_locked`]; `covers`: the run of event ids this evaluation
+/// accounts for (see [`EVALUATED_THROUGH`]). Returns the results for [`FlagWrite::apply`] to
+/// store. The caller holds [`EVAL`] and checked the fingerprint.
 fn evaluate_locked(
-    store: &Store,
-    news: Vec<rs::RawContact>,
-    upto: EventId,
-    whole: bool,
-    known: Option<HashMap<EventId, Classification>>,
-    cls: &dyn Classify,
-    covers: (EventId, EventId),
-) -> Result<usize> {
-    evaluate_prepared(store, news, upto, whole, known, cls, covers)?.apply(store)
-}
-
-/// [`evaluate_locked`] up to the results, without storing them.
-fn evaluate_prepared(
     store: &Store,
     news: Vec<rs::RawContact>,
     upto: EventId,
