@@ -12,6 +12,7 @@
 //! it does for live ones.
 
 mod counting;
+mod priority;
 mod record;
 pub mod tabular;
 pub mod xml;
@@ -136,7 +137,7 @@ pub(crate) struct Sink<'a> {
     batch: Vec<NewEvent>,
     batch_size: usize,
     pub summary: ImportSummary,
-    progress: &'a mut dyn FnMut(u64),
+    progress: &'a mut (dyn FnMut(u64) + Send),
     bytes: &'a dyn Fn() -> u64,
 }
 
@@ -298,6 +299,9 @@ fn rules_stage(store: &Store, stored: Receiver<Stored>) -> Result<()> {
             }
             Ok(())
         });
+        // After spawning the writer, which keeps the caller's priority: it shares SQLite's
+        // writer with the store stage.
+        priority::background();
         let evaluated = (|| -> Result<()> {
             let mut pending: Option<String> = None;
             for s in stored {
@@ -399,7 +403,7 @@ pub fn import_path(
     store: &Store,
     path: &Path,
     opts: &ImportOptions,
-    progress: &mut dyn FnMut(u64),
+    progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<ImportSummary> {
     let file = std::fs::File::open(path)
         .map_err(|e| Error::InvalidInput(format!("cannot open {}: {e}", path.display())))?;
@@ -409,12 +413,12 @@ pub fn import_path(
 /// Imports from any byte stream, detecting its format.
 pub fn import_reader(
     store: &Store,
-    input: impl Read,
+    input: impl Read + Send,
     opts: &ImportOptions,
-    progress: &mut dyn FnMut(u64),
+    progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<ImportSummary> {
-    let mut reader = CountingReader::new(BufReader::with_capacity(1 << 16, input));
-    let head = reader.fill_buf()?.to_vec();
+    let mut input = BufReader::with_capacity(1 << 16, input);
+    let head = input.fill_buf()?.to_vec();
     if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
         return Err(Error::InvalidInput(
             "the file is UTF-16 encoded; dunwatch reads UTF-8 (as SMS Backup & Restore writes \
@@ -432,44 +436,47 @@ pub fn import_reader(
     let flags_before = flag_count(store)?;
     let zone = store.settings()?.zone()?;
     let region = store.settings()?.jurisdiction.region();
-    let counter = reader.counter();
-    let bytes = move || counter.bytes();
     let batch_size = opts.batch_size.max(1);
-    let ctx = record::Context::new(zone, region);
-    // Three stages on their own threads, each working on one batch and handing it over only
-    // when the next stage takes it (so at most three batches are held): parsing (here, with
-    // the classifier), storing, and the rules engine, which reads no event newer than its
+    // Three stages, each working on one batch and handing it over only when the next stage
+    // takes it (so at most three batches are held): parsing (with the classifier), storing
+    // (on the caller's thread), and the rules engine, which reads no event newer than its
     // batch, so it gives the same flags as running after each batch while the next is stored.
+    // Parsing and the engine run at background priority (see `priority`).
     let (parsed, stored, ruled) = std::thread::scope(|s| {
         let (to_store, batches) = sync_channel(0);
         let (to_rules, stored) = sync_channel(0);
-        let store_h = s.spawn(move || store_stage(store, batches, to_rules));
         let rules_h = s.spawn(move || rules_stage(store, stored));
-        let mut sink = Sink {
-            out: to_store,
-            batch: Vec::with_capacity(batch_size),
-            batch_size,
-            summary: ImportSummary::default(),
-            progress,
-            bytes: &bytes,
-        };
-        let detected = match format {
-            Format::Csv => tabular::read_csv(reader, &ctx, &mut sink).map(|_| Format::Csv),
-            Format::JsonLines => {
-                tabular::read_jsonl(reader, &ctx, &mut sink).map(|_| Format::JsonLines)
-            }
-            Format::SmsBackupXml | Format::CallsBackupXml => xml::read(reader, &ctx, &mut sink),
-        };
-        // Only a file read to its end sends its last, partial batch.
-        let parsed = detected.and_then(|f| sink.flush().map(|_| f));
-        let Sink { out, summary, .. } = sink;
-        // The store stage ends when its input does.
-        drop(out);
-        (
-            parsed.map(|f| (f, summary)),
-            joined(store_h),
-            joined(rules_h),
-        )
+        let parse_h = s.spawn(move || {
+            priority::background();
+            // Nothing was consumed yet (fill_buf only looked), so the count starts at 0.
+            let reader = CountingReader::new(input);
+            let counter = reader.counter();
+            let bytes = move || counter.bytes();
+            let ctx = record::Context::new(zone, region);
+            let mut sink = Sink {
+                out: to_store,
+                batch: Vec::with_capacity(batch_size),
+                batch_size,
+                summary: ImportSummary::default(),
+                progress,
+                bytes: &bytes,
+            };
+            let detected = match format {
+                Format::Csv => tabular::read_csv(reader, &ctx, &mut sink).map(|_| Format::Csv),
+                Format::JsonLines => {
+                    tabular::read_jsonl(reader, &ctx, &mut sink).map(|_| Format::JsonLines)
+                }
+                Format::SmsBackupXml | Format::CallsBackupXml => xml::read(reader, &ctx, &mut sink),
+            };
+            // Only a file read to its end sends its last, partial batch.
+            let parsed = detected.and_then(|f| sink.flush().map(|_| f));
+            // The store stage ends when its input does (the sink's sender is dropped here).
+            let Sink { mut summary, .. } = sink;
+            summary.bytes = bytes();
+            parsed.map(|f| (f, summary))
+        });
+        let stored = store_stage(store, batches, to_rules);
+        (joined(parse_h), stored, joined(rules_h))
     });
     // A later stage's error is the cause of an earlier stage's "stopped".
     ruled?;
@@ -479,7 +486,6 @@ pub fn import_reader(
     summary.duplicates = duplicates;
     summary.flags_added = flag_count(store)?.saturating_sub(flags_before);
     summary.format = Some(detected);
-    summary.bytes = bytes();
     Ok(summary)
 }
 
