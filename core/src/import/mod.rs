@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::model::{EventId, EventPayload, NewEvent, SmsDirection};
 use crate::rules::{evaluate_batch_locked, Batch, FlagWrite};
 use crate::store::rules_state::{load_new, RawContact};
-use crate::store::{prepare_batch, Prepared, Store};
+use crate::store::{prepare_batch, Checkpointer, Prepared, Store};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
@@ -224,6 +224,7 @@ fn store_stage(
     store: &Store,
     batches: Receiver<Prepped>,
     next: SyncSender<Stored>,
+    checkpoint: SyncSender<()>,
 ) -> Result<(u64, u64)> {
     let (mut new, mut dup) = (0, 0);
     for Prepped {
@@ -232,6 +233,8 @@ fn store_stage(
     } in batches
     {
         let inserted = store.insert_prepared(&mut batch)?;
+        // Full means a checkpoint is due anyway; gone means there is no checkpointer.
+        let _ = checkpoint.try_send(());
         let mut news = Vec::with_capacity(batch.len());
         let mut upto = 0;
         let mut whole = true;
@@ -269,6 +272,24 @@ fn store_stage(
     Ok((new, dup))
 }
 
+/// Checkpoints the WAL after each commit of the store stage or the flag writer (a tick; ticks
+/// that arrive while it works are merged), at background priority, and once more when both are
+/// done, so the import leaves no more WAL behind than before. A failed
+/// checkpoint costs only WAL size: it is logged, and the next one catches up.
+/// Dropping the checkpointer at the end gives checkpoints back to the writer.
+fn checkpoint_stage(cp: Checkpointer<'_>, ticks: Receiver<()>) {
+    priority::background();
+    let run = || {
+        if let Err(e) = cp.run() {
+            log::warn!("import checkpoint: {e}");
+        }
+    };
+    for () in ticks {
+        run();
+    }
+    run();
+}
+
 /// What the rules stage hands to its flag writer.
 enum ToWrite {
     Flags(FlagWrite),
@@ -282,7 +303,7 @@ enum ToWrite {
 /// transaction, the engine need not. The next evaluation reads nothing those writes change
 /// (flags are outputs only) except the input fingerprint, which it takes from the last write
 /// handed on.
-fn rules_stage(store: &Store, stored: Receiver<Stored>) -> Result<()> {
+fn rules_stage(store: &Store, stored: Receiver<Stored>, checkpoint: SyncSender<()>) -> Result<()> {
     let _engine = crate::rules::lock();
     std::thread::scope(|sc| {
         let (to_writer, writes) = sync_channel::<ToWrite>(0);
@@ -291,6 +312,7 @@ fn rules_stage(store: &Store, stored: Receiver<Stored>) -> Result<()> {
                 match w {
                     ToWrite::Flags(w) => {
                         w.apply(store)?;
+                        let _ = checkpoint.try_send(());
                     }
                     ToWrite::Flush(done) => {
                         let _ = done.send(());
@@ -442,10 +464,17 @@ pub fn import_reader(
     // (on the caller's thread), and the rules engine, which reads no event newer than its
     // batch, so it gives the same flags as running after each batch while the next is stored.
     // Parsing and the engine run at background priority (see `priority`).
+    // The WAL is checkpointed by a thread of its own, not by the writer on commit.
+    let checkpointer = store.checkpointer()?;
     let (parsed, stored, ruled) = std::thread::scope(|s| {
         let (to_store, batches) = sync_channel(0);
         let (to_rules, stored) = sync_channel(0);
-        let rules_h = s.spawn(move || rules_stage(store, stored));
+        let (tick, ticks) = sync_channel::<()>(1);
+        if let Some(cp) = checkpointer {
+            s.spawn(move || checkpoint_stage(cp, ticks));
+        }
+        let rules_tick = tick.clone();
+        let rules_h = s.spawn(move || rules_stage(store, stored, rules_tick));
         let parse_h = s.spawn(move || {
             priority::background();
             // Nothing was consumed yet (fill_buf only looked), so the count starts at 0.
@@ -475,7 +504,7 @@ pub fn import_reader(
             summary.bytes = bytes();
             parsed.map(|f| (f, summary))
         });
-        let stored = store_stage(store, batches, to_rules);
+        let stored = store_stage(store, batches, to_rules, tick);
         (joined(parse_h), stored, joined(rules_h))
     });
     // A later stage's error is the cause of an earlier stage's "stopped".

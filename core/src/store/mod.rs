@@ -6,6 +6,8 @@
 //! writes. `Store` is `Send + Sync`; share it in an `Arc`.
 
 mod annotations;
+mod checkpoint;
+pub(crate) use checkpoint::Checkpointer;
 mod cases;
 pub mod codec;
 mod flags;
