@@ -360,3 +360,32 @@ fn pipelined_import_flags_equal_a_rebuild() {
         assert_eq!(store.case_suggestions().unwrap(), suggested);
     }
 }
+
+/// Only the attributes the importer reads are checked for repeats and unescaped: a repeated
+/// `type` is ambiguous, a repeated or odd `contact_name` does not matter to the evidence.
+#[test]
+fn attributes_read_are_checked_others_only_for_syntax() {
+    let store = Store::open_in_memory().unwrap();
+    let xml = r#"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<smses count="3">
+  <sms address="13800138000" date="1741527000000" type="1" type="2" body="which type?" />
+  <sms address="13800138000" date="1741527060000" type="1" body="ok" contact_name="A" contact_name="&bogus;" />
+  <sms address="13800138000" date="1741527120000" type="1" body="bad" contact_name=unquoted />
+</smses>
+"#;
+    let s = import(&store, xml).unwrap();
+    assert_eq!(s.new_events, 1);
+    let reasons: Vec<_> = s
+        .malformed
+        .iter()
+        .map(|m| (m.line, &m.reason[..]))
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert_eq!(reasons[0].0, 3);
+    assert!(
+        reasons[0].1.contains(r#"attribute "type" appears twice"#),
+        "{reasons:?}"
+    );
+    assert_eq!(reasons[1].0, 5);
+    assert!(reasons[1].1.contains("bad attribute"), "{reasons:?}");
+}
