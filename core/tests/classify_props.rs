@@ -156,6 +156,7 @@ fn collector_pieces_glued_together_still_map_back() {
     // Dense in lexicon terms, so spans, containment and merging are exercised a lot.
     let c = Classifier::builtin();
     let mut rng = Rng(42);
+    let (mut collections, mut flagged) = (0, 0);
     for _ in 0..5_000 {
         let mut text = String::new();
         for _ in 0..rng.below(12) {
@@ -166,7 +167,20 @@ fn collector_pieces_glued_together_still_map_back() {
         }
         let r = c.classify(&text, None);
         check(&text, None, &r);
+        // What the rules engine reads is the same, without the explanation.
+        let mut without = r.clone();
+        without.signals.clear();
+        assert_eq!(c.classify_for_rules(&text, None), without, "{text}");
+        if r.collection {
+            collections += 1;
+            flagged += usize::from(!r.flags.is_empty());
+        }
     }
+    // The comparison covered flagged collection messages, not only empty results.
+    assert!(
+        collections > 500 && flagged > 200,
+        "{collections} {flagged}"
+    );
 }
 
 #[test]

@@ -197,7 +197,7 @@ fn relevant_class(ev: &NewEvent) -> Option<Classification> {
     if s.direction != SmsDirection::Incoming {
         return None;
     }
-    let k = Classifier::builtin().classify(&s.body, Some(&s.number.raw));
+    let k = Classifier::builtin().classify_for_rules(&s.body, Some(&s.number.raw));
     (k.collection || !k.flags.is_empty()).then_some(k)
 }
 

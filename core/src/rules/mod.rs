@@ -76,7 +76,7 @@ impl Classify for Memo {
         {
             return k.clone();
         }
-        let k = Classifier::builtin().classify(text, sender);
+        let k = Classifier::builtin().classify_for_rules(text, sender);
         let mut memo = MEMO.lock().unwrap_or_else(|p| p.into_inner());
         if memo.len >= MEMO_CAP {
             *memo = MemoMap::default();
