@@ -324,6 +324,18 @@ fn rules_stage(store: &Store, stored: Receiver<Stored>, checkpoint: SyncSender<(
         // After spawning the writer, which keeps the caller's priority: it shares SQLite's
         // writer with the store stage.
         priority::background();
+        // Once everything handed to the writer is stored, rebuild from the current inputs.
+        let flush_and_rebuild = || -> Result<()> {
+            let (done, flushed) = sync_channel(1);
+            to_writer
+                .send(ToWrite::Flush(done))
+                .map_err(|_| stopped())?;
+            flushed.recv().map_err(|_| stopped())?;
+            crate::rules::rebuild_locked_builtin(store)?;
+            #[cfg(test)]
+            tests::MID_IMPORT_REBUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Ok(())
+        };
         let evaluated = (|| -> Result<()> {
             let mut pending: Option<String> = None;
             for s in stored {
@@ -343,15 +355,14 @@ fn rules_stage(store: &Store, stored: Receiver<Stored>, checkpoint: SyncSender<(
                         to_writer.send(ToWrite::Flags(w)).map_err(|_| stopped())?;
                     }
                     Batch::Rebuild => {
-                        let (done, flushed) = sync_channel(1);
-                        to_writer
-                            .send(ToWrite::Flush(done))
-                            .map_err(|_| stopped())?;
-                        flushed.recv().map_err(|_| stopped())?;
-                        crate::rules::rebuild_locked_builtin(store)?;
+                        flush_and_rebuild()?;
                         pending = None;
                     }
                 }
+            }
+            // A change that landed while the last batch was evaluated shows only now.
+            if crate::rules::inputs_changed(store, pending.as_deref())? {
+                flush_and_rebuild()?;
             }
             Ok(())
         })();

@@ -389,3 +389,73 @@ fn attributes_read_are_checked_others_only_for_syntax() {
     assert_eq!(reasons[1].0, 5);
     assert!(reasons[1].1.contains("bad attribute"), "{reasons:?}");
 }
+
+/// Times the rules stage found its inputs changed under it and rebuilt.
+pub(super) static MID_IMPORT_REBUILDS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0);
+
+/// A byte stream that changes the store's settings (as the app's settings screen could, from
+/// another thread) once half of it has been read.
+struct ChangesMidway<'a> {
+    data: &'a [u8],
+    pos: usize,
+    store: &'a Store,
+    changed: bool,
+}
+
+impl Read for ChangesMidway<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.changed && self.pos >= self.data.len() / 2 {
+            self.changed = true;
+            let mut s = self.store.settings().unwrap();
+            s.role = crate::model::Role::Family;
+            self.store.set_settings(&s).unwrap();
+        }
+        // Small reads, so that batches are parsed, stored and evaluated while the change lands.
+        let n = buf.len().min(256).min(self.data.len() - self.pos);
+        buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Settings changed during an import: the engine stores what it evaluated, rebuilds from the
+/// new inputs and goes on, so the import ends with the flags of a rebuild. A file store, so the
+/// WAL checkpointer runs beside the writers too.
+#[test]
+fn inputs_changed_during_an_import_end_as_a_rebuild() {
+    let csv = mixed_history_csv(1);
+    let opts = ImportOptions { batch_size: 9 };
+    let dir = tempfile::tempdir().unwrap();
+    // Control: the change matters to the flags.
+    let plain = Store::open(dir.path().join("plain.db")).unwrap();
+    import_reader(&plain, csv.as_bytes(), &opts, &mut |_| {}).unwrap();
+    let borrower = sorted_flags(&plain);
+
+    let store = Store::open(dir.path().join("s.db")).unwrap();
+    let before = MID_IMPORT_REBUILDS.load(std::sync::atomic::Ordering::Relaxed);
+    let input = ChangesMidway {
+        data: csv.as_bytes(),
+        pos: 0,
+        store: &store,
+        changed: false,
+    };
+    let s = import_reader(&store, input, &opts, &mut |_| {}).unwrap();
+    assert_eq!(s.new_events, 400);
+    assert!(MID_IMPORT_REBUILDS.load(std::sync::atomic::Ordering::Relaxed) > before);
+    assert_eq!(store.settings().unwrap().role, crate::model::Role::Family);
+    let imported = sorted_flags(&store);
+    assert_ne!(imported, borrower, "the role decides some flags");
+    crate::rules::rebuild(&store).unwrap();
+    assert_eq!(
+        sorted_flags(&store),
+        imported,
+        "import and rebuild disagree"
+    );
+    assert!(store.verify().unwrap().ok());
+    // The writer checkpoints on commit again.
+    let auto: i64 = store
+        .read(|c| Ok(c.query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))?))
+        .unwrap();
+    assert!(auto > 0);
+}

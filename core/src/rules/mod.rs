@@ -168,7 +168,8 @@ pub fn refresh(store: &Store) -> Result<bool> {
 pub fn refresh_with(store: &Store, cls: &dyn Classify) -> Result<bool> {
     let _g = EVAL.lock().unwrap_or_else(|p| p.into_inner());
     let mark = store.read(evaluated_through)?;
-    if fingerprint(store)? != stored_fingerprint(store)? || mark.is_none() {
+    let (settings, fp) = inputs_now(store)?;
+    if Some(fp) != stored_fingerprint(store)? || mark.is_none() {
         // No mark: a store from before the mark existed; one rebuild sets it.
         rebuild_locked(store, cls)?;
         return Ok(true);
@@ -182,7 +183,18 @@ pub fn refresh_with(store: &Store, cls: &dyn Classify) -> Result<bool> {
         // Nothing but call updates of calls without contacts: nothing to evaluate.
         store.write(|tx| advance_mark(tx, (lo, top)))?;
     } else {
-        evaluate_locked(store, news, EventId::MAX, false, None, cls, (lo, top))?.apply(store)?;
+        let covers = (lo, top);
+        evaluate_locked(
+            store,
+            &settings,
+            news,
+            EventId::MAX,
+            false,
+            None,
+            cls,
+            covers,
+        )?
+        .apply(store)?;
     }
     Ok(true)
 }
@@ -199,7 +211,8 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
     if events.is_empty() {
         return Ok(0);
     }
-    if fingerprint(store)? != stored_fingerprint(store)? {
+    let (settings, fp) = inputs_now(store)?;
+    if Some(fp) != stored_fingerprint(store)? {
         return Ok(rebuild_locked(store, cls)?.flags);
     }
     // Events stored before these but never evaluated (a killed import) go along.
@@ -209,12 +222,32 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
     let covers = (ids.first().copied().unwrap_or(lo).min(lo), hi);
     ids.extend_from_slice(events);
     let news = store.read(|c| rs::load_new(c, &ids))?;
-    evaluate_locked(store, news, EventId::MAX, false, None, cls, covers)?.apply(store)
+    evaluate_locked(
+        store,
+        &settings,
+        news,
+        EventId::MAX,
+        false,
+        None,
+        cls,
+        covers,
+    )?
+    .apply(store)
 }
 
 /// Holds the engine for one evaluation, or for a whole import.
 pub(crate) fn lock() -> std::sync::MutexGuard<'static, ()> {
     EVAL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Whether the inputs differ from those of `pending` (the fingerprint of the last write handed
+/// on), or of the stored flags when there is none. The caller holds [`lock`].
+pub(crate) fn inputs_changed(store: &Store, pending: Option<&str>) -> Result<bool> {
+    let stored = match pending {
+        Some(fp) => Some(fp.to_string()),
+        None => stored_fingerprint(store)?,
+    };
+    Ok(Some(inputs_now(store)?.1) != stored)
 }
 
 /// What evaluating an import's batch leaves to do.
@@ -251,11 +284,23 @@ pub(crate) fn evaluate_batch_locked(
         Some(fp) => Some(fp.to_string()),
         None => stored_fingerprint(store)?,
     };
-    if fingerprint(store)? != stored {
+    let (settings, fp) = inputs_now(store)?;
+    if Some(fp) != stored {
         return Ok(Batch::Rebuild);
     }
     let lo = news.iter().map(|n| n.id).min().unwrap_or(upto);
-    evaluate_locked(store, news, upto, whole, Some(classes), &Memo, (lo, upto)).map(Batch::Write)
+    let classes = Some(classes);
+    evaluate_locked(
+        store,
+        &settings,
+        news,
+        upto,
+        whole,
+        classes,
+        &Memo,
+        (lo, upto),
+    )
+    .map(Batch::Write)
 }
 
 /// The results of one incremental evaluation, to be stored in one transaction (one fsync): the
@@ -320,8 +365,10 @@ impl FlagWrite {
 /// SMS), as for [`evaluate_batch_locked`]; `covers`: the run of event ids this evaluation
 /// accounts for (see [`EVALUATED_THROUGH`]). Returns the results for [`FlagWrite::apply`] to
 /// store. The caller holds [`EVAL`] and checked the fingerprint.
+#[allow(clippy::too_many_arguments)]
 fn evaluate_locked(
     store: &Store,
+    settings: &crate::model::Settings,
     news: Vec<rs::RawContact>,
     upto: EventId,
     whole: bool,
@@ -329,7 +376,6 @@ fn evaluate_locked(
     cls: &dyn Classify,
     covers: (EventId, EventId),
 ) -> Result<FlagWrite> {
-    let settings = store.settings()?;
     let pack = pack::builtin(settings.jurisdiction)?;
     let Some(t0) = news.iter().map(|n| n.utc_ms).min() else {
         return Ok(FlagWrite {
@@ -389,7 +435,7 @@ fn evaluate_locked(
     };
     // The inputs these flags are computed from; if they change before the flags are stored,
     // the stored fingerprint no longer matches and the next evaluation rebuilds.
-    let fp = fingerprint_of(store, &settings)?;
+    let fp = fingerprint_of(store, settings)?;
     // Calls after new collection SMS may make unknown callers suggested members.
     let sms_span = sms
         .iter()
@@ -602,9 +648,15 @@ fn stored_fingerprint(store: &Store) -> Result<Option<String>> {
 }
 
 /// Digest of every input besides the events: settings, pack, cases, annotations, list.
-fn fingerprint(store: &Store) -> Result<Option<String>> {
+/// The settings, and the fingerprint of the inputs with them. An evaluation goes on with these
+/// settings rather than reading them again: a change landing in between then shows in the
+/// fingerprint it stores (computed from these settings), and the next evaluation rebuilds.
+/// Reading them twice once let a batch be evaluated with new settings while recording them as
+/// the inputs of every flag before it.
+fn inputs_now(store: &Store) -> Result<(crate::model::Settings, String)> {
     let settings = store.settings()?;
-    Ok(Some(fingerprint_of(store, &settings)?))
+    let fp = fingerprint_of(store, &settings)?;
+    Ok((settings, fp))
 }
 
 fn fingerprint_of(store: &Store, settings: &crate::model::Settings) -> Result<String> {
