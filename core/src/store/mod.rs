@@ -85,8 +85,8 @@ impl Store {
             log::warn!("store {} is not in WAL mode ({mode})", path.display());
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
-        // The de-duplication index has random keys, so big imports touch pages all over it; a
-        // larger page cache (allocated only as used) keeps them in memory. Phone stores are small.
+        // Big imports touch pages all over the (number, time) index with every batch; a larger
+        // page cache (allocated only as used) keeps them in memory. Phone stores are small.
         conn.pragma_update(None, "cache_size", -32768)?;
         schema::migrate_to(&mut conn, version)?;
         let store = Store {
