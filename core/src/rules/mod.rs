@@ -183,18 +183,7 @@ pub fn refresh_with(store: &Store, cls: &dyn Classify) -> Result<bool> {
         // Nothing but call updates of calls without contacts: nothing to evaluate.
         store.write(|tx| advance_mark(tx, (lo, top)))?;
     } else {
-        let covers = (lo, top);
-        evaluate_locked(
-            store,
-            &settings,
-            news,
-            EventId::MAX,
-            false,
-            None,
-            cls,
-            covers,
-        )?
-        .apply(store)?;
+        evaluate_stored(store, &settings, news, cls, (lo, top))?;
     }
     Ok(true)
 }
@@ -222,9 +211,21 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
     let covers = (ids.first().copied().unwrap_or(lo).min(lo), hi);
     ids.extend_from_slice(events);
     let news = store.read(|c| rs::load_new(c, &ids))?;
+    evaluate_stored(store, &settings, news, cls, covers)
+}
+
+/// Evaluates events read back from the store (not an import's batch, which comes with its
+/// classifications) and stores the results; returns how many flags were written.
+fn evaluate_stored(
+    store: &Store,
+    settings: &crate::model::Settings,
+    news: Vec<rs::RawContact>,
+    cls: &dyn Classify,
+    covers: (EventId, EventId),
+) -> Result<usize> {
     evaluate_locked(
         store,
-        &settings,
+        settings,
         news,
         EventId::MAX,
         false,
