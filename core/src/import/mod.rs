@@ -274,9 +274,9 @@ fn store_stage(
 
 /// Checkpoints the WAL after each commit of the store stage or the flag writer (a tick; ticks
 /// that arrive while it works are merged), at background priority, and once more when both are
-/// done, so the import leaves no more WAL behind than before. A failed
-/// checkpoint costs only WAL size: it is logged, and the next one catches up.
-/// Dropping the checkpointer at the end gives checkpoints back to the writer.
+/// done, so the import leaves no more WAL behind than before. A failed checkpoint costs only
+/// WAL size: it is logged, and the next one catches up. Dropping the checkpointer at the end
+/// gives checkpoints back to the writer.
 fn checkpoint_stage(cp: Checkpointer<'_>, ticks: Receiver<()>) {
     priority::background();
     let run = || {
