@@ -134,8 +134,14 @@ pub(crate) fn load_contacts_for(
     let read_upto = lo - 1;
     let cols = "id, kind, coalesce(number, ''), coalesce(number_raw, ''), utc_ms, offset_s, \
                 direction, body, coalesce(talk_ms, 0), sim_slot";
+    // The engine classifies only the SMS from `sms_from_ms` on (earlier ones just count), so
+    // older bodies are not read: most of a window's bytes.
+    let by_number_cols = cols.replace(
+        "direction, body,",
+        "direction, CASE WHEN utc_ms >= ?4 THEN body END,",
+    );
     let mut by_number = c.prepare_cached(&format!(
-        "SELECT {cols} FROM events WHERE number = ?1 AND utc_ms >= ?2 \
+        "SELECT {by_number_cols} FROM events WHERE number = ?1 AND utc_ms >= ?2 \
          AND kind IN ('sms', 'call') AND id <= ?3"
     ))?;
     let cased_sms = "number IN (SELECT number FROM numbers WHERE case_id IS NOT NULL)";
@@ -150,7 +156,7 @@ pub(crate) fn load_contacts_for(
     let read = |r: &rusqlite::Row<'_>| -> rusqlite::Result<RawContact> {
         Ok(RawContact {
             id: r.get(0)?,
-            is_call: r.get::<_, String>(1)? == "call",
+            is_call: r.get_ref(1)? == rusqlite::types::ValueRef::Text(b"call"),
             number: r.get(2)?,
             number_raw: r.get(3)?,
             utc_ms: r.get(4)?,
@@ -161,17 +167,17 @@ pub(crate) fn load_contacts_for(
             sim: r.get(9)?,
         })
     };
-    let mut out: HashMap<EventId, RawContact> = HashMap::new();
+    // The queries overlap (an SMS of a cased number may come from two): duplicates are removed
+    // after sorting, where they are neighbours.
+    let mut out: Vec<RawContact> = Vec::new();
     let mut fresh_kept = Vec::new();
     for n in numbers {
-        for r in by_number.query_map(params![n, w.from_ms, read_upto], read)? {
-            let r = r?;
-            out.insert(r.id, r);
+        for r in by_number.query_map(params![n, w.from_ms, read_upto, w.sms_from_ms], read)? {
+            out.push(r?);
         }
     }
     for r in sms.query_map([w.sms_from_ms, read_upto], read)? {
-        let r = r?;
-        out.insert(r.id, r);
+        out.push(r?);
     }
     if let Some((from, to)) = w.all_calls {
         let mut calls = c.prepare_cached(&format!(
@@ -179,8 +185,7 @@ pub(crate) fn load_contacts_for(
              AND id <= ?3"
         ))?;
         for r in calls.query_map([from, to, read_upto], read)? {
-            let r = r?;
-            out.insert(r.id, r);
+            out.push(r?);
         }
     }
     if let Some(fresh) = fresh {
@@ -202,7 +207,9 @@ pub(crate) fn load_contacts_for(
             }
         }
     }
-    let mut rows: Vec<RawContact> = out.into_values().collect();
+    out.sort_unstable_by_key(|r| (r.utc_ms, r.id));
+    out.dedup_by_key(|r| r.id);
+    let mut rows = out;
     // A call's updates come after it; those of the fresh calls would be fresh too, and none is.
     for r in rows.iter_mut().filter(|r| r.is_call && r.id < lo) {
         if let Some((d, t)) = update
