@@ -292,3 +292,55 @@ fn full_disk_loses_nothing_already_written() {
     assert_eq!(store.event_count().unwrap(), 2100);
     assert!(store.verify().unwrap().ok());
 }
+
+/// A batch inserts its new rows several to a statement; a call update in the batch still finds
+/// the call stored just before it in the same batch, and one pointing at an SMS fails the batch
+/// without storing any of it.
+#[test]
+fn long_batches_with_call_updates_store_every_row_in_order() {
+    let batched = Store::open_in_memory().unwrap();
+    let single = Store::open_in_memory().unwrap();
+    let update = |call: i64| NewEvent {
+        source: EventSource::CallLog,
+        payload: EventPayload::CallUpdate(CallUpdate {
+            call,
+            direction: CallDirection::Incoming,
+            ring_ms: Some(2000),
+            talk_ms: 61_000,
+        }),
+    };
+    // Ids start at 1 in a new store: the call is the 41st event.
+    let mut batch: Vec<NewEvent> = (0..40)
+        .map(|i| sms("13800138000", &format!("第{i}条"), T0 + i * 1000))
+        .collect();
+    batch.push(call("13900139000", T0 + 50_000, 0));
+    batch.push(update(41));
+    batch.extend((40..75).map(|i| sms("13800138001", &format!("第{i}条"), T0 + i * 1000)));
+    // And duplicates of rows inserted a moment before, in the same batch.
+    batch.extend(batch[..20].to_vec());
+    let got = batched.insert_batch(&batch).unwrap();
+    let want: Vec<_> = batch.iter().map(|e| single.insert(e).unwrap()).collect();
+    assert_eq!(got, want);
+    assert_eq!(got.iter().filter(|i| i.new).count(), 77);
+    let all = |s: &Store| s.events(&EventQuery::default()).unwrap();
+    let (b, s) = (all(&batched), all(&single));
+    assert_eq!(b.len(), s.len());
+    for (x, y) in b.iter().zip(&s) {
+        assert_eq!((x.id, &x.payload), (y.id, &y.payload));
+    }
+    let EventPayload::Call(c) = batched.event(41).unwrap().unwrap().payload else {
+        panic!("event 41 is the call")
+    };
+    assert_eq!(c.talk_ms, 61_000);
+    assert!(batched.verify().unwrap().ok());
+
+    // A call update pointing at an SMS waiting in the same batch: the whole batch is refused.
+    let before = batched.event_count().unwrap();
+    let mut bad: Vec<NewEvent> = (0..30)
+        .map(|i| sms("13700137000", &format!("新{i}"), T0 + i * 1000))
+        .collect();
+    bad.push(update(before + 5));
+    assert!(batched.insert_batch(&bad).is_err());
+    assert_eq!(batched.event_count().unwrap(), before);
+    assert!(batched.verify().unwrap().ok());
+}
