@@ -274,9 +274,9 @@ fn store_stage(
 
 /// Checkpoints the WAL after each commit of the store stage or the flag writer (a tick; ticks
 /// that arrive while it works are merged), at background priority, and once more when both are
-/// done, so the import leaves no more WAL behind than before. A failed checkpoint costs only
-/// WAL size: it is logged, and the next one catches up. Dropping the checkpointer at the end
-/// gives checkpoints back to the writer.
+/// done. A failed checkpoint costs only WAL size: it is logged, and the next one (or the
+/// writer's own, past its raised threshold) catches up. Dropping the checkpointer at the end
+/// puts the writer's threshold back.
 fn checkpoint_stage(cp: Checkpointer<'_>, ticks: Receiver<()>) {
     priority::background();
     let run = || {
@@ -475,7 +475,7 @@ pub fn import_reader(
     // (on the caller's thread), and the rules engine, which reads no event newer than its
     // batch, so it gives the same flags as running after each batch while the next is stored.
     // Parsing and the engine run at background priority (see `priority`).
-    // The WAL is checkpointed by a thread of its own, not by the writer on commit.
+    // The WAL is checkpointed by a thread of its own, mostly not by the writer on commit.
     let checkpointer = store.checkpointer()?;
     let (parsed, stored, ruled) = std::thread::scope(|s| {
         let (to_store, batches) = sync_channel(0);

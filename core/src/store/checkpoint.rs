@@ -1,11 +1,15 @@
-//! WAL checkpoints away from the writer during a long import.
+//! WAL checkpoints beside the writer during a long import.
 //!
 //! SQLite checkpoints on commit once the WAL holds 1,000 pages, on the committing connection,
 //! while it still holds the write lock: copying pages into the database file took about a tenth
-//! of an import's store stage, and the store stage bounds an import's speed. For the length of
-//! an import the writer stops checkpointing and a connection of its own copies the committed
-//! pages (a PASSIVE checkpoint, which runs beside writers and never blocks them) after each
-//! batch. Nothing about durability changes: a commit is durable once in the WAL either way.
+//! of an import's store stage. For the length of an import a connection of its own copies the
+//! committed pages after each commit (a PASSIVE checkpoint, which runs beside writers and never
+//! blocks them), and the writer's own threshold is raised to [`IMPORT_PAGES`]. The writer still
+//! checkpoints past that, finding most pages copied already; it has to: the WAL is only rewound
+//! when a write begins right after a complete checkpoint, which the checkpointer, always a commit
+//! behind, rarely leaves. Without it the WAL grew with the import (146 MB at 300k messages;
+//! 76 MB with it, 28 MB with SQLite's default). Durability is unchanged: a commit is durable once
+//! in the WAL either way.
 
 use super::{configure, Store};
 use crate::error::Result;
@@ -13,6 +17,9 @@ use rusqlite::{Connection, OpenFlags};
 
 /// SQLite's default checkpoint threshold, in pages, put back when the import ends.
 const AUTO_PAGES: i64 = 1000;
+
+/// The writer's threshold during an import: 64 MiB of 16 KiB pages bounds the WAL.
+pub(crate) const IMPORT_PAGES: i64 = 4000;
 
 /// A connection that checkpoints the store's WAL, and the promise to hand checkpoints back to
 /// the writer when dropped.
@@ -22,8 +29,8 @@ pub(crate) struct Checkpointer<'a> {
 }
 
 impl Store {
-    /// For a file store, stops the writer's checkpoints on commit and returns the connection
-    /// that does them instead until it is dropped. In-memory stores have no WAL: `None`.
+    /// For a file store, raises the writer's checkpoint threshold and returns the connection
+    /// that checkpoints beside it until it is dropped. In-memory stores have no WAL: `None`.
     pub(crate) fn checkpointer(&self) -> Result<Option<Checkpointer<'_>>> {
         let Some(path) = &self.path else {
             return Ok(None);
@@ -33,7 +40,8 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         configure(&conn)?;
-        self.writer().pragma_update(None, "wal_autocheckpoint", 0)?;
+        self.writer()
+            .pragma_update(None, "wal_autocheckpoint", IMPORT_PAGES)?;
         Ok(Some(Checkpointer { store: self, conn }))
     }
 }
@@ -112,7 +120,7 @@ mod tests {
             .checkpointer()
             .unwrap()
             .expect("file stores have a WAL");
-        assert_eq!(auto(&store), 0);
+        assert_eq!(auto(&store), IMPORT_PAGES);
         drop(cp);
         assert_eq!(auto(&store), AUTO_PAGES);
         assert!(Store::open_in_memory()
@@ -120,6 +128,21 @@ mod tests {
             .checkpointer()
             .unwrap()
             .is_none());
+    }
+
+    /// Past the raised threshold the writer checkpoints and the WAL is rewound: it does not grow
+    /// with the import even when the checkpointer never catches up.
+    #[test]
+    fn the_wal_stays_bounded_with_a_checkpointer() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("s.db")).unwrap();
+        let _cp = store.checkpointer().unwrap().unwrap();
+        fill(&store, 0..1000);
+        let frames = wal_frames(dir.path());
+        assert!(
+            (IMPORT_PAGES as u64..IMPORT_PAGES as u64 + 20).contains(&frames),
+            "{frames} frames"
+        );
     }
 
     #[test]
@@ -130,8 +153,8 @@ mod tests {
         fill(&store, 0..600);
         let grown = wal_frames(dir.path());
         assert!(
-            grown > 2 * AUTO_PAGES as u64,
-            "the writer did not checkpoint: {grown} frames"
+            (2 * AUTO_PAGES..IMPORT_PAGES).contains(&(grown as i64)),
+            "below the raised threshold, the writer did not checkpoint: {grown} frames"
         );
         cp.run().unwrap();
         // Everything was copied, so the next commit rewinds the WAL instead of growing it.
