@@ -168,12 +168,11 @@ pub fn refresh(store: &Store) -> Result<bool> {
 pub fn refresh_with(store: &Store, cls: &dyn Classify) -> Result<bool> {
     let _g = EVAL.lock().unwrap_or_else(|p| p.into_inner());
     let mark = store.read(evaluated_through)?;
-    let (settings, fp) = inputs_now(store)?;
-    if Some(fp) != stored_fingerprint(store)? || mark.is_none() {
+    let (Some(settings), Some(_)) = (unchanged_settings(store, None)?, mark) else {
         // No mark: a store from before the mark existed; one rebuild sets it.
         rebuild_locked(store, cls)?;
         return Ok(true);
-    }
+    };
     let (ids, top) = store.read(|c| Ok((unevaluated_ids(c, EventId::MAX)?, max_event_id(c)?)))?;
     let Some(&lo) = ids.first() else {
         return Ok(false);
@@ -200,10 +199,9 @@ pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) 
     if events.is_empty() {
         return Ok(0);
     }
-    let (settings, fp) = inputs_now(store)?;
-    if Some(fp) != stored_fingerprint(store)? {
+    let Some(settings) = unchanged_settings(store, None)? else {
         return Ok(rebuild_locked(store, cls)?.flags);
-    }
+    };
     // Events stored before these but never evaluated (a killed import) go along.
     let lo = *events.iter().min().expect("not empty");
     let hi = *events.iter().max().expect("not empty");
@@ -244,11 +242,7 @@ pub(crate) fn lock() -> std::sync::MutexGuard<'static, ()> {
 /// Whether the inputs differ from those of `pending` (the fingerprint of the last write handed
 /// on), or of the stored flags when there is none. The caller holds [`lock`].
 pub(crate) fn inputs_changed(store: &Store, pending: Option<&str>) -> Result<bool> {
-    let stored = match pending {
-        Some(fp) => Some(fp.to_string()),
-        None => stored_fingerprint(store)?,
-    };
-    Ok(Some(inputs_now(store)?.1) != stored)
+    Ok(unchanged_settings(store, pending)?.is_none())
 }
 
 /// What evaluating an import's batch leaves to do.
@@ -281,14 +275,9 @@ pub(crate) fn evaluate_batch_locked(
     if news.is_empty() {
         return Ok(Batch::Write(FlagWrite::nothing()));
     }
-    let stored = match pending {
-        Some(fp) => Some(fp.to_string()),
-        None => stored_fingerprint(store)?,
-    };
-    let (settings, fp) = inputs_now(store)?;
-    if Some(fp) != stored {
+    let Some(settings) = unchanged_settings(store, pending)? else {
         return Ok(Batch::Rebuild);
-    }
+    };
     let lo = news.iter().map(|n| n.id).min().unwrap_or(upto);
     let classes = Some(classes);
     evaluate_locked(
@@ -648,18 +637,25 @@ fn stored_fingerprint(store: &Store) -> Result<Option<String>> {
     store.read(|c| rs::state_get(c, "fingerprint"))
 }
 
-/// Digest of every input besides the events: settings, pack, cases, annotations, list.
-/// The settings, and the fingerprint of the inputs with them. An evaluation goes on with these
-/// settings rather than reading them again: a change landing in between then shows in the
-/// fingerprint it stores (computed from these settings), and the next evaluation rebuilds.
-/// Reading them twice once let a batch be evaluated with new settings while recording them as
-/// the inputs of every flag before it.
-fn inputs_now(store: &Store) -> Result<(crate::model::Settings, String)> {
+/// The settings, if the inputs still have the fingerprint `expected` (an import's last write
+/// handed on) or, without one, that of the stored flags; `None` when they changed and the flags
+/// need a rebuild. An evaluation goes on with these settings rather than reading them again: a
+/// change landing in between then shows in the fingerprint it stores (computed from these
+/// settings), and the next evaluation rebuilds. Reading them twice once let a batch be
+/// evaluated with new settings while recording them as the inputs of every flag before it.
+fn unchanged_settings(
+    store: &Store,
+    expected: Option<&str>,
+) -> Result<Option<crate::model::Settings>> {
+    let expected = match expected {
+        Some(fp) => Some(fp.to_string()),
+        None => stored_fingerprint(store)?,
+    };
     let settings = store.settings()?;
-    let fp = fingerprint_of(store, &settings)?;
-    Ok((settings, fp))
+    Ok((Some(fingerprint_of(store, &settings)?) == expected).then_some(settings))
 }
 
+/// Digest of every input besides the events: settings, pack, cases, annotations, list.
 fn fingerprint_of(store: &Store, settings: &crate::model::Settings) -> Result<String> {
     let pack = pack::builtin(settings.jurisdiction)?;
     let inputs = store.read(rs::inputs_summary)?;

@@ -88,6 +88,13 @@ mod tests {
         }
     }
 
+    /// A new store file, `s.db` in a directory of its own.
+    fn file_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("s.db")).unwrap();
+        (dir, store)
+    }
+
     fn auto(s: &Store) -> i64 {
         s.writer()
             .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
@@ -111,8 +118,7 @@ mod tests {
     #[test]
     fn the_writer_checkpoints_again_once_dropped() {
         // Control: with the writer checkpointing, the WAL is rewound and stays near the threshold.
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path().join("s.db")).unwrap();
+        let (dir, store) = file_store();
         assert_eq!(auto(&store), AUTO_PAGES);
         fill(&store, 0..600);
         assert!(wal_frames(dir.path()) < 2 * AUTO_PAGES as u64);
@@ -134,8 +140,7 @@ mod tests {
     /// with the import even when the checkpointer never catches up.
     #[test]
     fn the_wal_stays_bounded_with_a_checkpointer() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path().join("s.db")).unwrap();
+        let (dir, store) = file_store();
         let _cp = store.checkpointer().unwrap().unwrap();
         fill(&store, 0..1000);
         let frames = wal_frames(dir.path());
@@ -147,8 +152,7 @@ mod tests {
 
     #[test]
     fn with_a_checkpointer_the_writer_leaves_copying_to_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path().join("s.db")).unwrap();
+        let (dir, store) = file_store();
         let cp = store.checkpointer().unwrap().unwrap();
         fill(&store, 0..600);
         let grown = wal_frames(dir.path());
