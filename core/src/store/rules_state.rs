@@ -149,16 +149,17 @@ fn load_window(
         .unwrap_or(EventId::MAX)
         .min(upto.saturating_add(1));
     let read_upto = lo - 1;
-    let cols = "id, kind, coalesce(number, ''), coalesce(number_raw, ''), utc_ms, offset_s, \
-                direction, body, coalesce(talk_ms, 0), sim_slot";
-    // The engine classifies only the SMS from `sms_from_ms` on (earlier ones just count), so
-    // older bodies are not read: most of a window's bytes. `p`: that parameter.
-    let bodies_from = |p: &str| {
-        cols.replace(
-            "direction, body,",
-            &format!("direction, CASE WHEN utc_ms >= {p} THEN body END,"),
+    // The columns `read` takes, with `body` as the body's expression.
+    let columns = |body: &str| {
+        format!(
+            "id, kind, coalesce(number, ''), coalesce(number_raw, ''), utc_ms, offset_s, \
+             direction, {body}, coalesce(talk_ms, 0), sim_slot"
         )
     };
+    let cols = columns("body");
+    // The engine classifies only the SMS from `sms_from_ms` on (earlier ones just count), so
+    // older bodies are not read: most of a window's bytes. `p`: that parameter.
+    let bodies_from = |p: &str| columns(&format!("CASE WHEN utc_ms >= {p} THEN body END"));
     let cased_sms = "number IN (SELECT number FROM numbers WHERE case_id IS NOT NULL)";
     let mut sms = c.prepare_cached(&format!(
         "SELECT {cols} FROM events WHERE utc_ms >= ?1 AND kind = 'sms' AND id <= ?2 \
