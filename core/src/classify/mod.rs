@@ -429,30 +429,27 @@ impl Classifier {
                 .iter()
                 .map(|sp| offsets.slice(text, *sp).to_string())
                 .collect();
-            if let Some(flag) = flag {
-                if !signals {
+            let signal = |spans, words| SignalHit {
+                rule: rule.id.clone(),
+                weight: rule.weight,
+                flag: rule.flag,
+                spans,
+                words,
+            };
+            match flag {
+                Some(flag) => {
+                    if signals {
+                        out.signals.push(signal(spans.clone(), words.clone()));
+                    }
                     out.flags.push(FlagHit {
                         flag,
                         rule: rule.id.clone(),
                         spans,
                         words,
                     });
-                    continue;
                 }
-                out.flags.push(FlagHit {
-                    flag,
-                    rule: rule.id.clone(),
-                    spans: spans.clone(),
-                    words: words.clone(),
-                });
+                None => out.signals.push(signal(spans, words)),
             }
-            out.signals.push(SignalHit {
-                rule: rule.id.clone(),
-                weight: rule.weight,
-                flag: rule.flag,
-                spans,
-                words,
-            });
         }
         if collection {
             out.creditor = self.extract.creditor(text, sender);
