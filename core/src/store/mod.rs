@@ -6,9 +6,8 @@
 //! writes. `Store` is `Send + Sync`; share it in an `Arc`.
 
 mod annotations;
-mod checkpoint;
-pub(crate) use checkpoint::Checkpointer;
 mod cases;
+mod checkpoint;
 pub mod codec;
 mod flags;
 mod query;
@@ -19,6 +18,7 @@ mod verify;
 
 pub use annotations::{Annotation, AnnotationKind, Attachment, NewAnnotation, NewAttachment};
 pub use cases::{Case, CaseId, NumberInfo, TagSource};
+pub(crate) use checkpoint::Checkpointer;
 pub use flags::{FlagDetail, FlagQuery, FlagRecord, NewFlag};
 pub use query::EventQuery;
 pub use verify::{BrokenRow, ChainSummary, VerifyReport};
