@@ -1,14 +1,10 @@
 //! `dunwatch`: the evidence tool for a computer. Each subcommand lives in `cmd/<name>.rs`.
 
+mod alloc;
 mod cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-
-/// An import allocates and frees millions of small strings on three threads; mimalloc does that
-/// with far less CPU than glibc's malloc (docs/IMPORT.md).
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(
@@ -60,6 +56,7 @@ fn quiet_on_closed_pipe() {
 fn quiet_on_closed_pipe() {}
 
 fn main() -> ExitCode {
+    alloc::tune();
     quiet_on_closed_pipe();
     let cli = Cli::parse();
     let result = match cli.command {

@@ -17,6 +17,13 @@ use std::time::Instant as Clock;
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The command's allocator option (cli/src/alloc.rs, which checks the index): freed memory
+/// stays 10 s before it is returned to the system, so the next batch reuses it.
+fn tune_allocator() {
+    // SAFETY: mi_option_set only stores the value of option 15 (`mi_option_purge_delay`).
+    unsafe { libmimalloc_sys::mi_option_set(15, 10_000) }
+}
+
 const BODIES: &[&str] = &[
     "【速借金融】您的借款已逾期{d}天，应还{n}.00元，请今日18点前还款，回电400-888-1234",
     "你这个老赖，再不还钱就爆你通讯录，发给你的亲友和单位领导",
@@ -80,6 +87,7 @@ fn cpu_secs() -> Option<f64> {
 }
 
 fn main() {
+    tune_allocator();
     let sizes: Vec<usize> = std::env::var("DUNWATCH_BENCH_SIZES")
         .ok()
         .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
