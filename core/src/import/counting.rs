@@ -61,10 +61,7 @@ impl<R: BufRead> BufRead for CountingReader<R> {
     fn consume(&mut self, amt: usize) {
         // The buffer is already filled (consume follows fill_buf), so this does no I/O.
         if let Ok(buf) = self.inner.fill_buf() {
-            let n = buf[..amt.min(buf.len())]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
+            let n = memchr::memchr_iter(b'\n', &buf[..amt.min(buf.len())]).count() as u64;
             self.counter.newlines.set(self.counter.newlines.get() + n);
         }
         self.counter

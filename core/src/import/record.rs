@@ -5,8 +5,8 @@ use crate::model::{
 };
 use crate::number::{PhoneNumber, Region};
 use crate::time::Instant;
+use foldhash::{HashMap, HashMapExt};
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 /// What a parser needs to read a record: the home zone for times without an offset and the
 /// region for national numbers.

@@ -10,8 +10,9 @@ use crate::classify::Span;
 use crate::model::{EventId, Role};
 use crate::store::{AnnotationKind, CaseId, FlagDetail, NewFlag};
 use crate::time::Instant;
+use foldhash::{HashMap, HashMapExt, HashSet};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// A stop request or opt-out the user recorded.
 #[derive(Debug, Clone)]

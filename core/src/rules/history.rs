@@ -6,7 +6,7 @@ use super::pack::Channel;
 use crate::model::EventId;
 use crate::store::rules_state::RawContact;
 use crate::time::Instant;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// Calls from one number whose starts are at most this far apart are one call. Live recording
 /// and the call log disagree by the ring time the service took to see the call (typically under

@@ -21,9 +21,10 @@ use crate::model::EventId;
 use crate::store::rules_state as rs;
 use crate::store::{AnnotationKind, Store};
 use engine::{Stop, World};
+use foldhash::{HashMap, HashSet, HashSetExt};
 use history::Contact;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 use std::sync::Mutex;
 
 /// Summary of a flag rebuild.

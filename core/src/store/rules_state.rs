@@ -8,8 +8,8 @@ use crate::error::Result;
 use crate::model::EventId;
 use crate::number::PhoneNumber;
 use crate::time::now_ms;
+use foldhash::{HashMap, HashMapExt, HashSet};
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::{HashMap, HashSet};
 
 /// One SMS or call as the engine reads it (call updates already applied).
 #[derive(Debug, Clone, PartialEq)]
