@@ -238,7 +238,7 @@ fn store_stage(
         let mut news = Vec::with_capacity(batch.len());
         let mut upto = 0;
         let mut whole = true;
-        let mut classes = HashMap::new();
+        let mut classes = HashMap::with_capacity(batch.len());
         for ((ev, i), k) in batch.iter().zip(&inserted).zip(batch_classes) {
             upto = upto.max(i.id);
             if !i.new {
