@@ -49,6 +49,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     let store = a.db.open()?;
     let opts = ImportOptions {
         batch_size: a.batch_size.max(1),
+        ..Default::default()
     };
     let mut total = ImportSummary::default();
     let mut failed = Vec::new();

@@ -22,7 +22,8 @@ pub use counting::CountingReader;
 use crate::classify::{Classification, Classifier};
 use crate::error::{Error, Result};
 use crate::model::{EventId, EventPayload, NewEvent, SmsDirection};
-use crate::rules::{evaluate_batch_locked, Batch, FlagWrite};
+use crate::rules::{evaluate_batch_locked, Batch, ByNumber, FlagWrite};
+use crate::store::bulk::{self, FirstContacts};
 use crate::store::rules_state::{load_new, RawContact};
 use crate::store::{prepare_batch, Checkpointer, Prepared, Store};
 use foldhash::{HashMap, HashMapExt};
@@ -121,14 +122,31 @@ impl ImportSummary {
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
     pub batch_size: usize,
+    pub number_index: NumberIndex,
 }
 
 impl Default for ImportOptions {
     fn default() -> Self {
         ImportOptions {
             batch_size: DEFAULT_BATCH,
+            number_index: NumberIndex::Auto,
         }
     }
+}
+
+/// Whether an import leaves the events' (number, time) index out while it runs and builds it
+/// once at the end: much less writing for an import that is large beside the store (see
+/// `store::bulk`). The flags are the same either way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum NumberIndex {
+    /// When the store is empty, or the file (by its size) holds at least as many events again
+    /// as the store. A stream of unknown size counts as small.
+    #[default]
+    Auto,
+    /// Keep the index up to date batch by batch.
+    Keep,
+    /// Leave it out and build it at the end.
+    Defer,
 }
 
 /// Collects parsed events into batches and hands each full batch to the store stage.
@@ -217,6 +235,8 @@ struct Stored {
     whole: bool,
     /// Classifications of the new received SMS that matter to the rules.
     classes: HashMap<EventId, Classification>,
+    /// The new events' first contacts per number, while the number index is out.
+    first: Option<FirstContacts>,
 }
 
 /// Store stage: writes each batch in one transaction and passes what was new on.
@@ -225,6 +245,7 @@ fn store_stage(
     batches: Receiver<Prepped>,
     next: SyncSender<Stored>,
     checkpoint: SyncSender<()>,
+    index_out: bool,
 ) -> Result<(u64, u64)> {
     let (mut new, mut dup) = (0, 0);
     for Prepped {
@@ -239,6 +260,7 @@ fn store_stage(
         let mut upto = 0;
         let mut whole = true;
         let mut classes = HashMap::with_capacity(batch.len());
+        let mut first = index_out.then(FirstContacts::default);
         for ((ev, i), k) in batch.iter().zip(&inserted).zip(batch_classes) {
             upto = upto.max(i.id);
             if !i.new {
@@ -246,6 +268,9 @@ fn store_stage(
                 continue;
             }
             new += 1;
+            if let (Some(f), Some((n, t))) = (first.as_mut(), ev.number_at()) {
+                f.note(n, t);
+            }
             if let Some(k) = k {
                 classes.insert(i.id, k);
             }
@@ -265,6 +290,7 @@ fn store_stage(
                 upto,
                 whole,
                 classes,
+                first,
             })
             .map_err(|_| stopped())?;
         }
@@ -303,7 +329,13 @@ enum ToWrite {
 /// transaction, the engine need not. The next evaluation reads nothing those writes change
 /// (flags are outputs only) except the input fingerprint, which it takes from the last write
 /// handed on.
-fn rules_stage(store: &Store, stored: Receiver<Stored>, checkpoint: SyncSender<()>) -> Result<()> {
+/// `first`: while the number index is out, the stored events' first contacts per number.
+fn rules_stage(
+    store: &Store,
+    stored: Receiver<Stored>,
+    checkpoint: SyncSender<()>,
+    mut first: Option<FirstContacts>,
+) -> Result<()> {
     let _engine = crate::rules::lock();
     std::thread::scope(|sc| {
         let (to_writer, writes) = sync_channel::<ToWrite>(0);
@@ -339,6 +371,10 @@ fn rules_stage(store: &Store, stored: Receiver<Stored>, checkpoint: SyncSender<(
         let evaluated = (|| -> Result<()> {
             let mut pending: Option<String> = None;
             for s in stored {
+                if let (Some(f), Some(batch)) = (first.as_mut(), s.first) {
+                    f.merge(batch);
+                }
+                let by_number = first.as_ref().map_or(ByNumber::Index, ByNumber::Deferred);
                 let b = evaluate_batch_locked(
                     store,
                     s.news,
@@ -346,6 +382,7 @@ fn rules_stage(store: &Store, stored: Receiver<Stored>, checkpoint: SyncSender<(
                     s.whole,
                     s.classes,
                     pending.as_deref(),
+                    by_number,
                 )?;
                 match b {
                     Batch::Write(w) => {
@@ -440,13 +477,25 @@ pub fn import_path(
 ) -> Result<ImportSummary> {
     let file = std::fs::File::open(path)
         .map_err(|e| Error::InvalidInput(format!("cannot open {}: {e}", path.display())))?;
-    import_reader(store, file, opts, progress)
+    let size = file.metadata().ok().map(|m| m.len());
+    import_sized(store, file, size, opts, progress)
 }
 
 /// Imports from any byte stream, detecting its format.
 pub fn import_reader(
     store: &Store,
     input: impl Read + Send,
+    opts: &ImportOptions,
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> Result<ImportSummary> {
+    import_sized(store, input, None, opts, progress)
+}
+
+/// An import of `size` bytes, if known (see [`NumberIndex::Auto`]).
+fn import_sized(
+    store: &Store,
+    input: impl Read + Send,
+    size: Option<u64>,
     opts: &ImportOptions,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<ImportSummary> {
@@ -476,6 +525,18 @@ pub fn import_reader(
     // batch, so it gives the same flags as running after each batch while the next is stored.
     // Parsing and the engine run at background priority (see `priority`).
     // The WAL is checkpointed by a thread of its own, mostly not by the writer on commit.
+    let index_out = match opts.number_index {
+        NumberIndex::Auto => bulk::worth_deferring(store.event_count()?, size),
+        NumberIndex::Keep => false,
+        NumberIndex::Defer => true,
+    };
+    // Read through the index before it goes; the guard builds it again on every way out.
+    let (first, deferred) = if index_out {
+        let first = store.read(FirstContacts::read)?;
+        (Some(first), Some(store.defer_number_index()?))
+    } else {
+        (None, None)
+    };
     let checkpointer = store.checkpointer()?;
     let (parsed, stored, ruled) = std::thread::scope(|s| {
         let (to_store, batches) = sync_channel(0);
@@ -485,7 +546,7 @@ pub fn import_reader(
             s.spawn(move || checkpoint_stage(cp, ticks));
         }
         let rules_tick = tick.clone();
-        let rules_h = s.spawn(move || rules_stage(store, stored, rules_tick));
+        let rules_h = s.spawn(move || rules_stage(store, stored, rules_tick, first));
         let parse_h = s.spawn(move || {
             priority::background();
             // Nothing was consumed yet (fill_buf only looked), so the count starts at 0.
@@ -515,13 +576,16 @@ pub fn import_reader(
             summary.bytes = bytes();
             parsed.map(|f| (f, summary))
         });
-        let stored = store_stage(store, batches, to_rules, tick);
+        let stored = store_stage(store, batches, to_rules, tick, index_out);
         (joined(parse_h), stored, joined(rules_h))
     });
-    // A later stage's error is the cause of an earlier stage's "stopped".
+    let restored = deferred.map_or(Ok(()), bulk::Deferred::restore);
+    // A later stage's error is the cause of an earlier stage's "stopped"; and a failed import's
+    // error comes before the index's.
     ruled?;
     let (new_events, duplicates) = stored?;
     let (detected, mut summary) = parsed?;
+    restored?;
     summary.new_events = new_events;
     summary.duplicates = duplicates;
     summary.flags_added = flag_count(store)?.saturating_sub(flags_before);

@@ -208,7 +208,10 @@ fn interrupted_import_leaves_whole_batches() {
     }
     xml.push_str("</smses>\n");
     let store = Store::open_in_memory().unwrap();
-    let opts = ImportOptions { batch_size: 8 };
+    let opts = ImportOptions {
+        batch_size: 8,
+        ..Default::default()
+    };
     let cut = xml.len() / 2;
     let r = import_reader(
         &store,
@@ -340,7 +343,10 @@ fn pipelined_import_flags_equal_a_rebuild() {
     for seed in 1..=2 {
         let csv = mixed_history_csv(seed);
         let store = Store::open_in_memory().unwrap();
-        let opts = ImportOptions { batch_size: 9 };
+        let opts = ImportOptions {
+            batch_size: 9,
+            ..Default::default()
+        };
         let s = import_reader(&store, csv.as_bytes(), &opts, &mut |_| {}).unwrap();
         assert_eq!(s.new_events, 400);
         let imported = sorted_flags(&store);
@@ -359,6 +365,66 @@ fn pipelined_import_flags_equal_a_rebuild() {
         );
         assert_eq!(store.case_suggestions().unwrap(), suggested);
     }
+}
+
+/// An import that leaves the number index out (reading windows by time, first contacts from its
+/// own record) stores the same flags as one that keeps it, also when the store already holds
+/// part of the history (so first contacts come from the store too), and builds the index again.
+#[test]
+fn number_index_left_out_or_kept_gives_the_same_flags() {
+    for seed in 3..=4 {
+        let csv = mixed_history_csv(seed);
+        let (header, rows) = csv.split_once('\n').unwrap();
+        let rows: Vec<&str> = rows.lines().collect();
+        let part = |r: &[&str]| format!("{header}\n{}\n", r.join("\n"));
+        let (head, tail) = (part(&rows[..150]), part(&rows[150..]));
+        let mut results = Vec::new();
+        for policy in [NumberIndex::Keep, NumberIndex::Defer] {
+            let store = Store::open_in_memory().unwrap();
+            let opts = ImportOptions {
+                batch_size: 9,
+                number_index: policy,
+            };
+            for file in [&head, &tail] {
+                import_reader(&store, file.as_bytes(), &opts, &mut |_| {}).unwrap();
+                assert!(store.read(crate::store::bulk::present).unwrap());
+            }
+            let flags = sorted_flags(&store);
+            assert!(flags.len() > 50, "seed {seed}: {} flags", flags.len());
+            let suggested = store.case_suggestions().unwrap();
+            crate::rules::rebuild(&store).unwrap();
+            assert_eq!(sorted_flags(&store), flags, "seed {seed}, {policy:?}");
+            results.push((flags, suggested));
+        }
+        assert!(
+            results[0] == results[1],
+            "seed {seed}: kept and left out differ"
+        );
+    }
+}
+
+/// A failed import builds the number index again (and reports its own error).
+#[test]
+fn failed_import_builds_the_number_index_again() {
+    let store = Store::open_in_memory().unwrap();
+    let opts = ImportOptions {
+        batch_size: 8,
+        number_index: NumberIndex::Defer,
+    };
+    let csv = mixed_history_csv(5);
+    let e = import_reader(
+        &store,
+        Failing {
+            data: csv.as_bytes(),
+            n: csv.len() / 2,
+        },
+        &opts,
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert!(!e.to_string().contains("index"), "{e}");
+    assert!(store.event_count().unwrap() > 0);
+    assert!(store.read(crate::store::bulk::present).unwrap());
 }
 
 /// Only the attributes the importer reads are checked for repeats and unescaped: a repeated
@@ -425,7 +491,10 @@ impl Read for ChangesMidway<'_> {
 #[test]
 fn inputs_changed_during_an_import_end_as_a_rebuild() {
     let csv = mixed_history_csv(1);
-    let opts = ImportOptions { batch_size: 9 };
+    let opts = ImportOptions {
+        batch_size: 9,
+        ..Default::default()
+    };
     let dir = tempfile::tempdir().unwrap();
     // Control: the change matters to the flags.
     let plain = Store::open(dir.path().join("plain.db")).unwrap();

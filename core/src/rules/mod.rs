@@ -18,6 +18,7 @@ pub use screen::{screen, screen_with, ScreenAction, ScreenDecision, ScreenPolicy
 use crate::classify::{Classification, Classifier};
 use crate::error::Result;
 use crate::model::EventId;
+use crate::store::bulk::FirstContacts;
 use crate::store::rules_state as rs;
 use crate::store::{AnnotationKind, Store};
 use engine::{Stop, World};
@@ -231,6 +232,7 @@ fn evaluate_stored(
         None,
         cls,
         covers,
+        ByNumber::Index,
     )?
     .apply(store)
 }
@@ -272,6 +274,7 @@ pub(crate) fn evaluate_batch_locked(
     whole: bool,
     classes: HashMap<EventId, Classification>,
     pending: Option<&str>,
+    by_number: ByNumber<'_>,
 ) -> Result<Batch> {
     if news.is_empty() {
         return Ok(Batch::Write(FlagWrite::nothing()));
@@ -290,8 +293,19 @@ pub(crate) fn evaluate_batch_locked(
         classes,
         &Memo,
         (lo, upto),
+        by_number,
     )
     .map(Batch::Write)
+}
+
+/// How an evaluation finds a number's events.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ByNumber<'a> {
+    /// Through the events' (number, time) index.
+    Index,
+    /// An import left that index out (`store::bulk`): windows are read by time, and first
+    /// contacts come from the import's record of them, which holds the events up to the batch.
+    Deferred(&'a FirstContacts),
 }
 
 /// The results of one incremental evaluation, to be stored in one transaction (one fsync): the
@@ -366,6 +380,7 @@ fn evaluate_locked(
     known: Option<HashMap<EventId, Classification>>,
     cls: &dyn Classify,
     covers: (EventId, EventId),
+    by_number: ByNumber<'_>,
 ) -> Result<FlagWrite> {
     let pack = pack::builtin(settings.jurisdiction)?;
     let Some(t0) = news.iter().map(|n| n.utc_ms).min() else {
@@ -415,7 +430,7 @@ fn evaluate_locked(
         Ok(false)
     })?;
     let (t0, numbers) = if joins {
-        store.write(|tx| join_batch(tx, &sms, &classes, region, t0, upto, touched))?
+        store.write(|tx| join_batch(tx, &sms, &classes, region, (t0, upto), touched, by_number))?
     } else {
         store.read(|c| {
             Ok((
@@ -442,7 +457,8 @@ fn evaluate_locked(
         upto,
     };
     let fresh = whole.then_some(news);
-    let rows = store.read(|c| rs::load_contacts_for(c, &numbers, &window, fresh))?;
+    let by_time = matches!(by_number, ByNumber::Deferred(_));
+    let rows = store.read(|c| rs::load_contacts_for(c, &numbers, &window, fresh, by_time))?;
     let contacts = history::group(rows);
     // Earlier SMS only build up state, which needs no classification (their senders are already
     // known collectors), except the last ones that may start a case suggestion.
@@ -467,15 +483,19 @@ fn join_batch(
     sms: &[Contact],
     classes: &HashMap<EventId, Classification>,
     region: crate::number::Region,
-    t0: i64,
-    upto: EventId,
+    (t0, upto): (i64, EventId),
     mut touched: BTreeSet<String>,
+    by_number: ByNumber<'_>,
 ) -> Result<(i64, Vec<String>)> {
     let mut from = t0 - history::SAME_CALL_TOLERANCE_MS;
     for c in sms {
         if let Some(k) = classes.get(&c.primary()) {
             for n in join::from_sms(tx, c, k, region)? {
-                if let Some(ms) = rs::first_contact_ms(tx, &n, upto)? {
+                let first = match by_number {
+                    ByNumber::Index => rs::first_contact_ms(tx, &n, upto)?,
+                    ByNumber::Deferred(f) => f.get(&n),
+                };
+                if let Some(ms) = first {
                     from = from.min(ms - history::SAME_CALL_TOLERANCE_MS);
                 }
                 touched.insert(n);

@@ -6,6 +6,7 @@
 //! writes. `Store` is `Send + Sync`; share it in an `Arc`.
 
 mod annotations;
+pub(crate) mod bulk;
 mod cases;
 mod checkpoint;
 pub mod codec;
@@ -89,6 +90,10 @@ impl Store {
         // page cache (allocated only as used) keeps them in memory. Phone stores are small.
         conn.pragma_update(None, "cache_size", -32768)?;
         schema::migrate_to(&mut conn, version)?;
+        // Queries work without it, only slower: a store that cannot be written still opens.
+        if let Err(e) = bulk::repair(&conn) {
+            log::warn!("store {}: {e}", path.display());
+        }
         let store = Store {
             path: Some(path),
             writer: Mutex::new(conn),

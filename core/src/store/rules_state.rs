@@ -121,14 +121,16 @@ pub(crate) struct Window {
 ///
 /// Many numbers (an import's batch touches most of a phone's) are read with one scan of the
 /// window's time range instead of one index range per number: the same rows, in the table's
-/// order rather than a seek per row.
+/// order rather than a seek per row. So are any numbers with `by_time` (an import left the
+/// number index out: `store::bulk`).
 pub(crate) fn load_contacts_for(
     c: &Connection,
     numbers: &[String],
     w: &Window,
     fresh: Option<Vec<RawContact>>,
+    by_time: bool,
 ) -> Result<Vec<RawContact>> {
-    load_window(c, numbers, w, fresh, numbers.len() > SCAN_ABOVE)
+    load_window(c, numbers, w, fresh, by_time || numbers.len() > SCAN_ABOVE)
 }
 
 /// Above this many numbers, [`load_contacts_for`] scans the window's time range.
