@@ -369,15 +369,32 @@ fn pipelined_import_flags_equal_a_rebuild() {
 
 /// An import that leaves the number index out (reading windows by time, first contacts from its
 /// own record) stores the same flags as one that keeps it, also when the store already holds
-/// part of the history (so first contacts come from the store too), and builds the index again.
+/// part of the history (first contacts from the store), and builds the index again.
 #[test]
 fn number_index_left_out_or_kept_gives_the_same_flags() {
-    for seed in 3..=4 {
+    let mut tried = 0;
+    for seed in 3..40 {
         let csv = mixed_history_csv(seed);
         let (header, rows) = csv.split_once('\n').unwrap();
-        let rows: Vec<&str> = rows.lines().collect();
+        // In time order, so that a batch's own instants do not reach back to the first
+        // contacts of the numbers it joins to cases: those come from the record alone.
+        let mut rows: Vec<&str> = rows.lines().collect();
+        rows.sort_by_key(|r| r.split(',').nth(3).and_then(|t| t.parse::<i64>().ok()));
         let part = |r: &[&str]| format!("{header}\n{}\n", r.join("\n"));
-        let (head, tail) = (part(&rows[..150]), part(&rows[150..]));
+        // The first file ends before the first SMS quoting the call-back number, whose calls
+        // it holds: the second joins that number, and its first contact is in the store.
+        let cut = rows
+            .iter()
+            .position(|r| r.contains("400-888-1234"))
+            .unwrap();
+        if !rows[..cut].iter().any(|r| r.contains(",4008881234,")) {
+            continue; // the number's first call comes after that SMS
+        }
+        tried += 1;
+        if tried > 3 {
+            break;
+        }
+        let (head, tail) = (part(&rows[..cut]), part(&rows[cut..]));
         let mut results = Vec::new();
         for policy in [NumberIndex::Keep, NumberIndex::Defer] {
             let store = Store::open_in_memory().unwrap();
@@ -401,6 +418,10 @@ fn number_index_left_out_or_kept_gives_the_same_flags() {
             "seed {seed}: kept and left out differ"
         );
     }
+    assert!(
+        tried > 3,
+        "too few histories with calls before the first quoting SMS"
+    );
 }
 
 /// A failed import builds the number index again (and reports its own error).
