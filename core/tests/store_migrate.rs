@@ -124,3 +124,65 @@ fn newer_schema_is_refused() {
     let err = Store::open(&path).err().expect("must refuse");
     assert!(matches!(err, Error::SchemaTooNew { .. }), "{err}");
 }
+
+/// v5 moves a flag's events and numbers from two side tables into its row: flags stored by v4
+/// read back the same (sorted, without repeats), and are found by their events.
+#[test]
+fn v4_flags_migrate_into_their_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v4.sqlite");
+    {
+        let store = Store::open_at_version(&path, 4).unwrap();
+        store
+            .insert_batch(&[
+                call("02112345678", T0, 0),
+                call("02112345678", T0 + 60_000, 0),
+                call("02112345679", T0 + 120_000, 0),
+            ])
+            .unwrap();
+    }
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute_batch(
+        "INSERT INTO flags(id, rule, at_ms, offset_s, severity, description, source, detail)
+         VALUES(1, 'CN.FREQ', 1740787320000, 28800, 'high', 'three calls', 'GB/T 45251', '{}'),
+               (2, 'CN.TIME', 1740787200000, 28800, 'high', 'at night', 'GB/T 45251', '{}'),
+               (3, 'CN.NONE', 1740787200000, 28800, 'low', 'no events', 'test', '{}');
+         INSERT INTO flag_events VALUES(1, 3), (1, 1), (1, 2), (2, 1);
+         INSERT INTO flag_numbers VALUES(1, '+862112345679'), (1, '+862112345678'),
+                                        (2, '+862112345678');",
+    )
+    .unwrap();
+    drop(c);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), schema::LATEST);
+    let flags = store.flags(&Default::default()).unwrap();
+    let got: Vec<_> = flags
+        .iter()
+        .map(|f| (f.id, f.flag.events.clone(), f.flag.numbers.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (2, vec![1], vec!["+862112345678".to_string()]),
+            (3, vec![], vec![]),
+            (
+                1,
+                vec![1, 2, 3],
+                vec!["+862112345678".to_string(), "+862112345679".to_string()]
+            ),
+        ]
+    );
+    let on = |e| {
+        let q = dunwatch_core::store::FlagQuery {
+            event: Some(e),
+            ..Default::default()
+        };
+        store
+            .flags(&q)
+            .unwrap()
+            .iter()
+            .map(|f| f.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!((on(1), on(3), on(4)), (vec![2, 1], vec![1], vec![]));
+}

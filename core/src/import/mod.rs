@@ -433,7 +433,7 @@ pub fn collector_numbers(store: &Store) -> Result<std::collections::BTreeSet<Str
     store.read(|c| {
         let mut st = c.prepare(
             "SELECT number FROM numbers WHERE case_id IS NOT NULL \
-             UNION SELECT number FROM flag_numbers",
+             UNION SELECT n.value FROM flags, json_each(flags.numbers) n",
         )?;
         let rows = st.query_map([], |r| r.get::<_, String>(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -96,14 +96,21 @@ pub struct FlagQuery {
 
 pub(crate) fn insert_flags(c: &Connection, flags: &[NewFlag]) -> Result<()> {
     let mut ins = c.prepare_cached(
-        "INSERT INTO flags(rule, case_id, at_ms, offset_s, severity, description, source, detail) \
-         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO flags(rule, case_id, at_ms, offset_s, severity, description, source, detail, \
+         events, numbers) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
-    let mut ev =
-        c.prepare_cached("INSERT OR IGNORE INTO flag_events(flag_id, event_id) VALUES(?1, ?2)")?;
-    let mut num =
-        c.prepare_cached("INSERT OR IGNORE INTO flag_numbers(flag_id, number) VALUES(?1, ?2)")?;
+    let mut by_event =
+        c.prepare_cached("INSERT OR IGNORE INTO flags_by_event(event_id, flag_id) VALUES(?1, ?2)")?;
+    let (mut events, mut numbers) = (Vec::new(), Vec::new());
     for f in flags {
+        // Sorted and without repeats, as the side tables of schema v4 gave them back.
+        events.clone_from(&f.events);
+        events.sort_unstable();
+        events.dedup();
+        numbers.clear();
+        numbers.extend(f.numbers.iter().map(String::as_str));
+        numbers.sort_unstable();
+        numbers.dedup();
         ins.execute(params![
             f.rule,
             f.case_id,
@@ -112,16 +119,36 @@ pub(crate) fn insert_flags(c: &Connection, flags: &[NewFlag]) -> Result<()> {
             f.severity,
             f.description,
             f.source,
-            f.detail.as_str()
+            f.detail.as_str(),
+            serde_json::to_string(&events)?,
+            serde_json::to_string(&numbers)?,
         ])?;
         let id = c.last_insert_rowid();
-        for e in &f.events {
-            ev.execute(params![id, e])?;
-        }
-        for n in &f.numbers {
-            num.execute(params![id, n])?;
+        for e in &events {
+            by_event.execute(params![e, id])?;
         }
     }
+    Ok(())
+}
+
+/// Deletes the flags `ids` (with their `events`, as stored) inside the caller's transaction.
+pub(crate) fn delete_flags(c: &Connection, doomed: &[(i64, Vec<EventId>)]) -> Result<()> {
+    let mut by_event =
+        c.prepare_cached("DELETE FROM flags_by_event WHERE event_id = ?1 AND flag_id = ?2")?;
+    let mut flag = c.prepare_cached("DELETE FROM flags WHERE id = ?1")?;
+    for (id, events) in doomed {
+        for e in events {
+            by_event.execute(params![e, id])?;
+        }
+        flag.execute([id])?;
+    }
+    Ok(())
+}
+
+/// Deletes every flag inside the caller's transaction.
+pub(crate) fn delete_all_flags(c: &Connection) -> Result<()> {
+    c.execute("DELETE FROM flags_by_event", [])?;
+    c.execute("DELETE FROM flags", [])?;
     Ok(())
 }
 
@@ -129,9 +156,7 @@ impl Store {
     /// Replaces all flags in one transaction (a rebuild after a settings or case change).
     pub fn replace_flags(&self, flags: &[NewFlag]) -> Result<()> {
         self.write(|tx| {
-            tx.execute("DELETE FROM flag_numbers", [])?;
-            tx.execute("DELETE FROM flag_events", [])?;
-            tx.execute("DELETE FROM flags", [])?;
+            delete_all_flags(tx)?;
             insert_flags(tx, flags)
         })
     }
@@ -162,7 +187,7 @@ impl Store {
         self.read(|c| {
             let mut sql = String::from(
                 "SELECT f.id, f.rule, f.case_id, c.name, f.at_ms, f.offset_s, f.severity, \
-                 f.description, f.source, f.detail FROM flags f \
+                 f.description, f.source, f.detail, f.events, f.numbers FROM flags f \
                  LEFT JOIN cases c ON c.id = f.case_id WHERE 1 = 1",
             );
             let mut args: Vec<Value> = Vec::new();
@@ -183,7 +208,9 @@ impl Store {
                 args.push(Value::Text(v.clone()));
             }
             if let Some(v) = q.event {
-                sql.push_str(" AND f.id IN (SELECT flag_id FROM flag_events WHERE event_id = ?)");
+                sql.push_str(
+                    " AND f.id IN (SELECT flag_id FROM flags_by_event WHERE event_id = ?)",
+                );
                 args.push(Value::Integer(v));
             }
             sql.push_str(" ORDER BY f.at_ms, f.id LIMIT ? OFFSET ?");
@@ -204,14 +231,10 @@ impl Store {
                     r.get::<_, String>(7)?,
                     r.get::<_, String>(8)?,
                     r.get::<_, String>(9)?,
+                    r.get::<_, String>(10)?,
+                    r.get::<_, String>(11)?,
                 ))
             })?;
-            let mut evs = c.prepare_cached(
-                "SELECT event_id FROM flag_events WHERE flag_id = ?1 ORDER BY event_id",
-            )?;
-            let mut nums = c.prepare_cached(
-                "SELECT number FROM flag_numbers WHERE flag_id = ?1 ORDER BY number",
-            )?;
             for r in rows {
                 let (
                     id,
@@ -224,6 +247,8 @@ impl Store {
                     description,
                     source,
                     detail,
+                    events,
+                    numbers,
                 ) = r?;
                 f(FlagRecord {
                     id,
@@ -235,17 +260,88 @@ impl Store {
                         severity,
                         description,
                         source,
-                        events: evs
-                            .query_map([id], |r| r.get(0))?
-                            .collect::<rusqlite::Result<_>>()?,
-                        numbers: nums
-                            .query_map([id], |r| r.get(0))?
-                            .collect::<rusqlite::Result<_>>()?,
+                        events: serde_json::from_str(&events)?,
+                        numbers: serde_json::from_str(&numbers)?,
                         detail: FlagDetail(detail),
                     },
                 })?;
             }
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flag(at: i64, events: &[EventId], numbers: &[&str]) -> NewFlag {
+        NewFlag {
+            rule: "CN.TEST".into(),
+            case_id: None,
+            at: Instant::new(at, 0).unwrap(),
+            severity: "low".into(),
+            description: "test".into(),
+            source: "test".into(),
+            events: events.to_vec(),
+            numbers: numbers.iter().map(|n| n.to_string()).collect(),
+            detail: FlagDetail::default(),
+        }
+    }
+
+    fn on_event(store: &Store, e: EventId) -> Vec<i64> {
+        let q = FlagQuery {
+            event: Some(e),
+            ..Default::default()
+        };
+        store.flags(&q).unwrap().iter().map(|f| f.id).collect()
+    }
+
+    /// Events and numbers come back sorted without repeats; a flag is found by each of its
+    /// events until it is deleted, by number or all at once.
+    #[test]
+    fn flags_keep_events_and_numbers_and_are_found_by_event() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .add_flags(&[
+                flag(10, &[7, 3, 7, 5], &["+2", "+1", "+2"]),
+                flag(20, &[5], &["+3"]),
+                flag(30, &[], &[]),
+            ])
+            .unwrap();
+        let all = store.flags(&FlagQuery::default()).unwrap();
+        assert_eq!(all[0].flag.events, vec![3, 5, 7]);
+        assert_eq!(all[0].flag.numbers, vec!["+1", "+2"]);
+        assert_eq!(
+            (all[2].flag.events.len(), all[2].flag.numbers.len()),
+            (0, 0)
+        );
+        let (a, b) = (all[0].id, all[1].id);
+        assert_eq!(
+            (on_event(&store, 5), on_event(&store, 7)),
+            (vec![a, b], vec![a])
+        );
+        // Deleting by number from an instant on leaves the others.
+        store
+            .write(|tx| crate::store::rules_state::delete_flags_for(tx, &["+2".into()], 0))
+            .unwrap();
+        assert_eq!(
+            (on_event(&store, 5), on_event(&store, 7)),
+            (vec![b], vec![])
+        );
+        store
+            .write(|tx| crate::store::rules_state::delete_flags_for(tx, &["+3".into()], 21))
+            .unwrap();
+        assert_eq!(on_event(&store, 5), vec![b], "before the instant: kept");
+        store.replace_flags(&[flag(40, &[9], &["+4"])]).unwrap();
+        assert_eq!(store.flags(&FlagQuery::default()).unwrap().len(), 1);
+        assert_eq!(
+            (on_event(&store, 5), on_event(&store, 9).len()),
+            (vec![], 1)
+        );
+        let left: i64 = store
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM flags_by_event", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(left, 1);
     }
 }

@@ -545,31 +545,17 @@ pub(crate) fn clear_derived(c: &Connection) -> Result<()> {
 /// of the contact it was raised on, and only numbers of the same case). Walks the flags by time:
 /// incremental evaluation starts near the newest flags, so few are read.
 pub(crate) fn delete_flags_for(c: &Connection, numbers: &[String], from_ms: i64) -> Result<()> {
-    let wanted: std::collections::HashSet<&str> = numbers.iter().map(String::as_str).collect();
-    let mut flags = c.prepare_cached("SELECT id FROM flags WHERE at_ms >= ?1")?;
-    let mut names = c.prepare_cached("SELECT number FROM flag_numbers WHERE flag_id = ?1")?;
+    let wanted: HashSet<&str> = numbers.iter().map(String::as_str).collect();
+    let mut flags = c.prepare_cached("SELECT id, events, numbers FROM flags WHERE at_ms >= ?1")?;
     let mut doomed = Vec::new();
-    let ids: Vec<i64> = flags
-        .query_map([from_ms], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for id in ids {
-        let mut rows = names.query([id])?;
-        while let Some(r) = rows.next()? {
-            if wanted.contains(r.get::<_, String>(0)?.as_str()) {
-                doomed.push(id);
-                break;
-            }
+    let mut rows = flags.query([from_ms])?;
+    while let Some(r) = rows.next()? {
+        let named: Vec<String> = serde_json::from_str(&r.get::<_, String>(2)?)?;
+        if named.iter().any(|n| wanted.contains(n.as_str())) {
+            doomed.push((r.get(0)?, serde_json::from_str(&r.get::<_, String>(1)?)?));
         }
     }
-    let mut del_n = c.prepare_cached("DELETE FROM flag_numbers WHERE flag_id = ?1")?;
-    let mut del_e = c.prepare_cached("DELETE FROM flag_events WHERE flag_id = ?1")?;
-    let mut del_f = c.prepare_cached("DELETE FROM flags WHERE id = ?1")?;
-    for id in doomed {
-        del_n.execute([id])?;
-        del_e.execute([id])?;
-        del_f.execute([id])?;
-    }
-    Ok(())
+    super::flags::delete_flags(c, &doomed)
 }
 
 /// Stores flags inside the caller's transaction.
@@ -579,10 +565,7 @@ pub(crate) fn insert_flags(c: &Connection, flags: &[super::NewFlag]) -> Result<(
 
 /// Deletes every flag (a rebuild), inside the caller's transaction.
 pub(crate) fn delete_all_flags(c: &Connection) -> Result<()> {
-    c.execute("DELETE FROM flag_numbers", [])?;
-    c.execute("DELETE FROM flag_events", [])?;
-    c.execute("DELETE FROM flags", [])?;
-    Ok(())
+    super::flags::delete_all_flags(c)
 }
 
 /// Case ids by name (for annotations, which name their case).

@@ -145,6 +145,26 @@ const MIGRATIONS: &[&str] = &[
         || substr(hex(dedupe), 1, 48)
     );
     "#,
+    // v5: a flag's events and numbers live in its row (JSON arrays, sorted), not in two side
+    // tables: storing a flag wrote five B-trees and checked three foreign keys for them. The
+    // flags of an event are found through `flags_by_event`, one small B-tree without row ids.
+    r#"
+    ALTER TABLE flags ADD COLUMN events TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE flags ADD COLUMN numbers TEXT NOT NULL DEFAULT '[]';
+    UPDATE flags SET
+        events = (SELECT json_group_array(event_id ORDER BY event_id) FROM flag_events
+                  WHERE flag_id = flags.id),
+        numbers = (SELECT json_group_array(number ORDER BY number) FROM flag_numbers
+                   WHERE flag_id = flags.id);
+    CREATE TABLE flags_by_event(
+        event_id INTEGER NOT NULL,
+        flag_id INTEGER NOT NULL,
+        PRIMARY KEY(event_id, flag_id)
+    ) WITHOUT ROWID;
+    INSERT INTO flags_by_event(event_id, flag_id) SELECT event_id, flag_id FROM flag_events;
+    DROP TABLE flag_events;
+    DROP TABLE flag_numbers;
+    "#,
 ];
 
 /// Newest schema version this build knows.
