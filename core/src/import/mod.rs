@@ -301,9 +301,10 @@ fn store_stage(
 /// Checkpoints the WAL after each commit of the store stage or the flag writer (a tick; ticks
 /// that arrive while it works are merged), at background priority, and once more when both are
 /// done. A failed checkpoint costs only WAL size: it is logged, and the next one (or the
-/// writer's own, past its raised threshold) catches up. Dropping the checkpointer at the end
-/// puts the writer's threshold back.
-fn checkpoint_stage(cp: Checkpointer<'_>, ticks: Receiver<()>) {
+/// writer's own, past its raised threshold) catches up. Then, both writers being done, it puts
+/// the writer's settings back and syncs the WAL (see `store::checkpoint`): an error there is
+/// the import's.
+fn checkpoint_stage(cp: Checkpointer<'_>, ticks: Receiver<()>) -> Result<()> {
     priority::background();
     let run = || {
         if let Err(e) = cp.run() {
@@ -314,6 +315,7 @@ fn checkpoint_stage(cp: Checkpointer<'_>, ticks: Receiver<()>) {
         run();
     }
     run();
+    cp.finish()
 }
 
 /// What the rules stage hands to its flag writer.
@@ -538,13 +540,11 @@ fn import_sized(
         (None, None)
     };
     let checkpointer = store.checkpointer()?;
-    let (parsed, stored, ruled) = std::thread::scope(|s| {
+    let (parsed, stored, ruled, synced) = std::thread::scope(|s| {
         let (to_store, batches) = sync_channel(0);
         let (to_rules, stored) = sync_channel(0);
         let (tick, ticks) = sync_channel::<()>(1);
-        if let Some(cp) = checkpointer {
-            s.spawn(move || checkpoint_stage(cp, ticks));
-        }
+        let checkpoint_h = checkpointer.map(|cp| s.spawn(move || checkpoint_stage(cp, ticks)));
         let rules_tick = tick.clone();
         let rules_h = s.spawn(move || rules_stage(store, stored, rules_tick, first));
         let parse_h = s.spawn(move || {
@@ -577,7 +577,10 @@ fn import_sized(
             parsed.map(|f| (f, summary))
         });
         let stored = store_stage(store, batches, to_rules, tick, index_out);
-        (joined(parse_h), stored, joined(rules_h))
+        let (parsed, ruled) = (joined(parse_h), joined(rules_h));
+        // The checkpointer ends once both writers are done.
+        let synced = checkpoint_h.map_or(Ok(()), joined);
+        (parsed, stored, ruled, synced)
     });
     let restored = deferred.map_or(Ok(()), bulk::Deferred::restore);
     // A later stage's error is the cause of an earlier stage's "stopped"; and a failed import's
@@ -585,6 +588,7 @@ fn import_sized(
     ruled?;
     let (new_events, duplicates) = stored?;
     let (detected, mut summary) = parsed?;
+    synced?;
     restored?;
     summary.new_events = new_events;
     summary.duplicates = duplicates;
