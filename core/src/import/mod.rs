@@ -25,7 +25,7 @@ use crate::model::{EventId, EventPayload, NewEvent, SmsDirection};
 use crate::rules::{evaluate_batch_locked, Batch, ByNumber, FlagWrite};
 use crate::store::bulk::{self, FirstContacts};
 use crate::store::rules_state::{load_new, RawContact};
-use crate::store::{prepare_batch, Checkpointer, Prepared, Store};
+use crate::store::{prepare_taken, Checkpointer, Prepared, Store};
 use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 use std::io::{BufRead, BufReader, Read};
@@ -190,9 +190,8 @@ impl Sink<'_> {
         if self.batch.is_empty() {
             return Ok(());
         }
-        let events = prepare_batch(&self.batch)?;
         let classes = self.batch.iter().map(relevant_class).collect();
-        self.batch.clear();
+        let events = prepare_taken(&mut self.batch)?;
         self.out
             .send(Prepped { events, classes })
             .map_err(|_| stopped())?;
@@ -261,7 +260,7 @@ fn store_stage(
         let mut whole = true;
         let mut classes = HashMap::with_capacity(batch.len());
         let mut first = index_out.then(FirstContacts::default);
-        for ((ev, i), k) in batch.iter().zip(&inserted).zip(batch_classes) {
+        for ((ev, i), k) in batch.into_iter().zip(&inserted).zip(batch_classes) {
             upto = upto.max(i.id);
             if !i.new {
                 dup += 1;
@@ -274,7 +273,7 @@ fn store_stage(
             if let Some(k) = k {
                 classes.insert(i.id, k);
             }
-            match ev.contact(i.id) {
+            match ev.into_contact(i.id) {
                 Some(c) => news.push(c),
                 // Not a contact of its own (imports make none today): read it as stored.
                 None => {
@@ -283,7 +282,6 @@ fn store_stage(
                 }
             }
         }
-        drop(batch);
         if !news.is_empty() {
             next.send(Stored {
                 news,

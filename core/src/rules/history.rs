@@ -100,7 +100,7 @@ mod tests {
             number_raw: "13800138000".into(),
             utc_ms: ms,
             offset_s: 8 * 3600,
-            direction: dir.into(),
+            direction: dir.to_string().into(),
             body: None,
             talk_ms: talk,
             sim: None,

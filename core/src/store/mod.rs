@@ -281,7 +281,7 @@ pub(crate) struct Prepared {
 }
 
 impl Prepared {
-    pub fn new(ev: &NewEvent) -> Result<Prepared> {
+    pub fn new(ev: NewEvent) -> Result<Prepared> {
         ev.payload.validate()?;
         let row = EventRow::from_new(0, 0, ev);
         let key = row.dedupe_key();
@@ -291,11 +291,21 @@ impl Prepared {
 
 /// Prepares a batch; an invalid event fails it, naming its position.
 pub(crate) fn prepare_batch(evs: &[NewEvent]) -> Result<Vec<Prepared>> {
+    prepare_all(evs.len(), evs.iter().cloned())
+}
+
+/// [`prepare_batch`] taking the events out of `evs` (an import's batch), so that their strings
+/// move into the rows instead of being copied; `evs` keeps its capacity.
+pub(crate) fn prepare_taken(evs: &mut Vec<NewEvent>) -> Result<Vec<Prepared>> {
+    prepare_all(evs.len(), evs.drain(..))
+}
+
+fn prepare_all(n: usize, evs: impl Iterator<Item = NewEvent>) -> Result<Vec<Prepared>> {
     // Sized up front: a batch of 20k rows would otherwise be copied as the vector grows.
-    let mut out = Vec::with_capacity(evs.len());
-    for (i, ev) in evs.iter().enumerate() {
+    let mut out = Vec::with_capacity(n);
+    for (i, ev) in evs.enumerate() {
         out.push(Prepared::new(ev).map_err(|e| match e {
-            Error::InvalidInput(m) if evs.len() > 1 => {
+            Error::InvalidInput(m) if n > 1 => {
                 Error::InvalidInput(format!("event {i} of batch: {m}"))
             }
             e => e,

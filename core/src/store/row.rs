@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::model::*;
 use crate::number::{NumberKind, PhoneNumber};
 use crate::time::Instant;
+use std::borrow::Cow;
 
 /// Domain string of the v1 event encoding.
 const EVENT_DOMAIN: &str = "dunwatch.event.v1";
@@ -25,14 +26,16 @@ pub fn time_prefix(utc_ms: Option<i64>) -> [u8; 8] {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventRow {
     pub id: i64,
-    pub kind: String,
-    pub source: String,
+    // Names from a fixed set: borrowed for new events (an import lays out hundreds of thousands
+    // of rows), owned when read back.
+    pub kind: Cow<'static, str>,
+    pub source: Cow<'static, str>,
     pub number: Option<String>,
     pub number_raw: Option<String>,
-    pub number_kind: Option<String>,
+    pub number_kind: Option<Cow<'static, str>>,
     pub utc_ms: Option<i64>,
     pub offset_s: Option<i64>,
-    pub direction: String,
+    pub direction: Cow<'static, str>,
     pub body: Option<String>,
     pub sent_ms: Option<i64>,
     pub sent_offset_s: Option<i64>,
@@ -51,18 +54,19 @@ fn ms(v: u64) -> i64 {
 }
 
 impl EventRow {
-    /// A row for a new event; hashes are filled in by the caller once the chain position is known.
-    pub fn from_new(id: i64, recorded_ms: i64, ev: &NewEvent) -> Self {
+    /// A row for a new event, taking its strings; hashes are filled in by the caller once the
+    /// chain position is known.
+    pub fn from_new(id: i64, recorded_ms: i64, ev: NewEvent) -> Self {
         let mut r = EventRow {
             id,
-            kind: ev.payload.kind().to_string(),
-            source: ev.source.as_str().to_string(),
+            kind: Cow::Borrowed(ev.payload.kind()),
+            source: Cow::Borrowed(ev.source.as_str()),
             number: None,
             number_raw: None,
             number_kind: None,
             utc_ms: None,
             offset_s: None,
-            direction: String::new(),
+            direction: Cow::Borrowed(""),
             body: None,
             sent_ms: None,
             sent_offset_s: None,
@@ -74,33 +78,33 @@ impl EventRow {
             prev_hash: Vec::new(),
             hash: Vec::new(),
         };
-        let set_number = |r: &mut EventRow, n: &PhoneNumber| {
-            r.number = Some(n.normalized.clone());
-            r.number_raw = Some(n.raw.clone());
-            r.number_kind = Some(n.kind.as_str().to_string());
+        let set_number = |r: &mut EventRow, n: PhoneNumber| {
+            r.number = Some(n.normalized);
+            r.number_raw = Some(n.raw);
+            r.number_kind = Some(Cow::Borrowed(n.kind.as_str()));
         };
-        match &ev.payload {
+        match ev.payload {
             EventPayload::Sms(s) => {
-                set_number(&mut r, &s.number);
+                set_number(&mut r, s.number);
                 r.utc_ms = Some(s.received.utc_ms);
                 r.offset_s = Some(s.received.offset_secs.into());
-                r.direction = s.direction.as_str().to_string();
-                r.body = Some(s.body.clone());
+                r.direction = Cow::Borrowed(s.direction.as_str());
+                r.body = Some(s.body);
                 r.sent_ms = s.sent.map(|i| i.utc_ms);
                 r.sent_offset_s = s.sent.map(|i| i.offset_secs.into());
                 r.sim_slot = s.sim_slot.map(i64::from);
             }
             EventPayload::Call(c) => {
-                set_number(&mut r, &c.number);
+                set_number(&mut r, c.number);
                 r.utc_ms = Some(c.start.utc_ms);
                 r.offset_s = Some(c.start.offset_secs.into());
-                r.direction = c.direction.as_str().to_string();
+                r.direction = Cow::Borrowed(c.direction.as_str());
                 r.sim_slot = c.sim_slot.map(i64::from);
                 r.ring_ms = c.ring_ms.map(ms);
                 r.talk_ms = Some(ms(c.talk_ms));
             }
             EventPayload::CallUpdate(u) => {
-                r.direction = u.direction.as_str().to_string();
+                r.direction = Cow::Borrowed(u.direction.as_str());
                 r.ring_ms = u.ring_ms.map(ms);
                 r.talk_ms = Some(ms(u.talk_ms));
                 r.ref_event = Some(u.call);
@@ -112,14 +116,14 @@ impl EventRow {
     pub fn from_sql(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
         Ok(EventRow {
             id: row.get(0)?,
-            kind: row.get(1)?,
-            source: row.get(2)?,
+            kind: Cow::Owned(row.get(1)?),
+            source: Cow::Owned(row.get(2)?),
             number: row.get(3)?,
             number_raw: row.get(4)?,
-            number_kind: row.get(5)?,
+            number_kind: row.get::<_, Option<String>>(5)?.map(Cow::Owned),
             utc_ms: row.get(6)?,
             offset_s: row.get(7)?,
-            direction: row.get(8)?,
+            direction: Cow::Owned(row.get(8)?),
             body: row.get(9)?,
             sent_ms: row.get(10)?,
             sent_offset_s: row.get(11)?,
@@ -205,7 +209,7 @@ impl EventRow {
         let call_dir = || CallDirection::from_name(&self.direction).ok_or_else(|| bad("direction"));
         let dur = |v: Option<i64>| v.map(|v| u64::try_from(v).unwrap_or(0));
         let sim = self.sim_slot.and_then(|s| u8::try_from(s).ok());
-        let payload = match self.kind.as_str() {
+        let payload = match &*self.kind {
             "sms" => EventPayload::Sms(Sms {
                 number: number()?,
                 body: self.body.clone().unwrap_or_default(),

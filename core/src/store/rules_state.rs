@@ -10,6 +10,7 @@ use crate::number::PhoneNumber;
 use crate::time::now_ms;
 use foldhash::{HashMap, HashMapExt, HashSet};
 use rusqlite::{params, Connection, OptionalExtension};
+use std::borrow::Cow;
 
 /// One SMS or call as the engine reads it (call updates already applied).
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +21,7 @@ pub(crate) struct RawContact {
     pub number_raw: String,
     pub utc_ms: i64,
     pub offset_s: i32,
-    pub direction: String,
+    pub direction: Cow<'static, str>,
     pub body: Option<String>,
     pub talk_ms: u64,
     pub sim: Option<i64>,
@@ -28,26 +29,26 @@ pub(crate) struct RawContact {
 
 impl super::Prepared {
     /// What [`load_new`] reads back for this event once stored as `id`, built from the columns
-    /// the store wrote. `None` for a call update (its instant and number are the call's, in the
-    /// store) and for an event without an instant.
-    pub(crate) fn contact(&self, id: EventId) -> Option<RawContact> {
-        let row = &self.row;
-        if !matches!(row.kind.as_str(), "sms" | "call") {
+    /// the store wrote (taking its strings). `None` for a call update (its instant and number are
+    /// the call's, in the store) and for an event without an instant.
+    pub(crate) fn into_contact(self, id: EventId) -> Option<RawContact> {
+        let row = self.row;
+        if !matches!(&*row.kind, "sms" | "call") {
             return None;
         }
         let is_sms = row.kind == "sms";
         Some(RawContact {
             id,
             is_call: !is_sms,
-            number: row.number.clone().unwrap_or_default(),
-            number_raw: row.number_raw.clone().unwrap_or_default(),
+            number: row.number.unwrap_or_default(),
+            number_raw: row.number_raw.unwrap_or_default(),
             utc_ms: row.utc_ms?,
             offset_s: row
                 .offset_s
                 .and_then(|o| i32::try_from(o).ok())
                 .unwrap_or(0),
-            direction: row.direction.clone(),
-            body: if is_sms { row.body.clone() } else { None },
+            direction: row.direction,
+            body: if is_sms { row.body } else { None },
             talk_ms: u64::try_from(row.talk_ms.unwrap_or(0)).unwrap_or(0),
             sim: row.sim_slot,
         })
@@ -91,7 +92,7 @@ pub(crate) fn load_contacts(c: &Connection, from_ms: Option<i64>) -> Result<Vec<
             number_raw: r.get(3)?,
             utc_ms: r.get(4)?,
             offset_s: i32::try_from(r.get::<_, i64>(5)?).unwrap_or(0),
-            direction,
+            direction: Cow::Owned(direction),
             body: r.get(7)?,
             talk_ms: u64::try_from(talk).unwrap_or(0),
             sim: r.get(9)?,
@@ -258,7 +259,7 @@ fn load_window(
             })
             .optional()?
         {
-            r.direction = d;
+            r.direction = Cow::Owned(d);
             r.talk_ms = u64::try_from(t).unwrap_or(0);
         }
     }
