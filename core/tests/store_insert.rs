@@ -344,3 +344,75 @@ fn long_batches_with_call_updates_store_every_row_in_order() {
     assert_eq!(batched.event_count().unwrap(), before);
     assert!(batched.verify().unwrap().ok());
 }
+
+/// A batch binds to its INSERT only the columns that changed from the row before: rows that
+/// differ from their neighbours in one column each (source, direction, SIM, offset, sent time,
+/// ring and talk time, kind), changing and changing back, are stored exactly as one at a time.
+#[test]
+fn every_column_that_changes_between_rows_is_stored() {
+    let number = |n: &str| number::PhoneNumber::parse(n, number::Region::Cn).unwrap();
+    let at = |i: i64, off: i32| time::Instant::new(T0 + i * 60_000, off).unwrap();
+    let sms_ev = |i: i64, source, direction, sim, off, sent: bool| NewEvent {
+        source,
+        payload: EventPayload::Sms(model::Sms {
+            number: number("13800138000"),
+            body: format!("消息{i}"),
+            sent: sent.then(|| at(i, off)),
+            received: at(i, off),
+            sim_slot: sim,
+            direction,
+        }),
+    };
+    let call_ev = |i: i64, direction, ring: Option<u64>, talk| NewEvent {
+        source: EventSource::CallLog,
+        payload: EventPayload::Call(model::Call {
+            number: number("13900139000"),
+            direction,
+            start: at(i, 8 * 3600),
+            ring_ms: ring,
+            talk_ms: talk,
+            sim_slot: None,
+        }),
+    };
+    use model::{CallDirection as C, SmsDirection as S};
+    use EventSource::{Import, Live};
+    let h = 8 * 3600;
+    let batch = vec![
+        sms_ev(0, Import, S::Incoming, None, h, false),
+        sms_ev(1, Live, S::Incoming, None, h, false),
+        sms_ev(2, Import, S::Incoming, None, h, false),
+        sms_ev(3, Import, S::Outgoing, None, h, false),
+        sms_ev(4, Import, S::Incoming, Some(1), h, false),
+        sms_ev(5, Import, S::Incoming, None, h, false),
+        sms_ev(6, Import, S::Incoming, None, -5 * 3600, false),
+        sms_ev(7, Import, S::Incoming, None, h, true),
+        sms_ev(8, Import, S::Incoming, None, h, false),
+        call_ev(9, C::Incoming, Some(3000), 0),
+        call_ev(10, C::Incoming, None, 0),
+        call_ev(11, C::Missed, None, 0),
+        call_ev(12, C::Incoming, None, 45_000),
+        call_ev(13, C::Incoming, Some(3000), 0),
+        sms_ev(14, Import, S::Incoming, None, h, false),
+    ];
+    let batched = Store::open_in_memory().unwrap();
+    let single = Store::open_in_memory().unwrap();
+    batched.insert_batch(&batch).unwrap();
+    // A second batch starts from the bindings the first left.
+    batched
+        .insert_batch(&[sms_ev(15, Live, S::Outgoing, Some(2), 0, true)])
+        .unwrap();
+    for e in batch
+        .iter()
+        .chain([&sms_ev(15, Live, S::Outgoing, Some(2), 0, true)])
+    {
+        single.insert(e).unwrap();
+    }
+    let all = |s: &Store| s.events(&EventQuery::default()).unwrap();
+    let (b, s) = (all(&batched), all(&single));
+    assert_eq!(b.len(), 16);
+    for ((x, y), e) in b.iter().zip(&s).zip(batch.iter()) {
+        assert_eq!((x.id, &x.source, &x.payload), (y.id, &y.source, &y.payload));
+        assert_eq!((&x.source, &x.payload), (&e.source, &e.payload));
+    }
+    assert!(batched.verify().unwrap().ok());
+}

@@ -23,6 +23,11 @@ impl Canon {
         c.str(domain);
         c
     }
+    /// Starts over for another row of the same kind, keeping the buffer.
+    pub fn reset(&mut self, domain: &str) -> &mut Self {
+        self.buf.clear();
+        self.str(domain)
+    }
     pub fn i64(&mut self, v: i64) -> &mut Self {
         self.buf.push(b'i');
         self.buf.extend_from_slice(&v.to_be_bytes());

@@ -9,7 +9,7 @@ use crate::time::Instant;
 use std::borrow::Cow;
 
 /// Domain string of the v1 event encoding.
-const EVENT_DOMAIN: &str = "dunwatch.event.v1";
+pub(crate) const EVENT_DOMAIN: &str = "dunwatch.event.v1";
 
 /// Column list in the order [`EventRow::from_sql`] reads it.
 pub const COLUMNS: &str = "id, kind, source, number, number_raw, number_kind, utc_ms, offset_s, \
@@ -141,7 +141,14 @@ impl EventRow {
     /// order, including the row id so that moving a row breaks the chain.
     pub fn canon(&self) -> Canon {
         let mut c = Canon::new(EVENT_DOMAIN);
-        c.i64(self.id)
+        self.canon_into(&mut c);
+        c
+    }
+
+    /// [`EventRow::canon`] into a buffer used before (an import encodes a row at a time).
+    pub fn canon_into(&self, c: &mut Canon) {
+        c.reset(EVENT_DOMAIN)
+            .i64(self.id)
             .str(&self.kind)
             .str(&self.source)
             .opt_str(self.number.as_deref())
@@ -158,7 +165,6 @@ impl EventRow {
             .opt_i64(self.talk_ms)
             .opt_i64(self.ref_event)
             .i64(self.recorded_ms);
-        c
     }
 
     /// What makes two events "the same" for idempotent inserts: kind, number, instant and
