@@ -148,24 +148,56 @@ const MIGRATIONS: &[&str] = &[
     // v5: a flag's events and numbers live in its row (JSON arrays, sorted), not in two side
     // tables: storing a flag wrote five B-trees and checked three foreign keys for them. The
     // flags of an event are found through `flags_by_event`, one small B-tree without row ids.
+    // `v5_flag_lists` fills the columns and drops the side tables (in Rust: the app's SQLite is
+    // built without JSON functions).
     r#"
     ALTER TABLE flags ADD COLUMN events TEXT NOT NULL DEFAULT '[]';
     ALTER TABLE flags ADD COLUMN numbers TEXT NOT NULL DEFAULT '[]';
-    UPDATE flags SET
-        events = (SELECT json_group_array(event_id ORDER BY event_id) FROM flag_events
-                  WHERE flag_id = flags.id),
-        numbers = (SELECT json_group_array(number ORDER BY number) FROM flag_numbers
-                   WHERE flag_id = flags.id);
     CREATE TABLE flags_by_event(
         event_id INTEGER NOT NULL,
         flag_id INTEGER NOT NULL,
         PRIMARY KEY(event_id, flag_id)
     ) WITHOUT ROWID;
     INSERT INTO flags_by_event(event_id, flag_id) SELECT event_id, flag_id FROM flag_events;
-    DROP TABLE flag_events;
-    DROP TABLE flag_numbers;
     "#,
 ];
+
+/// What a migration does after its SQL, by the version it moves to.
+fn after(to: i64, tx: &Connection) -> Result<()> {
+    match to {
+        5 => v5_flag_lists(tx),
+        _ => Ok(()),
+    }
+}
+
+/// v5: each flag's events and numbers from the side tables into its row, as the store writes
+/// them (sorted JSON arrays); then the side tables go.
+fn v5_flag_lists(tx: &Connection) -> Result<()> {
+    use std::collections::BTreeMap;
+    let mut events: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    let mut st =
+        tx.prepare("SELECT flag_id, event_id FROM flag_events ORDER BY flag_id, event_id")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        events.entry(r.get(0)?).or_default().push(r.get(1)?);
+    }
+    let mut numbers: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    let mut st = tx.prepare("SELECT flag_id, number FROM flag_numbers ORDER BY flag_id, number")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        numbers.entry(r.get(0)?).or_default().push(r.get(1)?);
+    }
+    let mut set_events = tx.prepare("UPDATE flags SET events = ?2 WHERE id = ?1")?;
+    for (id, list) in events {
+        set_events.execute(rusqlite::params![id, serde_json::to_string(&list)?])?;
+    }
+    let mut set_numbers = tx.prepare("UPDATE flags SET numbers = ?2 WHERE id = ?1")?;
+    for (id, list) in numbers {
+        set_numbers.execute(rusqlite::params![id, serde_json::to_string(&list)?])?;
+    }
+    tx.execute_batch("DROP TABLE flag_events; DROP TABLE flag_numbers;")?;
+    Ok(())
+}
 
 /// Newest schema version this build knows.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -193,6 +225,7 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
             continue;
         }
         tx.execute_batch(MIGRATIONS[v as usize])?;
+        after(v + 1, &tx)?;
         tx.pragma_update(None, "user_version", v + 1)?;
         tx.commit()?;
         log::info!("dunwatch store migrated to schema version {}", v + 1);
