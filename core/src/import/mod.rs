@@ -525,12 +525,6 @@ fn import_sized(
     let zone = store.settings()?.zone()?;
     let region = store.settings()?.jurisdiction.region();
     let batch_size = opts.batch_size.max(1);
-    // Three stages, each working on one batch and handing it over only when the next stage
-    // takes it (so at most three batches are held): parsing (with the classifier), storing
-    // (on the caller's thread), and the rules engine, which reads no event newer than its
-    // batch, so it gives the same flags as running after each batch while the next is stored.
-    // Parsing and the engine run at background priority (see `priority`).
-    // The WAL is checkpointed by a thread of its own, mostly not by the writer on commit.
     let index_out = match opts.number_index {
         NumberIndex::Auto => bulk::worth_deferring(store.event_count()?, size),
         NumberIndex::Keep => false,
@@ -543,6 +537,13 @@ fn import_sized(
     } else {
         (None, None)
     };
+    // Three stages, each working on one batch and handing it over only when the next stage
+    // takes it (so at most three batches are held): parsing (with the classifier), storing
+    // (on the caller's thread), and the rules engine, which reads no event newer than its
+    // batch, so it gives the same flags as running after each batch while the next is stored.
+    // Parsing and the engine run at background priority (see `priority`).
+    // The WAL is checkpointed by a thread of its own, mostly not by the writer on commit, and
+    // synced once at the end (see `store::checkpoint`).
     let checkpointer = store.checkpointer()?;
     let (parsed, stored, ruled, synced) = std::thread::scope(|s| {
         let (to_store, batches) = sync_channel(0);
