@@ -15,8 +15,9 @@
 //! holding the write lock. [`Checkpointer::finish`], after the import's last commit, syncs the
 //! WAL once, so an import that returns is on disk as before. Until then a power cut (not a crash
 //! of the program: the WAL is written at every commit) can take back the import's last batches,
-//! whole and with the chain intact; importing the file again completes it. Other writes keep
-//! `FULL`.
+//! whole and with the chain intact; importing the file again completes it. Outside an import
+//! the writer keeps `FULL` (a write the program makes during one shares its setting and its
+//! final sync).
 
 use super::{configure, Store};
 use crate::error::Result;
