@@ -183,6 +183,26 @@ mod tests {
         assert!(has(&store));
     }
 
+    /// The index built again is the one the schema makes.
+    #[test]
+    fn the_index_built_again_is_the_schemas() {
+        let store = Store::open_in_memory().unwrap();
+        let sql = |s: &Store| -> String {
+            s.read(|c| {
+                Ok(c.query_row(
+                    "SELECT sql FROM sqlite_schema WHERE name = ?1",
+                    [NAME],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap()
+        };
+        let made = sql(&store);
+        assert_eq!(made, CREATE.replace(" IF NOT EXISTS", ""));
+        store.defer_number_index().unwrap().restore().unwrap();
+        assert_eq!(sql(&store), made);
+    }
+
     #[test]
     fn first_contacts_keep_the_earliest_instant() {
         let mut a = FirstContacts::default();
