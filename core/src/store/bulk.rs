@@ -11,7 +11,10 @@
 //! While the index is out, the rules engine reads history windows by time and takes each
 //! number's first contact from the import's own record ([`FirstContacts`]) instead of the
 //! index. Another program reading the store meanwhile gets the same answers, more slowly. If
-//! the import is killed, the next [`Store::open`] builds the index.
+//! the import is killed, the next [`Store::open`] builds the index. Events another program
+//! writes into the store during the import are not in that record: a number the import joins
+//! to a case would not have such an event's flags re-evaluated until the next rebuild (the CLI
+//! runs one import at a time; the app does not import).
 
 use super::Store;
 use crate::error::Result;
