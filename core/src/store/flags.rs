@@ -1,7 +1,7 @@
 //! Flags: rule violations found by the rules engine. Derived data: each references the events it
 //! rests on and can be deleted and rebuilt at any time without touching evidence.
 
-use super::{CaseId, Store};
+use super::{bind_changed, CaseId, Store};
 use crate::error::Result;
 use crate::model::EventId;
 use crate::time::Instant;
@@ -102,6 +102,9 @@ pub(crate) fn insert_flags(c: &Connection, flags: &[NewFlag]) -> Result<()> {
     let mut by_event =
         c.prepare_cached("INSERT OR IGNORE INTO flags_by_event(event_id, flag_id) VALUES(?1, ?2)")?;
     let (mut events, mut numbers) = (Vec::new(), Vec::new());
+    // The flag bound last: a statement keeps its bindings, and a rule's flags repeat its rule,
+    // severity, legal source (a long text), case and offset (see `bind_changed`).
+    let mut prev: Option<&NewFlag> = None;
     for f in flags {
         // Sorted and without repeats, as the side tables of schema v4 gave them back.
         events.clone_from(&f.events);
@@ -111,18 +114,23 @@ pub(crate) fn insert_flags(c: &Connection, flags: &[NewFlag]) -> Result<()> {
         numbers.extend(f.numbers.iter().map(String::as_str));
         numbers.sort_unstable();
         numbers.dedup();
-        ins.execute(params![
-            f.rule,
-            f.case_id,
-            f.at.utc_ms,
+        bind_changed(&mut ins, 1, &f.rule, prev.map(|p| &p.rule))?;
+        bind_changed(&mut ins, 2, f.case_id, prev.map(|p| p.case_id))?;
+        bind_changed(
+            &mut ins,
+            4,
             f.at.offset_secs,
-            f.severity,
-            f.description,
-            f.source,
-            f.detail.as_str(),
-            serde_json::to_string(&events)?,
-            serde_json::to_string(&numbers)?,
-        ])?;
+            prev.map(|p| p.at.offset_secs),
+        )?;
+        bind_changed(&mut ins, 5, &f.severity, prev.map(|p| &p.severity))?;
+        bind_changed(&mut ins, 7, &f.source, prev.map(|p| &p.source))?;
+        ins.raw_bind_parameter(3, f.at.utc_ms)?;
+        ins.raw_bind_parameter(6, &f.description)?;
+        ins.raw_bind_parameter(8, f.detail.as_str())?;
+        ins.raw_bind_parameter(9, serde_json::to_string(&events)?)?;
+        ins.raw_bind_parameter(10, serde_json::to_string(&numbers)?)?;
+        ins.raw_execute()?;
+        prev = Some(f);
         let id = c.last_insert_rowid();
         for e in &events {
             by_event.execute(params![e, id])?;
@@ -287,6 +295,46 @@ mod tests {
             numbers: numbers.iter().map(|n| n.to_string()).collect(),
             detail: FlagDetail::default(),
         }
+    }
+
+    /// Flags that each differ from the one before in one column, and change it back, are
+    /// stored as given (a flag's insert binds only what changed).
+    #[test]
+    fn every_column_that_changes_between_flags_is_stored() {
+        let store = Store::open_in_memory().unwrap();
+        let case = store.tag_number("13800138000", "速借", super::super::TagSource::User);
+        let case = Some(case.unwrap().case_id.unwrap());
+        let base = flag(10, &[1], &["+1"]);
+        let mut flags = vec![base.clone()];
+        let mut vary = |change: &dyn Fn(&mut NewFlag)| {
+            let mut f = base.clone();
+            change(&mut f);
+            flags.push(f);
+            flags.push(base.clone());
+        };
+        vary(&|f| f.rule = "CN.OTHER".into());
+        vary(&|f| f.case_id = case);
+        vary(&|f| f.at = Instant::new(10, 3600).unwrap());
+        vary(&|f| f.severity = "high".into());
+        vary(&|f| f.source = "another source".into());
+        vary(&|f| f.description = "other".into());
+        vary(&|f| f.detail = FlagDetail::from_json_text("{\"x\":1}".into()));
+        vary(&|f| f.events = vec![2, 3]);
+        vary(&|f| f.numbers = vec!["+2".into()]);
+        store.add_flags(&flags).unwrap();
+        // A second write starts from the bindings the first left.
+        let last = flag(20, &[9], &["+9"]);
+        store.add_flags(std::slice::from_ref(&last)).unwrap();
+        flags.push(last);
+        let got: Vec<NewFlag> = store
+            .flags(&FlagQuery::default())
+            .unwrap()
+            .into_iter()
+            .map(|r| r.flag)
+            .collect();
+        let mut want = flags;
+        want.sort_by_key(|f| f.at.utc_ms); // the store lists by instant, then id
+        assert_eq!(got, want);
     }
 
     fn on_event(store: &Store, e: EventId) -> Vec<i64> {

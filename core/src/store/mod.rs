@@ -422,29 +422,48 @@ fn insert_in(tx: &rusqlite::Transaction<'_>, evs: &mut [Prepared]) -> Result<Vec
     Ok(out)
 }
 
-/// Binds `row`'s columns 1 to 17 to the events INSERT. A statement keeps its bindings from one
-/// execution to the next, so a column equal in `prev` (the row bound last) is left as it is:
-/// most of them repeat through an import (kind, source, direction, recorded time, ...), and
-/// binding was an eighth of the store stage. Bodies, numbers and instants are always bound.
+/// Binds `row`'s columns 1 to 17 to the events INSERT, those that repeat through an import
+/// (kind, source, direction, recorded time, ...) only when they changed from `prev`, the row
+/// bound last: binding every column was an eighth of the store stage. Bodies, numbers and
+/// instants are always bound.
 fn bind_event(
     st: &mut rusqlite::Statement<'_>,
     row: &EventRow,
     prev: Option<&EventRow>,
 ) -> Result<()> {
-    macro_rules! bind_changed {
-        ($($i:literal $f:ident),*) => {$(
-            if prev.is_none_or(|p| p.$f != row.$f) {
-                st.raw_bind_parameter($i, &row.$f)?;
-            }
-        )*};
-    }
     st.raw_bind_parameter(1, row.id)?;
     st.raw_bind_parameter(4, &row.number)?;
     st.raw_bind_parameter(5, &row.number_raw)?;
     st.raw_bind_parameter(7, row.utc_ms)?;
     st.raw_bind_parameter(10, &row.body)?;
-    bind_changed!(2 kind, 3 source, 6 number_kind, 8 offset_s, 9 direction, 11 sent_ms,
-        12 sent_offset_s, 13 sim_slot, 14 ring_ms, 15 talk_ms, 16 ref_event, 17 recorded_ms);
+    bind_changed(st, 2, &row.kind, prev.map(|p| &p.kind))?;
+    bind_changed(st, 3, &row.source, prev.map(|p| &p.source))?;
+    bind_changed(st, 6, &row.number_kind, prev.map(|p| &p.number_kind))?;
+    bind_changed(st, 8, row.offset_s, prev.map(|p| p.offset_s))?;
+    bind_changed(st, 9, &row.direction, prev.map(|p| &p.direction))?;
+    bind_changed(st, 11, row.sent_ms, prev.map(|p| p.sent_ms))?;
+    bind_changed(st, 12, row.sent_offset_s, prev.map(|p| p.sent_offset_s))?;
+    bind_changed(st, 13, row.sim_slot, prev.map(|p| p.sim_slot))?;
+    bind_changed(st, 14, row.ring_ms, prev.map(|p| p.ring_ms))?;
+    bind_changed(st, 15, row.talk_ms, prev.map(|p| p.talk_ms))?;
+    bind_changed(st, 16, row.ref_event, prev.map(|p| p.ref_event))?;
+    bind_changed(st, 17, row.recorded_ms, prev.map(|p| p.recorded_ms))?;
+    Ok(())
+}
+
+/// Binds parameter `i` unless `before`, its value for the row bound last, equals `now`. A
+/// statement keeps its bindings from one execution to the next (`raw_execute` after
+/// `raw_bind_parameter`), so the first row of a statement's use must bind every parameter
+/// (`before` is `None`).
+pub(crate) fn bind_changed<T: rusqlite::ToSql + PartialEq>(
+    st: &mut rusqlite::Statement<'_>,
+    i: usize,
+    now: T,
+    before: Option<T>,
+) -> Result<()> {
+    if before.as_ref() != Some(&now) {
+        st.raw_bind_parameter(i, now)?;
+    }
     Ok(())
 }
 
