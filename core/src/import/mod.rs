@@ -439,7 +439,7 @@ pub fn collector_numbers(store: &Store) -> Result<std::collections::BTreeSet<Str
         let mut st = c.prepare("SELECT DISTINCT numbers FROM flags")?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
-            let named: Vec<String> = serde_json::from_str(r.get_ref(0)?.as_str().unwrap_or("[]"))?;
+            let named: Vec<String> = serde_json::from_str(&r.get::<_, String>(0)?)?;
             out.extend(named);
         }
         Ok(out)

@@ -283,14 +283,13 @@ pub(crate) fn evaluate_batch_locked(
         return Ok(Batch::Rebuild);
     };
     let lo = news.iter().map(|n| n.id).min().unwrap_or(upto);
-    let classes = Some(classes);
     evaluate_locked(
         store,
         &settings,
         news,
         upto,
         whole,
-        classes,
+        Some(classes),
         &Memo,
         (lo, upto),
         by_number,

@@ -92,12 +92,10 @@ impl FirstContacts {
     /// Adds another record's contacts.
     pub(crate) fn merge(&mut self, other: FirstContacts) {
         for (n, t) in other.0 {
-            match self.0.get_mut(&n) {
-                Some(x) => *x = (*x).min(t),
-                None => {
-                    self.0.insert(n, t);
-                }
-            }
+            self.0
+                .entry(n)
+                .and_modify(|x| *x = (*x).min(t))
+                .or_insert(t);
         }
     }
 

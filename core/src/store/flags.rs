@@ -139,7 +139,8 @@ pub(crate) fn insert_flags(c: &Connection, flags: &[NewFlag]) -> Result<()> {
     Ok(())
 }
 
-/// Deletes the flags `ids` (with their `events`, as stored) inside the caller's transaction.
+/// Deletes the flags in `doomed`, each given by its id and its events (as stored, for
+/// `flags_by_event`), inside the caller's transaction.
 pub(crate) fn delete_flags(c: &Connection, doomed: &[(i64, Vec<EventId>)]) -> Result<()> {
     let mut by_event =
         c.prepare_cached("DELETE FROM flags_by_event WHERE event_id = ?1 AND flag_id = ?2")?;
