@@ -1,5 +1,7 @@
 //! dunwatch-core: evidence of illegal debt collection, kept so that a complaint can succeed.
 //!
+//! - [`evidence`]: the use cases (record, tag, annotate, import, screen, pages, verify, export)
+//!   over one store and its rules engine; every write keeps the flags current. Start here;
 //! - [`model`]: contact events (SMS, calls) and store settings;
 //! - [`number`], [`time`]: phone numbers and device-local instants;
 //! - [`store`]: the tamper-evident SQLite evidence store;
@@ -8,6 +10,7 @@
 
 pub mod classify;
 pub mod error;
+pub mod evidence;
 pub mod import;
 pub mod model;
 pub mod number;
@@ -17,6 +20,7 @@ pub mod store;
 pub mod time;
 
 pub use error::{Error, Result};
+pub use evidence::Evidence;
 pub use model::*;
 pub use number::{NumberKind, PhoneNumber, Region};
 pub use store::Store;

@@ -336,7 +336,7 @@ fn rules_stage(
     checkpoint: SyncSender<()>,
     mut first: Option<FirstContacts>,
 ) -> Result<()> {
-    let _engine = crate::rules::lock();
+    let _engine = crate::rules::lock(store);
     std::thread::scope(|sc| {
         let (to_writer, writes) = sync_channel::<ToWrite>(0);
         let writer = sc.spawn(move || -> Result<()> {

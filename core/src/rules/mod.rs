@@ -14,6 +14,7 @@ pub mod screen;
 
 pub use pack::{builtin as builtin_pack, Pack};
 pub use screen::{screen, screen_with, ScreenAction, ScreenDecision, ScreenPolicy};
+pub(crate) use engine::time_violation;
 
 use crate::classify::{Classification, Classifier};
 use crate::error::Result;
@@ -47,10 +48,10 @@ impl Classify for Classifier {
     }
 }
 
-/// The built-in classifier with a memo of recent results: incremental evaluation re-reads the
-/// SMS of the last days on every new event, and classifying is a pure function of the sender
-/// and the text.
-struct Memo;
+/// The built-in classifier with a memo of recent results (the store's, see [`EngineState`]):
+/// incremental evaluation re-reads the SMS of the last days on every new event, and classifying
+/// is a pure function of the sender and the text.
+struct Memo<'a>(&'a Mutex<MemoMap>);
 
 /// Most remembered classifications (a few MB); the memo is simply emptied when full.
 const MEMO_CAP: usize = 20_000;
@@ -63,13 +64,31 @@ struct MemoMap {
     len: usize,
 }
 
-static MEMO: once_cell::sync::Lazy<Mutex<MemoMap>> =
-    once_cell::sync::Lazy::new(|| Mutex::new(MemoMap::default()));
+/// The engine's state for one open store: one evaluation at a time (the SMS receiver and the
+/// call-log sync may both record), and the memo of classifications. Owned by the [`Store`] it
+/// evaluates, so two stores in one process neither wait for each other nor share a memo.
+#[derive(Default)]
+pub(crate) struct EngineState {
+    eval: Mutex<()>,
+    memo: Mutex<MemoMap>,
+}
 
-impl Classify for Memo {
+impl EngineState {
+    /// Holds the engine for one evaluation, or for a whole import.
+    fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.eval.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn memo(&self) -> Memo<'_> {
+        Memo(&self.memo)
+    }
+}
+
+impl Classify for Memo<'_> {
     fn classify(&self, text: &str, sender: Option<&str>) -> Classification {
         let key = sender.unwrap_or_default();
-        if let Some(k) = MEMO
+        if let Some(k) = self
+            .0
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .by_sender
@@ -79,7 +98,7 @@ impl Classify for Memo {
             return k.clone();
         }
         let k = Classifier::builtin().classify_for_rules(text, sender);
-        let mut memo = MEMO.lock().unwrap_or_else(|p| p.into_inner());
+        let mut memo = self.0.lock().unwrap_or_else(|p| p.into_inner());
         if memo.len >= MEMO_CAP {
             *memo = MemoMap::default();
         }
@@ -106,9 +125,6 @@ static CODE_KEY: once_cell::sync::Lazy<Vec<u8>> = once_cell::sync::Lazy::new(|| 
     h.update(crate::classify::BUILTIN_LEXICON_SOURCE);
     h.finalize().to_vec()
 });
-
-/// One evaluation at a time per process: the SMS receiver and the call-log sync may both call.
-static EVAL: Mutex<()> = Mutex::new(());
 
 /// `rules_state` key: every event with an id up to this one has been evaluated (by a rebuild,
 /// or by incremental evaluations of a contiguous run of ids). An import killed after storing a
@@ -156,7 +172,7 @@ pub fn rebuild(store: &Store) -> Result<RebuildSummary> {
 /// many flags were written. Falls back to a full rebuild when the settings, cases, annotations
 /// or collector list changed since the flags were computed.
 pub fn evaluate_new(store: &Store, events: &[EventId]) -> Result<usize> {
-    evaluate_new_with(store, events, &Memo)
+    evaluate_new_with(store, events, &store.engine().memo())
 }
 
 /// Rebuilds only if the inputs changed since the flags were last computed (a setting, a tag, an
@@ -168,7 +184,7 @@ pub fn refresh(store: &Store) -> Result<bool> {
 
 /// [`refresh`] with a given classifier.
 pub fn refresh_with(store: &Store, cls: &dyn Classify) -> Result<bool> {
-    let _g = EVAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _g = store.engine().lock();
     let mark = store.read(evaluated_through)?;
     let (Some(settings), Some(_)) = (unchanged_settings(store, None)?, mark) else {
         // No mark: a store from before the mark existed; one rebuild sets it.
@@ -191,13 +207,13 @@ pub fn refresh_with(store: &Store, cls: &dyn Classify) -> Result<bool> {
 
 /// [`rebuild`] with a given classifier.
 pub fn rebuild_with(store: &Store, cls: &dyn Classify) -> Result<RebuildSummary> {
-    let _g = EVAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _g = store.engine().lock();
     rebuild_locked(store, cls)
 }
 
 /// [`evaluate_new`] with a given classifier.
 pub fn evaluate_new_with(store: &Store, events: &[EventId], cls: &dyn Classify) -> Result<usize> {
-    let _g = EVAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _g = store.engine().lock();
     if events.is_empty() {
         return Ok(0);
     }
@@ -237,9 +253,9 @@ fn evaluate_stored(
     .apply(store)
 }
 
-/// Holds the engine for one evaluation, or for a whole import.
-pub(crate) fn lock() -> std::sync::MutexGuard<'static, ()> {
-    EVAL.lock().unwrap_or_else(|p| p.into_inner())
+/// Holds `store`'s engine for one evaluation, or for a whole import.
+pub(crate) fn lock(store: &Store) -> std::sync::MutexGuard<'_, ()> {
+    store.engine().lock()
 }
 
 /// Whether the inputs differ from those of `pending` (the fingerprint of the last write handed
@@ -290,7 +306,7 @@ pub(crate) fn evaluate_batch_locked(
         upto,
         whole,
         Some(classes),
-        &Memo,
+        &store.engine().memo(),
         (lo, upto),
         by_number,
     )
@@ -368,7 +384,7 @@ impl FlagWrite {
 /// reading no event newer than `upto`; with `whole` and `known` (the classifications of the new
 /// SMS), as for [`evaluate_batch_locked`]; `covers`: the run of event ids this evaluation
 /// accounts for (see [`EVALUATED_THROUGH`]). Returns the results for [`FlagWrite::apply`] to
-/// store. The caller holds [`EVAL`] and checked the fingerprint.
+/// store. The caller holds [`lock`] and checked the fingerprint.
 #[allow(clippy::too_many_arguments)]
 fn evaluate_locked(
     store: &Store,
@@ -521,7 +537,7 @@ fn case_mates(c: &rusqlite::Connection, touched: BTreeSet<String>) -> Result<Vec
 
 /// A rebuild with the built-in classifier, by a caller holding [`lock`].
 pub(crate) fn rebuild_locked_builtin(store: &Store) -> Result<RebuildSummary> {
-    rebuild_locked(store, &Memo)
+    rebuild_locked(store, &store.engine().memo())
 }
 
 fn rebuild_locked(store: &Store, cls: &dyn Classify) -> Result<RebuildSummary> {

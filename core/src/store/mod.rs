@@ -52,6 +52,8 @@ pub struct Store {
     path: Option<PathBuf>,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// The rules engine's state for this store (its evaluation lock and classification memo).
+    engine: crate::rules::EngineState,
 }
 
 fn configure(conn: &Connection) -> Result<()> {
@@ -98,6 +100,7 @@ impl Store {
             path: Some(path),
             writer: Mutex::new(conn),
             readers: Mutex::new(Vec::new()),
+            engine: Default::default(),
         };
         store.init_settings()?;
         Ok(store)
@@ -112,9 +115,15 @@ impl Store {
             path: None,
             writer: Mutex::new(conn),
             readers: Mutex::new(Vec::new()),
+            engine: Default::default(),
         };
         store.init_settings()?;
         Ok(store)
+    }
+
+    /// The rules engine's state for this store.
+    pub(crate) fn engine(&self) -> &crate::rules::EngineState {
+        &self.engine
     }
 
     pub fn path(&self) -> Option<&Path> {

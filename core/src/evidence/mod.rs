@@ -1,0 +1,313 @@
+//! The use cases of dunwatch, one method each, over one evidence store and its rules engine.
+//!
+//! Flags, case joins and derived collector numbers are derived data: every write here re-derives
+//! what it affects before it returns (a recorded event is evaluated incrementally; a tag, an
+//! annotation, a collector list or new settings re-read the history when the engine's inputs
+//! changed). The CLI and the JNI bridge call only these methods, so no caller can forget to.
+//! [`Store`] and [`crate::rules`] stay public for tests and tools that need the parts.
+
+mod pages;
+
+pub use pages::{
+    CasePage, DayCount, DayLimit, HoursWindow, RuleCount, TimelineEntry, TimelineQuery,
+    TodayCollector, TodayPage,
+};
+
+use crate::error::{Error, Result};
+use crate::import::{self, ImportOptions, ImportSummary};
+use crate::model::{
+    CallUpdate, EventId, EventPayload, EventSource, NewEvent, Settings, StoredEvent,
+};
+use crate::report::{self, Exported, Format, Lang};
+use crate::rules::{self, RebuildSummary, ScreenDecision, ScreenPolicy};
+use crate::store::rules_state::CollectorEntry;
+use crate::store::{
+    Annotation, AnnotationKind, Attachment, Case, CaseId, EventQuery, FlagQuery, FlagRecord,
+    NewAnnotation, NewAttachment, NumberInfo, Store, TagSource, VerifyReport,
+};
+use crate::time::Instant;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::Path;
+
+/// Result of recording one event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Recorded {
+    pub id: EventId,
+    /// False when the same event was already stored (nothing was added).
+    pub new: bool,
+    /// Flags the rules engine added for it.
+    pub flags: usize,
+}
+
+/// An evidence store with its rules engine: the one place where a use case begins.
+pub struct Evidence {
+    store: Store,
+}
+
+impl Evidence {
+    /// Opens (creating if needed) the store at `path`. With `settings`, a store whose settings
+    /// differ is switched to them; then flags are re-derived if anything they depend on changed
+    /// (new settings, a newer engine, events a killed import left unevaluated).
+    pub fn open(path: impl AsRef<Path>, settings: Option<&Settings>) -> Result<Evidence> {
+        if let Some(s) = settings {
+            s.validate()?;
+        }
+        Self::with_store(Store::open(path)?, settings)
+    }
+
+    /// A store in memory (tests, dry runs).
+    pub fn open_in_memory(settings: Option<&Settings>) -> Result<Evidence> {
+        if let Some(s) = settings {
+            s.validate()?;
+        }
+        Self::with_store(Store::open_in_memory()?, settings)
+    }
+
+    fn with_store(store: Store, settings: Option<&Settings>) -> Result<Evidence> {
+        if let Some(s) = settings {
+            if store.settings()? != *s {
+                store.set_settings(s)?;
+            }
+        }
+        rules::refresh(&store)?;
+        Ok(Evidence { store })
+    }
+
+    /// The store, for reads the methods here do not cover. Writing through it leaves the flags
+    /// stale until the next method here re-derives them: use the methods instead.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.store.path()
+    }
+
+    pub fn settings(&self) -> Result<Settings> {
+        self.store.settings()
+    }
+
+    /// Changes the settings and re-reads the whole history under them.
+    pub fn change_settings(&self, s: &Settings) -> Result<RebuildSummary> {
+        self.store.set_settings(s)?;
+        rules::rebuild(&self.store)
+    }
+
+    /// Reads a number with the store's jurisdiction as default region.
+    pub fn parse_number(&self, raw: &str) -> Result<crate::PhoneNumber> {
+        self.store.parse_number(raw)
+    }
+
+    /// Records an SMS or a call (or a call update) and evaluates it against the history.
+    pub fn record(&self, ev: &NewEvent) -> Result<Recorded> {
+        let ins = self.store.insert(ev)?;
+        let flags = if ins.new {
+            rules::evaluate_new(&self.store, &[ins.id])?
+        } else {
+            0
+        };
+        Ok(Recorded {
+            id: ins.id,
+            new: ins.new,
+            flags,
+        })
+    }
+
+    /// Appends what the call log later says about call `update.call` (its outcome and duration).
+    pub fn update_call(&self, update: CallUpdate) -> Result<Recorded> {
+        let id = update.call;
+        match self.store.event(id)? {
+            Some(ev) if matches!(ev.payload, EventPayload::Call(_)) => {}
+            Some(_) => return Err(Error::InvalidInput(format!("event {id} is not a call"))),
+            None => return Err(Error::NotFound(format!("no call with id {id}"))),
+        }
+        self.record(&NewEvent {
+            source: EventSource::CallLog,
+            payload: EventPayload::CallUpdate(update),
+        })
+    }
+
+    /// The user says `number` belongs to case `case_name` (created if new), optionally saying
+    /// whether the case is a third-party `collector`, the `creditor` or `unknown`.
+    pub fn tag(&self, number: &str, case_name: &str, party: Option<&str>) -> Result<NumberInfo> {
+        let info = self.store.tag_number(number, case_name, TagSource::User)?;
+        if let Some(p) = party {
+            self.store.set_case_party(case_name, p.trim())?;
+        }
+        rules::refresh(&self.store)?;
+        Ok(info)
+    }
+
+    /// The user says `number` belongs to no case (and is never joined to one automatically).
+    pub fn untag(&self, number: &str) -> Result<NumberInfo> {
+        self.store.untag_number(number)?;
+        rules::refresh(&self.store)?;
+        let n = self.store.parse_number(number)?.normalized;
+        self.store
+            .number_info(&n)?
+            .ok_or_else(|| Error::NotFound(format!("number {n}")))
+    }
+
+    /// Records a stop request, an opt-out or a note.
+    pub fn annotate(&self, a: &NewAnnotation) -> Result<i64> {
+        let id = self.store.add_annotation(a)?;
+        // A stop request changes how later contacts already stored are read.
+        rules::refresh(&self.store)?;
+        Ok(id)
+    }
+
+    /// Pins a file (recording, photo of a letter) by its SHA-256.
+    pub fn attach(&self, a: &NewAttachment) -> Result<i64> {
+        self.store.add_attachment(a)
+    }
+
+    /// Adds known collector numbers (a community list); returns how many were new.
+    pub fn import_collectors(&self, entries: &[CollectorEntry]) -> Result<usize> {
+        let n = self.store.import_collectors(entries)?;
+        rules::refresh(&self.store)?;
+        Ok(n)
+    }
+
+    /// Imports one backup file, detecting its format; `progress` receives the bytes read.
+    pub fn import_file(
+        &self,
+        path: &Path,
+        opts: &ImportOptions,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<ImportSummary> {
+        import::import_path(&self.store, path, opts, progress)
+    }
+
+    /// Imports from a byte stream, detecting its format.
+    pub fn import_stream(
+        &self,
+        input: impl Read + Send,
+        opts: &ImportOptions,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<ImportSummary> {
+        import::import_reader(&self.store, input, opts, progress)
+    }
+
+    /// What to do with an incoming call from `number` at `at`, and why.
+    pub fn screen(
+        &self,
+        number: &str,
+        at: Instant,
+        policy: &ScreenPolicy,
+    ) -> Result<ScreenDecision> {
+        rules::screen_with(&self.store, number, at, policy)
+    }
+
+    /// Re-derives every flag from the evidence (normally never needed: each write re-derives).
+    pub fn rebuild(&self) -> Result<RebuildSummary> {
+        rules::rebuild(&self.store)
+    }
+
+    /// How many flags the store holds and from how many contact events (what a rebuild would
+    /// report).
+    pub fn flag_summary(&self) -> Result<RebuildSummary> {
+        self.store.read(|c| {
+            let events: i64 = c.query_row(
+                "SELECT count(*) FROM events WHERE kind IN ('sms', 'call') AND utc_ms IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )?;
+            let flags: i64 = c.query_row("SELECT count(*) FROM flags", [], |r| r.get(0))?;
+            Ok(RebuildSummary {
+                events: usize::try_from(events).unwrap_or(0),
+                flags: usize::try_from(flags).unwrap_or(0),
+            })
+        })
+    }
+
+    pub fn events(&self, q: &EventQuery) -> Result<Vec<StoredEvent>> {
+        self.store.events(q)
+    }
+
+    pub fn event(&self, id: EventId) -> Result<Option<StoredEvent>> {
+        self.store.event(id)
+    }
+
+    /// Number of stored events (call-log updates included).
+    pub fn event_count(&self) -> Result<i64> {
+        self.store.event_count()
+    }
+
+    pub fn flags(&self, q: &FlagQuery) -> Result<Vec<FlagRecord>> {
+        self.store.flags(q)
+    }
+
+    pub fn cases(&self) -> Result<Vec<Case>> {
+        self.store.cases()
+    }
+
+    /// Suggested case memberships: (number, case name, reason).
+    pub fn case_suggestions(&self) -> Result<Vec<(String, String, String)>> {
+        self.store.case_suggestions()
+    }
+
+    /// The imported collector list.
+    pub fn collector_list(&self) -> Result<Vec<CollectorEntry>> {
+        self.store.collectors()
+    }
+
+    pub fn annotations(&self) -> Result<Vec<Annotation>> {
+        self.store.annotations()
+    }
+
+    pub fn attachments(&self) -> Result<Vec<Attachment>> {
+        self.store.attachments()
+    }
+
+    /// Numbers known as collectors: in a case, or named by a flag.
+    pub fn collector_numbers(&self) -> Result<BTreeSet<String>> {
+        import::collector_numbers(&self.store)
+    }
+
+    /// Flags per rule.
+    pub fn flags_by_rule(&self) -> Result<BTreeMap<String, u64>> {
+        import::flags_by_rule(&self.store)
+    }
+
+    /// Recomputes every evidence chain.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        self.store.verify()
+    }
+
+    /// Writes the report (HTML) or an export (JSON, CSV) to `out`, flags made current first.
+    pub fn export(&self, out: &Path, format: Format, lang: Option<Lang>) -> Result<Exported> {
+        rules::refresh(&self.store)?;
+        report::export(&self.store, out, format, lang)
+    }
+
+    /// The "today" page at `at`: each collector's contacts on that local day against the day's
+    /// limits, whether contact is permitted at `at`, and the day's violations.
+    pub fn today(&self, at: Instant) -> Result<TodayPage> {
+        pages::today(&self.store, at)
+    }
+
+    /// One page of the timeline: contacts with the flags resting on each, filterable by case.
+    pub fn timeline(&self, q: &TimelineQuery) -> Result<Vec<TimelineEntry>> {
+        pages::timeline(&self.store, q)
+    }
+
+    /// One case: its numbers, contacts per local day, violations per rule with legal sources,
+    /// and the stop requests and notes recorded for it.
+    pub fn case_page(&self, case: CaseId) -> Result<CasePage> {
+        pages::case_page(&self.store, case)
+    }
+}
+
+/// The kinds of annotation the user can record, by their names (`stop_request`, `opt_out`,
+/// `note`).
+pub fn annotation_kind(name: &str) -> Result<AnnotationKind> {
+    AnnotationKind::from_name(name).ok_or_else(|| {
+        Error::InvalidInput(format!(
+            "unknown annotation kind {name:?}: use stop_request, opt_out or note"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests;
