@@ -8,7 +8,7 @@
 
 use crate::error::{Result, ThrowDunwatch};
 use crate::{handles, logging, ops, strings};
-use dunwatch_core::Store;
+use dunwatch_core::Evidence;
 use jni::objects::{JClass, JString};
 use jni::sys::{jint, jlong};
 use jni::{Env, EnvUnowned};
@@ -22,7 +22,7 @@ fn call<'local, T: Default + 'local>(
     env.with_env(f).resolve::<ThrowDunwatch>()
 }
 
-fn store(handle: jlong) -> Result<std::sync::Arc<Store>> {
+fn store(handle: jlong) -> Result<std::sync::Arc<Evidence>> {
     handles::get(handle)
 }
 
@@ -177,6 +177,65 @@ pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeEvents<'l>(
     call(env, |env| {
         let query = strings::required(env, &query, "query")?;
         let out = ops::events(&*store(handle)?, &query)?;
+        jstring(env, out)
+    })
+}
+
+/// `nativeUntagNumber(handle: Long, number: String): String` (number info JSON).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeUntagNumber<'l>(
+    env: EnvUnowned<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    number: JString<'l>,
+) -> JString<'l> {
+    call(env, |env| {
+        let number = strings::required(env, &number, "number")?;
+        let out = ops::untag_number(&*store(handle)?, &number)?;
+        jstring(env, out)
+    })
+}
+
+/// `nativeTimeline(handle: Long, queryJson: String): String` (JSON array of `{event, flags}`).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeTimeline<'l>(
+    env: EnvUnowned<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    query: JString<'l>,
+) -> JString<'l> {
+    call(env, |env| {
+        let query = strings::required(env, &query, "query")?;
+        let out = ops::timeline(&*store(handle)?, &query)?;
+        jstring(env, out)
+    })
+}
+
+/// `nativeToday(handle: Long, atJson: String): String` (today page JSON).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeToday<'l>(
+    env: EnvUnowned<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    at: JString<'l>,
+) -> JString<'l> {
+    call(env, |env| {
+        let at = strings::required(env, &at, "at")?;
+        let out = ops::today(&*store(handle)?, &at)?;
+        jstring(env, out)
+    })
+}
+
+/// `nativeCasePage(handle: Long, caseId: Long): String` (case page JSON).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeCasePage<'l>(
+    env: EnvUnowned<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    case_id: jlong,
+) -> JString<'l> {
+    call(env, |env| {
+        let out = ops::case_page(&*store(handle)?, case_id)?;
         jstring(env, out)
     })
 }

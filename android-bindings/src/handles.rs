@@ -6,7 +6,7 @@
 //! `close` while a call is running only drops the store when that call finishes.
 
 use crate::error::{BridgeError, Kind, Result};
-use dunwatch_core::Store;
+use dunwatch_core::Evidence;
 use once_cell::sync::Lazy;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -16,7 +16,7 @@ use std::sync::{Arc, RwLock};
 const FIRST_ID: i64 = 0x0D0A_0000_0001;
 
 static NEXT: AtomicI64 = AtomicI64::new(FIRST_ID);
-static OPEN: Lazy<RwLock<HashMap<i64, Arc<Store>>>> = Lazy::new(|| RwLock::new(HashMap::new()));
+static OPEN: Lazy<RwLock<HashMap<i64, Arc<Evidence>>>> = Lazy::new(|| RwLock::new(HashMap::new()));
 
 fn registry_poisoned() -> BridgeError {
     BridgeError::new(
@@ -26,7 +26,7 @@ fn registry_poisoned() -> BridgeError {
 }
 
 /// Registers an open store and returns its new handle.
-pub fn insert(store: Store) -> Result<i64> {
+pub fn insert(store: Evidence) -> Result<i64> {
     let id = NEXT.fetch_add(1, Ordering::Relaxed);
     OPEN.write()
         .map_err(|_| registry_poisoned())?
@@ -45,7 +45,7 @@ fn unknown(id: i64) -> BridgeError {
 }
 
 /// The store behind `id`.
-pub fn get(id: i64) -> Result<Arc<Store>> {
+pub fn get(id: i64) -> Result<Arc<Evidence>> {
     OPEN.read()
         .map_err(|_| registry_poisoned())?
         .get(&id)
@@ -75,9 +75,9 @@ mod tests {
 
     #[test]
     fn lifecycle_and_invalid_handles() {
-        let id = insert(Store::open_in_memory().unwrap()).unwrap();
+        let id = insert(Evidence::open_in_memory(None).unwrap()).unwrap();
         assert!(get(id).is_ok());
-        let other = insert(Store::open_in_memory().unwrap()).unwrap();
+        let other = insert(Evidence::open_in_memory(None).unwrap()).unwrap();
         assert_ne!(id, other);
         remove(id).unwrap();
         let e = get(id).err().unwrap();

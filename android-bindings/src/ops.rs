@@ -7,13 +7,12 @@
 //! directions, paging) crosses as a small JSON object.
 
 use crate::error::{BridgeError, Kind, Result};
-use dunwatch_core::store::{
-    AnnotationKind, EventQuery, FlagQuery, NewAnnotation, NewAttachment, TagSource,
-};
+use dunwatch_core::evidence::{annotation_kind, TimelineQuery};
+use dunwatch_core::rules::ScreenPolicy;
+use dunwatch_core::store::{EventQuery, FlagQuery, NewAnnotation, NewAttachment};
 use dunwatch_core::{
-    rules::{self, ScreenPolicy},
-    Call, CallDirection, CallUpdate, EventId, EventPayload, EventSource, Instant, NewEvent,
-    Settings, Sms, SmsDirection, Store,
+    Call, CallDirection, CallUpdate, EventId, EventPayload, EventSource, Evidence, Instant,
+    NewEvent, Settings, Sms, SmsDirection,
 };
 use serde::{Deserialize, Serialize};
 
@@ -47,58 +46,26 @@ impl At {
 
 /// Opens (creating if needed) the store at `path`. With `settings`, a store whose settings differ
 /// is switched to them and its flags rebuilt; without, the stored settings stay.
-pub fn open(path: &str, settings_json: Option<&str>) -> Result<Store> {
+pub fn open(path: &str, settings_json: Option<&str>) -> Result<Evidence> {
     if path.trim().is_empty() {
         return Err(BridgeError::invalid("store path is empty"));
     }
     let wanted: Option<Settings> = settings_json.map(|j| parse(j, "settings")).transpose()?;
-    if let Some(s) = &wanted {
-        s.validate()?;
-    }
-    let store = Store::open(path)?;
-    if let Some(s) = wanted {
-        if store.settings()? != s {
-            store.set_settings(&s)?;
-        }
-    }
-    // Re-derives flags only if something they depend on changed (new settings, a newer engine).
-    rules::refresh(&store)?;
-    Ok(store)
+    Ok(Evidence::open(path, wanted.as_ref())?)
 }
 
-pub fn settings(store: &Store) -> Result<String> {
-    to_json(&store.settings()?)
+pub fn settings(ev: &Evidence) -> Result<String> {
+    to_json(&ev.settings()?)
 }
 
 /// Changes the settings and re-reads the whole history under them (flags are derived data).
-pub fn set_settings(store: &Store, settings_json: &str) -> Result<String> {
+pub fn set_settings(ev: &Evidence, settings_json: &str) -> Result<String> {
     let s: Settings = parse(settings_json, "settings")?;
-    store.set_settings(&s)?;
-    to_json(&rules::rebuild(store)?)
+    to_json(&ev.change_settings(&s)?)
 }
 
-/// Result of recording one event.
-#[derive(Debug, Serialize)]
-struct Recorded {
-    id: EventId,
-    /// False when the same event was already stored (nothing was added).
-    new: bool,
-    /// Flags the rules engine added for it.
-    flags: usize,
-}
-
-fn record(store: &Store, ev: NewEvent) -> Result<String> {
-    let ins = store.insert(&ev)?;
-    let flags = if ins.new {
-        rules::evaluate_new(store, &[ins.id])?
-    } else {
-        0
-    };
-    to_json(&Recorded {
-        id: ins.id,
-        new: ins.new,
-        flags,
-    })
+fn record(ev: &Evidence, event: NewEvent) -> Result<String> {
+    to_json(&ev.record(&event)?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -115,10 +82,10 @@ struct SmsMeta {
 }
 
 /// Records an SMS received or sent; returns `{id, new, flags}`.
-pub fn record_sms(store: &Store, number: &str, body: &str, meta_json: &str) -> Result<String> {
+pub fn record_sms(ev: &Evidence, number: &str, body: &str, meta_json: &str) -> Result<String> {
     let m: SmsMeta = parse(meta_json, "SMS metadata")?;
     let sms = Sms {
-        number: store.parse_number(number)?,
+        number: ev.parse_number(number)?,
         body: body.to_string(),
         sent: m.sent.map(At::instant).transpose()?,
         received: m.received.instant()?,
@@ -126,7 +93,7 @@ pub fn record_sms(store: &Store, number: &str, body: &str, meta_json: &str) -> R
         direction: m.direction,
     };
     record(
-        store,
+        ev,
         NewEvent {
             source: m.source.unwrap_or(EventSource::Live),
             payload: EventPayload::Sms(sms),
@@ -150,10 +117,10 @@ struct CallMeta {
 }
 
 /// Records a call (as the screening service or the call log saw it); returns `{id, new, flags}`.
-pub fn record_call(store: &Store, number: &str, meta_json: &str) -> Result<String> {
+pub fn record_call(ev: &Evidence, number: &str, meta_json: &str) -> Result<String> {
     let m: CallMeta = parse(meta_json, "call metadata")?;
     let call = Call {
-        number: store.parse_number(number)?,
+        number: ev.parse_number(number)?,
         direction: m.direction,
         start: m.start.instant()?,
         ring_ms: m.ring_ms,
@@ -161,7 +128,7 @@ pub fn record_call(store: &Store, number: &str, meta_json: &str) -> Result<Strin
         sim_slot: m.sim_slot,
     };
     record(
-        store,
+        ev,
         NewEvent {
             source: m.source.unwrap_or(EventSource::Live),
             payload: EventPayload::Call(call),
@@ -180,40 +147,20 @@ struct CallUpdateMeta {
 }
 
 /// Appends what the call log later says about call `call_id` (its outcome and duration).
-pub fn update_call(store: &Store, call_id: EventId, meta_json: &str) -> Result<String> {
+pub fn update_call(ev: &Evidence, call_id: EventId, meta_json: &str) -> Result<String> {
     let m: CallUpdateMeta = parse(meta_json, "call update")?;
-    match store.event(call_id)? {
-        Some(ev) if matches!(ev.payload, EventPayload::Call(_)) => {}
-        Some(_) => {
-            return Err(BridgeError::invalid(format!(
-                "event {call_id} is not a call"
-            )))
-        }
-        None => {
-            return Err(BridgeError::new(
-                Kind::NotFound,
-                format!("no call with id {call_id}"),
-            ))
-        }
-    }
-    record(
-        store,
-        NewEvent {
-            source: EventSource::CallLog,
-            payload: EventPayload::CallUpdate(CallUpdate {
-                call: call_id,
-                direction: m.direction,
-                ring_ms: m.ring_ms,
-                talk_ms: m.talk_ms,
-            }),
-        },
-    )
+    to_json(&ev.update_call(CallUpdate {
+        call: call_id,
+        direction: m.direction,
+        ring_ms: m.ring_ms,
+        talk_ms: m.talk_ms,
+    })?)
 }
 
 /// Decides what to do with an incoming call from `number` at `at` (core's `rules::screen_with`),
 /// under the user's policy or the default one. Returns `{action, reason, rule, case, number}`.
 pub fn screen_call(
-    store: &Store,
+    ev: &Evidence,
     number: &str,
     at_json: &str,
     policy_json: Option<&str>,
@@ -223,7 +170,7 @@ pub fn screen_call(
         Some(j) => parse(j, "screening policy")?,
         None => ScreenPolicy::default(),
     };
-    to_json(&rules::screen_with(store, number, at, &policy)?)
+    to_json(&ev.screen(number, at, &policy)?)
 }
 
 fn page(limit: Option<usize>) -> Result<usize> {
@@ -257,10 +204,10 @@ struct EventQueryIn {
 }
 
 /// One page of contact events (SMS and calls, call-log updates folded in).
-pub fn events(store: &Store, query_json: &str) -> Result<String> {
+pub fn events(ev: &Evidence, query_json: &str) -> Result<String> {
     let q: EventQueryIn = parse(query_json, "event query")?;
     let number = match &q.number {
-        Some(raw) => Some(store.parse_number(raw)?.normalized),
+        Some(raw) => Some(ev.parse_number(raw)?.normalized),
         None => None,
     };
     let query = EventQuery {
@@ -272,15 +219,44 @@ pub fn events(store: &Store, query_json: &str) -> Result<String> {
         limit: Some(page(q.limit)?),
         newest_first: q.newest_first,
     };
-    to_json(&store.events(&query)?)
+    to_json(&ev.events(&query)?)
 }
 
-pub fn event_count(store: &Store) -> Result<i64> {
-    Ok(store.event_count()?)
+/// One page of the timeline: `[{event, flags}]`, the same query as [`events`].
+pub fn timeline(ev: &Evidence, query_json: &str) -> Result<String> {
+    let q: EventQueryIn = parse(query_json, "timeline query")?;
+    let number = match &q.number {
+        Some(raw) => Some(ev.parse_number(raw)?.normalized),
+        None => None,
+    };
+    to_json(&ev.timeline(&TimelineQuery {
+        from_ms: q.from_ms,
+        to_ms: q.to_ms,
+        number,
+        case: q.case,
+        offset: q.offset,
+        limit: Some(page(q.limit)?),
+        newest_first: q.newest_first,
+    })?)
 }
 
-pub fn cases(store: &Store) -> Result<String> {
-    to_json(&store.cases()?)
+/// The "today" page at the instant `at_json`.
+pub fn today(ev: &Evidence, at_json: &str) -> Result<String> {
+    let at = parse::<At>(at_json, "today's instant")?.instant()?;
+    to_json(&ev.today(at)?)
+}
+
+/// The page of case `case_id`.
+pub fn case_page(ev: &Evidence, case_id: i64) -> Result<String> {
+    to_json(&ev.case_page(case_id)?)
+}
+
+pub fn event_count(ev: &Evidence) -> Result<i64> {
+    Ok(ev.event_count()?)
+}
+
+pub fn cases(ev: &Evidence) -> Result<String> {
+    to_json(&ev.cases()?)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -303,7 +279,7 @@ struct FlagQueryIn {
 }
 
 /// One page of flags, oldest first.
-pub fn flags(store: &Store, query_json: &str) -> Result<String> {
+pub fn flags(ev: &Evidence, query_json: &str) -> Result<String> {
     let q: FlagQueryIn = parse(query_json, "flag query")?;
     let query = FlagQuery {
         from_ms: q.from_ms,
@@ -314,14 +290,17 @@ pub fn flags(store: &Store, query_json: &str) -> Result<String> {
         offset: q.offset,
         limit: Some(page(q.limit)?),
     };
-    to_json(&store.flags(&query)?)
+    to_json(&ev.flags(&query)?)
 }
 
 /// The user says `number` belongs to case `case_name` (created if new); flags are re-derived.
-pub fn tag_number(store: &Store, number: &str, case_name: &str) -> Result<String> {
-    let info = store.tag_number(number, case_name, TagSource::User)?;
-    rules::refresh(store)?;
-    to_json(&info)
+pub fn tag_number(ev: &Evidence, number: &str, case_name: &str) -> Result<String> {
+    to_json(&ev.tag(number, case_name, None)?)
+}
+
+/// The user says `number` belongs to no case; flags are re-derived.
+pub fn untag_number(ev: &Evidence, number: &str) -> Result<String> {
+    to_json(&ev.untag(number)?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -334,28 +313,21 @@ struct AnnotationMeta {
 
 /// Records a stop request, opt-out or note (`kind` = `stop_request`, `opt_out`, `note`).
 pub fn add_annotation(
-    store: &Store,
+    ev: &Evidence,
     kind: &str,
     case_name: Option<&str>,
     text: &str,
     meta_json: &str,
 ) -> Result<i64> {
-    let kind = AnnotationKind::from_name(kind).ok_or_else(|| {
-        BridgeError::invalid(format!(
-            "unknown annotation kind {kind:?}: use stop_request, opt_out or note"
-        ))
-    })?;
+    let kind = annotation_kind(kind)?;
     let m: AnnotationMeta = parse(meta_json, "annotation metadata")?;
-    let id = store.add_annotation(&NewAnnotation {
+    Ok(ev.annotate(&NewAnnotation {
         kind,
         case_name: case_name.map(str::to_string),
         event_id: m.event_id,
         at: m.at.instant()?,
         text: text.to_string(),
-    })?;
-    // A stop request changes how later contacts already stored are read.
-    rules::refresh(store)?;
-    Ok(id)
+    })?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -369,14 +341,14 @@ struct AttachmentMeta {
 
 /// Pins a file by its SHA-256 (the file itself stays where the app keeps it).
 pub fn add_attachment(
-    store: &Store,
+    ev: &Evidence,
     case_name: Option<&str>,
     name: &str,
     sha256: &str,
     meta_json: &str,
 ) -> Result<i64> {
     let m: AttachmentMeta = parse(meta_json, "attachment metadata")?;
-    Ok(store.add_attachment(&NewAttachment {
+    Ok(ev.attach(&NewAttachment {
         case_name: case_name.map(str::to_string),
         event_id: m.event_id,
         sha256: sha256.to_ascii_lowercase(),
@@ -394,8 +366,8 @@ struct VerifyOut {
 }
 
 /// Recomputes every evidence chain; `{ok, chains, broken}`.
-pub fn verify(store: &Store) -> Result<String> {
-    let report = store.verify()?;
+pub fn verify(ev: &Evidence) -> Result<String> {
+    let report = ev.verify()?;
     to_json(&VerifyOut {
         ok: report.ok(),
         report,
@@ -403,8 +375,8 @@ pub fn verify(store: &Store) -> Result<String> {
 }
 
 /// Writes the complaint report (HTML, JSON or CSV) to `path`; see [`crate::report`].
-pub fn export_report(store: &Store, path: &str, options_json: &str) -> Result<String> {
-    crate::report::export(store, path, options_json)
+pub fn export_report(ev: &Evidence, path: &str, options_json: &str) -> Result<String> {
+    crate::report::export(ev, path, options_json)
 }
 
 #[cfg(test)]
@@ -412,8 +384,8 @@ mod tests {
     use super::*;
     use serde_json::Value;
 
-    fn store() -> Store {
-        Store::open_in_memory().unwrap()
+    fn store() -> Evidence {
+        Evidence::open_in_memory(None).unwrap()
     }
 
     fn json(s: &str) -> Value {
@@ -450,6 +422,28 @@ mod tests {
         assert_eq!(page[0]["talk_ms"], 65000);
         let e = update_call(&s, 999, r#"{"direction":"missed"}"#).unwrap_err();
         assert_eq!(e.kind, Kind::NotFound);
+    }
+
+    #[test]
+    fn pages_today_timeline_case() {
+        let s = store();
+        tag_number(&s, "13800138000", "Loan A").unwrap();
+        let call = format!(r#"{{"direction":"incoming","start":{AT},"talk_ms":1000}}"#);
+        let rec = json(&record_call(&s, "13800138000", &call).unwrap());
+        let t = json(&timeline(&s, r#"{"case":1}"#).unwrap());
+        assert_eq!(t[0]["event"]["id"], rec["id"]);
+        assert!(!t[0]["flags"].as_array().unwrap().is_empty());
+        let d = json(&today(&s, AT).unwrap());
+        assert_eq!(d["permitted_now"], false, "06:13 in Shanghai");
+        assert_eq!(d["collectors"][0]["name"], "Loan A");
+        assert_eq!(d["collectors"][0]["calls"], 1);
+        let c = json(&case_page(&s, 1).unwrap());
+        assert_eq!(c["case"]["name"], "Loan A");
+        assert_eq!(c["days"][0]["calls"], 1);
+        assert_eq!(case_page(&s, 7).unwrap_err().kind, Kind::NotFound);
+        let u = json(&untag_number(&s, "13800138000").unwrap());
+        assert!(u["case_id"].is_null());
+        assert_eq!(json(&flags(&s, "{}").unwrap()), json("[]"));
     }
 
     #[test]
@@ -518,8 +512,7 @@ mod tests {
     #[test]
     fn screening_decides_with_default_or_given_policy() {
         let s = store();
-        s.set_settings(&serde_json::from_str(FAMILY).unwrap())
-            .unwrap();
+        set_settings(&s, FAMILY).unwrap();
         let d = json(&screen_call(&s, "13800138000", AT, None).unwrap());
         assert_eq!(d["action"], "allow");
         tag_number(&s, "13800138000", "Loan A").unwrap();

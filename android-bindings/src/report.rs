@@ -2,8 +2,8 @@
 //! (the same files as `dunwatch report`, written atomically) taking options as JSON.
 
 use crate::error::{BridgeError, Result};
-use dunwatch_core::report::{export as write_report, Format};
-use dunwatch_core::Store;
+use dunwatch_core::report::Format;
+use dunwatch_core::Evidence;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -25,16 +25,15 @@ struct Written {
     chain_ok: bool,
 }
 
-/// Writes the report of `store` to `path`; returns `{files, chain_ok}`.
-pub fn export(store: &Store, path: &str, options_json: &str) -> Result<String> {
+/// Writes the report of `ev` to `path`; returns `{files, chain_ok}`.
+pub fn export(ev: &Evidence, path: &str, options_json: &str) -> Result<String> {
     let o: Options = serde_json::from_str(options_json)
         .map_err(|e| BridgeError::invalid(format!("report options: {e}")))?;
     if path.trim().is_empty() {
         return Err(BridgeError::invalid("report path is empty"));
     }
     let lang = o.lang.as_deref().map(str::parse).transpose()?;
-    let done = write_report(
-        store,
+    let done = ev.export(
         &PathBuf::from(path),
         o.format.unwrap_or(Format::Html),
         lang,
@@ -54,7 +53,7 @@ mod tests {
     fn writes_each_format_and_refuses_bad_options() {
         let dir = std::env::temp_dir().join(format!("dunwatch-jni-report-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let store = Store::open_in_memory().unwrap();
+        let store = Evidence::open_in_memory(None).unwrap();
         let html = dir.join("r.html");
         let out: serde_json::Value =
             serde_json::from_str(&export(&store, html.to_str().unwrap(), "{}").unwrap()).unwrap();
