@@ -99,6 +99,28 @@ class DunwatchStore private constructor(private val handle: Long) : AutoCloseabl
     fun tagNumber(number: String, caseName: String): NumberInfo =
         Json.toNumberInfo(Json.obj(NativeBridge.nativeTagNumber(handle, number, caseName)))
 
+    /** The user says [number] belongs to no case (and is never joined to one automatically); flags are re-derived. */
+    fun untagNumber(number: String): NumberInfo =
+        Json.toNumberInfo(Json.obj(NativeBridge.nativeUntagNumber(handle, number)))
+
+    /**
+     * The "today" screen at [at]: per collector (case, or collector number outside a case) the
+     * contacts of that local day against the rule pack's daily limits, the pack's hours and
+     * whether a call is permitted at [at], and the day's violations.
+     */
+    fun today(at: Moment = Moment.now()): TodayPage =
+        Json.toToday(Json.obj(NativeBridge.nativeToday(handle, Json.moment(at).toString())))
+
+    /** One page of contacts, each with the flags resting on it; filter by case with [EventQuery.caseId]. */
+    fun timeline(query: EventQuery = EventQuery()): List<TimelineEntry> =
+        Json.list(Json.arr(NativeBridge.nativeTimeline(handle, Json.eventQuery(query))), Json::toTimelineEntry)
+
+    /**
+     * The case screen: the case and its numbers, contacts per local day, violations per rule
+     * with their legal source, and the stop requests, notes and attachments recorded for it.
+     */
+    fun casePage(caseId: Long): CasePage = Json.toCasePage(Json.obj(NativeBridge.nativeCasePage(handle, caseId)))
+
     /** The user asked the collector of [caseName] to stop; the date matters (US.CEASE). */
     fun recordStopRequest(caseName: String?, text: String, at: Moment, eventId: Long? = null): Long =
         annotate("stop_request", caseName, text, at, eventId)

@@ -138,6 +138,60 @@ internal object Json {
         },
     )
 
+    fun toAnnotation(o: JSONObject) = AnnotationRecord(
+        o.getLong("id"), o.getString("kind"), o.stringOrNull("case_name"), o.longOrNull("event_id"),
+        toMoment(o.getJSONObject("at")), o.getString("text"), o.getLong("recorded_ms"),
+    )
+
+    fun toAttachment(o: JSONObject) = AttachmentRecord(
+        o.getLong("id"), o.stringOrNull("case_name"), o.longOrNull("event_id"), o.getString("sha256"),
+        o.getString("name"), o.getLong("size"), toMoment(o.getJSONObject("at")), o.getLong("recorded_ms"),
+    )
+
+    fun toToday(o: JSONObject) = TodayPage(
+        day = o.getString("day"),
+        at = toMoment(o.getJSONObject("at")),
+        permittedNow = o.getBoolean("permitted_now"),
+        hours = list(o.getJSONArray("hours")) {
+            HoursWindow(
+                it.getString("rule"), it.getString("from"), it.getString("to"), it.getBoolean("allowed"),
+                strings(it.getJSONArray("channels")), it.getString("source"),
+            )
+        },
+        collectors = list(o.getJSONArray("collectors")) { c ->
+            TodayCollector(
+                caseId = c.longOrNull("case_id"),
+                name = c.getString("name"),
+                numbers = strings(c.getJSONArray("numbers")),
+                calls = c.getInt("calls"),
+                connected = c.getInt("connected"),
+                sms = c.getInt("sms"),
+                limits = list(c.getJSONArray("limits")) {
+                    DayLimit(it.getString("rule"), it.getString("counts"), it.getInt("max"), it.getInt("used"), it.getString("source"))
+                },
+                violations = list(c.getJSONArray("violations"), ::toFlag),
+            )
+        },
+    )
+
+    fun toTimelineEntry(o: JSONObject) =
+        TimelineEntry(toEvent(o.getJSONObject("event")), list(o.getJSONArray("flags"), ::toFlag))
+
+    fun toCasePage(o: JSONObject) = CasePage(
+        case = toCase(o.getJSONObject("case")),
+        days = list(o.getJSONArray("days")) {
+            DayCount(it.getString("day"), it.getInt("sms"), it.getInt("calls"), it.getInt("connected"), it.getInt("flags"))
+        },
+        rules = list(o.getJSONArray("rules")) {
+            RuleCount(
+                it.getString("rule"), decode(it.getString("severity")), it.getInt("count"), it.getString("source"),
+                it.getString("parameters"), it.getLong("first_ms"), it.getLong("last_ms"),
+            )
+        },
+        annotations = list(o.getJSONArray("annotations"), ::toAnnotation),
+        attachments = list(o.getJSONArray("attachments"), ::toAttachment),
+    )
+
     private fun strings(a: JSONArray): List<String> = (0 until a.length()).map { a.getString(it) }
 
     /** org.json values as plain Kotlin: maps, lists, strings, numbers, booleans and null. */

@@ -222,3 +222,103 @@ enum class ReportFormat(override val code: String) : Coded { HTML("html"), JSON(
 data class ReportFiles(val files: List<String>, val chainOk: Boolean)
 
 enum class ReportLanguage(override val code: String) : Coded { ZH("zh"), EN("en") }
+
+/** A stop request, opt-out or note the user recorded. */
+data class AnnotationRecord(
+    val id: Long,
+    /** `stop_request`, `opt_out` or `note`. */
+    val kind: String,
+    val caseName: String?,
+    val eventId: Long?,
+    val at: Moment,
+    val text: String,
+    val recordedMs: Long,
+)
+
+/** A file pinned by its SHA-256 (the file stays where the app keeps it). */
+data class AttachmentRecord(
+    val id: Long,
+    val caseName: String?,
+    val eventId: Long?,
+    val sha256: String,
+    val name: String,
+    val size: Long,
+    val at: Moment,
+    val recordedMs: Long,
+)
+
+/** A time window of the rule pack: contact is permitted only inside it ([allowed]), or forbidden inside it. */
+data class HoursWindow(
+    val rule: String,
+    /** `HH:MM`, local time. */
+    val from: String,
+    val to: String,
+    val allowed: Boolean,
+    /** `sms`, `call`. */
+    val channels: List<String>,
+    val source: String,
+)
+
+/** A daily limit of the rule pack and what a collector used of it on the day. */
+data class DayLimit(
+    val rule: String,
+    /** Which calls count: `any`, `connected` or `unanswered`. */
+    val counts: String,
+    val max: Int,
+    /** Calls counted on the day (the same call recorded twice counts once). */
+    val used: Int,
+    val source: String,
+)
+
+/** One collector (a case, or a collector number outside any case) on the day. */
+data class TodayCollector(
+    val caseId: Long?,
+    /** The case's name, or the number. */
+    val name: String,
+    val numbers: List<String>,
+    val calls: Int,
+    val connected: Int,
+    /** SMS received from the collector on the day. */
+    val sms: Int,
+    val limits: List<DayLimit>,
+    /** Flags raised on the day. */
+    val violations: List<Flag>,
+)
+
+/** What the "today" screen shows. */
+data class TodayPage(
+    /** Local date, `YYYY-MM-DD`. */
+    val day: String,
+    val at: Moment,
+    /** Whether the pack's hours permit a collector's call at [at]. */
+    val permittedNow: Boolean,
+    val hours: List<HoursWindow>,
+    val collectors: List<TodayCollector>,
+)
+
+/** A contact with the flags resting on it. */
+data class TimelineEntry(val event: Event, val flags: List<Flag>)
+
+/** Contacts from a case on one local day. */
+data class DayCount(val day: String, val sms: Int, val calls: Int, val connected: Int, val flags: Int)
+
+/** Violations of one rule in a case, with its legal source. */
+data class RuleCount(
+    val rule: String,
+    val severity: Severity,
+    val count: Int,
+    val source: String,
+    /** The rule's parameters as the legal summary states them. */
+    val parameters: String,
+    val firstMs: Long,
+    val lastMs: Long,
+)
+
+/** What the case screen shows. */
+data class CasePage(
+    val case: Case,
+    val days: List<DayCount>,
+    val rules: List<RuleCount>,
+    val annotations: List<AnnotationRecord>,
+    val attachments: List<AttachmentRecord>,
+)

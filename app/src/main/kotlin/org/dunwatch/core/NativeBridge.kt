@@ -42,6 +42,10 @@ object NativeBridge {
     @JvmStatic external fun nativeAddAttachment(
         handle: Long, caseName: String?, name: String?, sha256: String?, metaJson: String?,
     ): Long
+    @JvmStatic external fun nativeUntagNumber(handle: Long, number: String?): String
+    @JvmStatic external fun nativeToday(handle: Long, atJson: String?): String
+    @JvmStatic external fun nativeTimeline(handle: Long, queryJson: String?): String
+    @JvmStatic external fun nativeCasePage(handle: Long, caseId: Long): String
     @JvmStatic external fun nativeVerify(handle: Long): String
     @JvmStatic external fun nativeExportReport(handle: Long, path: String?, optionsJson: String?): String
 

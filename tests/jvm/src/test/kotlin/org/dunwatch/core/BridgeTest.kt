@@ -173,6 +173,47 @@ class BridgeTest {
     }
 
     @Test
+    fun `today, timeline and case pages read what the screens show`() {
+        val borrower = Support.open(Settings(Jurisdiction.CN, Role.BORROWER, "Asia/Shanghai"))
+        borrower.use { s ->
+            s.tagNumber("13800138000", "Loan A")
+            // 06:13 in Shanghai: before the permitted hours.
+            val call = s.recordCall("13800138000", CallDirection.INCOMING, at(), talkMs = 30_000)
+            s.recordSms("13800138000", "请还款", SmsDirection.INCOMING, at(1))
+            s.recordSms("13700137000", "hello", SmsDirection.INCOMING, at(2))
+            s.recordStopRequest("Loan A", "stop", at(3))
+            val today = s.today(at(4))
+            assertFalse(today.permittedNow)
+            assertTrue(today.hours.isNotEmpty() && today.hours.all { it.source.isNotEmpty() })
+            val loan = today.collectors.single { it.name == "Loan A" }
+            assertEquals(1, loan.calls)
+            assertEquals(1, loan.connected)
+            assertEquals(1, loan.sms)
+            assertTrue(loan.limits.isNotEmpty() && loan.limits.all { it.max > 0 })
+            assertTrue(loan.violations.isNotEmpty())
+
+            val caseId = s.cases().single().id
+            val timeline = s.timeline(EventQuery(caseId = caseId, newestFirst = false))
+            assertEquals(2, timeline.size)
+            assertEquals(call.id, timeline[0].event.id)
+            assertTrue(timeline[0].flags.isNotEmpty())
+            assertEquals(3, s.timeline().size)
+
+            val page = s.casePage(caseId)
+            assertEquals("Loan A", page.case.name)
+            assertEquals(1, page.days.size)
+            assertEquals(1, page.days[0].calls)
+            assertTrue(page.rules.isNotEmpty() && page.rules.all { it.count > 0 && it.source.isNotEmpty() })
+            assertEquals(listOf("stop_request"), page.annotations.map { it.kind })
+            expectFailure(Kind.NOT_FOUND, "case") { s.casePage(caseId + 100) }
+
+            val untagged = s.untagNumber("13800138000")
+            assertNull(untagged.caseId)
+            assertTrue(s.flags().isEmpty())
+        }
+    }
+
+    @Test
     fun `flags are raised, explained and queried`() {
         val borrower = Settings(Jurisdiction.CN, Role.BORROWER, "Asia/Shanghai")
         store.changeSettings(borrower)
