@@ -79,7 +79,7 @@ pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeSettings<'l>(
     })
 }
 
-/// `nativeSetSettings(handle: Long, settingsJson: String): String` (rebuild summary JSON).
+/// `nativeSetSettings(handle: Long, settingsJson: String): String` (`{events, flags}` once re-derived).
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeSetSettings<'l>(
     env: EnvUnowned<'l>,

@@ -33,11 +33,7 @@ pub fn export(ev: &Evidence, path: &str, options_json: &str) -> Result<String> {
         return Err(BridgeError::invalid("report path is empty"));
     }
     let lang = o.lang.as_deref().map(str::parse).transpose()?;
-    let done = ev.export(
-        &PathBuf::from(path),
-        o.format.unwrap_or(Format::Html),
-        lang,
-    )?;
+    let done = ev.export(&PathBuf::from(path), o.format.unwrap_or(Format::Html), lang)?;
     serde_json::to_string(&Written {
         files: done.files.iter().map(|p| p.display().to_string()).collect(),
         chain_ok: done.chain_ok,

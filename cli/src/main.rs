@@ -25,8 +25,14 @@ enum Command {
     Verify(cmd::verify::Args),
     /// Put a number into a case (collector / creditor) and re-evaluate the flags.
     Tag(cmd::tag::Args),
+    /// Take a number out of its case and re-evaluate the flags.
+    Untag(cmd::untag::Args),
     /// Record a request to stop (or a text opt-out) made to a case's collector.
     StopRequest(cmd::stop_request::Args),
+    /// Add a note to the evidence (about a case, an event, or on its own).
+    Note(cmd::note::Args),
+    /// Pin a file (recording, photo of a letter) to the evidence by its SHA-256.
+    Attach(cmd::attach::Args),
     /// List rule violations with their events, numbers and legal sources.
     Flags(cmd::flags::Args),
     /// What call screening would do with a call from NUMBER, and why.
@@ -63,7 +69,10 @@ fn main() -> ExitCode {
         Command::Init(a) => cmd::init::run(a),
         Command::Verify(a) => cmd::verify::run(a),
         Command::Tag(a) => cmd::tag::run(a),
+        Command::Untag(a) => cmd::untag::run(a),
         Command::StopRequest(a) => cmd::stop_request::run(a),
+        Command::Note(a) => cmd::note::run(a),
+        Command::Attach(a) => cmd::attach::run(a),
         Command::Flags(a) => cmd::flags::run(a),
         Command::Screen(a) => cmd::screen::run(a),
         Command::Collectors(a) => cmd::collectors::run(a),
@@ -74,7 +83,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("dunwatch: {e}");
+            eprintln!("dunwatch: {e:#}");
             ExitCode::from(2)
         }
     }

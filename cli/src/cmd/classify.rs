@@ -4,6 +4,7 @@
 //! output), so memory stays flat however long the input is. A malformed line gives an error
 //! object with its line number and the run goes on.
 
+use anyhow::Context;
 use dunwatch_core::classify::{Classification, Classifier, Span};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -69,11 +70,11 @@ struct ErrorLine<'a> {
     error: &'a str,
 }
 
-pub fn run(a: Args) -> Result<ExitCode, String> {
+pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     let owned;
     let classifier: &Classifier = match &a.lexicon {
         Some(p) => {
-            owned = Classifier::from_file(p).map_err(|e| e.to_string())?;
+            owned = Classifier::from_file(p)?;
             &owned
         }
         None => Classifier::builtin(),
@@ -81,14 +82,14 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     let input: Box<dyn BufRead> = match &a.input {
         Some(p) => Box::new(BufReader::with_capacity(
             1 << 16,
-            File::open(p).map_err(|e| format!("cannot open {}: {e}", p.display()))?,
+            File::open(p).with_context(|| format!("cannot open {}", p.display()))?,
         )),
         None => Box::new(BufReader::with_capacity(1 << 16, io::stdin().lock())),
     };
     let stdout = io::stdout().lock();
     let mut out = BufWriter::with_capacity(1 << 16, stdout);
-    let errors = classify_stream(classifier, input, &mut out).map_err(|e| e.to_string())?;
-    out.flush().map_err(|e| e.to_string())?;
+    let errors = classify_stream(classifier, input, &mut out)?;
+    out.flush()?;
     // On stderr, so stdout stays pure JSON Lines.
     eprintln!(
         "dunwatch classify: lexicon {}; {errors} malformed line(s){}",
@@ -217,6 +218,7 @@ mod tests {
             lexicon: Some(lex),
         })
         .unwrap_err();
+        let e = format!("{e:#}");
         assert!(
             e.contains("lex.toml") && e.contains("collection_threshold"),
             "{e}"
@@ -226,6 +228,7 @@ mod tests {
             lexicon: None,
         })
         .unwrap_err();
+        let e = format!("{e:#}");
         assert!(
             e.contains("cannot open") && e.contains("missing.jsonl"),
             "{e}"

@@ -2,7 +2,8 @@
 //! creditor, source) or list the imported one.
 
 use super::DbArg;
-use dunwatch_core::rules::{self, collectors};
+use anyhow::{Context, Result};
+use dunwatch_core::rules::collectors;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,22 +16,21 @@ pub struct Args {
     pub import: Option<PathBuf>,
 }
 
-pub fn run(a: Args) -> Result<ExitCode, String> {
-    let store = a.db.open()?;
+pub fn run(a: Args) -> Result<ExitCode> {
+    let ev = a.db.open()?;
     if let Some(path) = &a.import {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let rows = collectors::parse_csv(&text).map_err(|e| e.to_string())?;
-        let n = store.import_collectors(&rows).map_err(|e| e.to_string())?;
-        let s = rules::rebuild(&store).map_err(|e| e.to_string())?;
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let rows = collectors::parse_csv(&text)?;
+        let n = ev.import_collectors(&rows)?;
         println!(
             "imported {n} of {} collector numbers; {} flags",
             rows.len(),
-            s.flags
+            ev.flag_summary()?.flags
         );
         return Ok(ExitCode::SUCCESS);
     }
-    for c in store.collectors().map_err(|e| e.to_string())? {
+    for c in ev.collector_list()? {
         println!(
             "{}\t{}\t{}",
             c.number,

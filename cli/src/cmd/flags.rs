@@ -1,8 +1,8 @@
-//! `dunwatch flags`: list the rule violations found in the evidence (re-evaluated first if the
-//! settings, cases or annotations changed since).
+//! `dunwatch flags`: list the rule violations found in the evidence (kept current by every
+//! write; opening the store re-evaluates what changed since).
 
 use super::DbArg;
-use dunwatch_core::rules;
+use anyhow::Result;
 use dunwatch_core::store::FlagQuery;
 use std::process::ExitCode;
 
@@ -14,24 +14,16 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
     /// Recompute all flags from the evidence first.
-    #[arg(long)]
-    pub rebuild: bool,
+    #[arg(long = "rebuild")]
+    pub recompute: bool,
 }
 
-pub fn run(a: Args) -> Result<ExitCode, String> {
-    let path = a.db.path()?;
-    if !path.exists() {
-        return Err(format!("no store at {}", path.display()));
+pub fn run(a: Args) -> Result<ExitCode> {
+    let ev = a.db.open_existing("")?;
+    if a.recompute {
+        ev.recompute_flags()?;
     }
-    let store = a.db.open()?;
-    if a.rebuild {
-        rules::rebuild(&store).map_err(|e| e.to_string())?;
-    } else {
-        rules::refresh(&store).map_err(|e| e.to_string())?;
-    }
-    let flags = store
-        .flags(&FlagQuery::default())
-        .map_err(|e| e.to_string())?;
+    let flags = ev.flags(&FlagQuery::default())?;
     for f in &flags {
         if a.json {
             let line = serde_json::json!({
@@ -62,7 +54,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     }
     if !a.json {
         println!("{} flags", flags.len());
-        for (number, case, why) in store.case_suggestions().map_err(|e| e.to_string())? {
+        for (number, case, why) in ev.case_suggestions()? {
             println!("suggested: {number} may belong to case {case} ({why}); confirm with `dunwatch tag`");
         }
     }

@@ -1,10 +1,9 @@
 //! `dunwatch import`: read phone backups into the store, run the rules, print what was found.
 
 use super::DbArg;
-use dunwatch_core::import::{
-    collector_numbers, flags_by_rule, import_path, ImportOptions, ImportSummary, DEFAULT_BATCH,
-};
-use dunwatch_core::Store;
+use anyhow::Result;
+use dunwatch_core::import::{ImportOptions, ImportSummary, DEFAULT_BATCH};
+use dunwatch_core::Evidence;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal;
@@ -45,8 +44,8 @@ fn bar(len: u64, name: &str) -> Option<ProgressBar> {
     Some(pb)
 }
 
-pub fn run(a: Args) -> Result<ExitCode, String> {
-    let store = a.db.open()?;
+pub fn run(a: Args) -> Result<ExitCode> {
+    let ev = a.db.open()?;
     let opts = ImportOptions {
         batch_size: a.batch_size.max(1),
         ..Default::default()
@@ -65,7 +64,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
                 pb.set_position(bytes);
             }
         };
-        let result = import_path(&store, path, &opts, &mut progress);
+        let result = ev.import_file(path, &opts, &mut progress);
         if let Some(pb) = &pb {
             pb.finish_and_clear();
         }
@@ -82,7 +81,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
             }
         }
     }
-    let found = Found::read(&store).map_err(|e| e.to_string())?;
+    let found = Found::read(&ev)?;
     if a.json {
         let out = serde_json::json!({
             "summary": total,
@@ -108,10 +107,10 @@ struct Found {
 }
 
 impl Found {
-    fn read(store: &Store) -> dunwatch_core::Result<Found> {
+    fn read(ev: &Evidence) -> dunwatch_core::Result<Found> {
         Ok(Found {
-            numbers: collector_numbers(store)?,
-            by_rule: flags_by_rule(store)?,
+            numbers: ev.collector_numbers()?,
+            by_rule: ev.flags_by_rule()?,
         })
     }
 }

@@ -1,6 +1,7 @@
 //! `dunwatch init`: create a store or change its settings.
 
 use super::DbArg;
+use anyhow::Result;
 use dunwatch_core::{Jurisdiction, Role, Settings};
 use std::process::ExitCode;
 
@@ -20,12 +21,12 @@ pub struct Args {
     pub tz: Option<String>,
 }
 
-pub fn run(a: Args) -> Result<ExitCode, String> {
-    let store = a.db.open()?;
-    let mut s: Settings = store.settings().map_err(|e| e.to_string())?;
+pub fn run(a: Args) -> Result<ExitCode> {
+    let ev = a.db.open()?;
+    let mut s: Settings = ev.settings()?;
     let mut note = None;
     if let Some(j) = &a.jurisdiction {
-        let j = j.parse::<Jurisdiction>().map_err(|e| e.to_string())?;
+        let j = j.parse::<Jurisdiction>()?;
         if j != s.jurisdiction && a.tz.is_none() {
             // Imports read local times in the home zone: keeping China's zone for a UK pack
             // would misplace every night-time contact.
@@ -43,12 +44,12 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         s.jurisdiction = j;
     }
     if let Some(r) = &a.role {
-        s.role = r.parse::<Role>().map_err(|e| e.to_string())?;
+        s.role = r.parse::<Role>()?;
     }
     if let Some(tz) = &a.tz {
         s.home_tz = tz.trim().to_string();
     }
-    store.set_settings(&s).map_err(|e| e.to_string())?;
+    ev.change_settings(&s)?;
     println!(
         "store {}: jurisdiction {}, role {}, time zone {}",
         a.db.path()?.display(),

@@ -1,17 +1,21 @@
 //! One module per subcommand, plus what they share.
 
+pub mod attach;
 pub mod classify;
 pub mod collectors;
 pub mod flags;
 pub mod import;
 pub mod init;
+pub mod note;
 pub mod report;
 pub mod screen;
 pub mod stop_request;
 pub mod tag;
+pub mod untag;
 pub mod verify;
 
-use dunwatch_core::{Instant, Store};
+use anyhow::{anyhow, bail, Context, Result};
+use dunwatch_core::{Evidence, Instant};
 use std::path::PathBuf;
 
 /// `--db PATH`, shared by every command that opens a store.
@@ -23,34 +27,42 @@ pub struct DbArg {
 }
 
 impl DbArg {
-    pub fn path(&self) -> Result<PathBuf, String> {
+    pub fn path(&self) -> Result<PathBuf> {
         match &self.db {
             Some(p) => Ok(p.clone()),
             None => default_db(),
         }
     }
-    pub fn open(&self) -> Result<Store, String> {
+
+    /// Opens the store (creating it if needed); its flags are made current.
+    pub fn open(&self) -> Result<Evidence> {
         let p = self.path()?;
-        Store::open(&p).map_err(|e| format!("cannot open store {}: {e}", p.display()))
+        Evidence::open(&p, None).with_context(|| format!("cannot open store {}", p.display()))
+    }
+
+    /// Opens a store that must exist already.
+    pub fn open_existing(&self, hint: &str) -> Result<Evidence> {
+        let path = self.path()?;
+        if !path.exists() {
+            bail!("no store at {}{hint}", path.display());
+        }
+        self.open()
     }
 }
 
 /// The default store: `<data dir>/dunwatch/evidence.sqlite` (e.g. ~/.local/share on Linux).
-pub fn default_db() -> Result<PathBuf, String> {
+pub fn default_db() -> Result<PathBuf> {
     dirs::data_dir()
         .map(|d| d.join("dunwatch").join("evidence.sqlite"))
-        .ok_or_else(|| "no data directory for the default store; pass --db PATH".to_string())
+        .ok_or_else(|| anyhow!("no data directory for the default store; pass --db PATH"))
 }
 
 /// `--at` for commands that take an instant: RFC 3339, or local time in the store's home zone;
 /// now when absent.
-pub fn parse_at(store: &Store, at: Option<&str>) -> Result<Instant, String> {
-    let zone = store
-        .settings()
-        .and_then(|s| s.zone())
-        .map_err(|e| e.to_string())?;
-    match at {
-        Some(s) => Instant::parse_in_zone(s, &zone).map_err(|e| e.to_string()),
-        None => Instant::in_zone(dunwatch_core::time::now_ms(), &zone).map_err(|e| e.to_string()),
-    }
+pub fn parse_at(ev: &Evidence, at: Option<&str>) -> Result<Instant> {
+    let zone = ev.settings().and_then(|s| s.zone())?;
+    Ok(match at {
+        Some(s) => Instant::parse_in_zone(s, &zone)?,
+        None => Instant::in_zone(dunwatch_core::time::now_ms(), &zone)?,
+    })
 }

@@ -1,7 +1,8 @@
 //! `dunwatch report`: the evidence report (HTML), or JSON / CSV exports of the store.
 
 use super::DbArg;
-use dunwatch_core::report::{export, Format, Lang};
+use anyhow::Result;
+use dunwatch_core::report::{Format, Lang};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -38,27 +39,15 @@ pub struct Args {
     pub output: Option<PathBuf>,
 }
 
-pub fn run(a: Args) -> Result<ExitCode, String> {
-    let path = a.db.path()?;
-    if !path.exists() {
-        return Err(format!(
-            "no store at {}; import a backup first (dunwatch import)",
-            path.display()
-        ));
-    }
-    let store = a.db.open()?;
-    let lang = match &a.lang {
-        Some(l) => Some(l.parse::<Lang>().map_err(|e| e.to_string())?),
-        None => None,
-    };
+pub fn run(a: Args) -> Result<ExitCode> {
+    let ev =
+        a.db.open_existing("; import a backup first (dunwatch import)")?;
+    let lang = a.lang.as_deref().map(str::parse::<Lang>).transpose()?;
     let format = Format::from(a.format);
     let out = a
         .output
         .unwrap_or_else(|| PathBuf::from(format!("dunwatch-report.{}", format.extension())));
-    // Flags current before they are reported: changed settings, or events a killed import
-    // stored without evaluating.
-    dunwatch_core::rules::refresh(&store).map_err(|e| e.to_string())?;
-    let done = export(&store, &out, format, lang).map_err(|e| e.to_string())?;
+    let done = ev.export(&out, format, lang)?;
     let names: Vec<String> = done.files.iter().map(|p| p.display().to_string()).collect();
     let chain = if done.chain_ok { "intact" } else { "BROKEN" };
     if format == Format::Html {

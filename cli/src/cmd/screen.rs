@@ -2,7 +2,8 @@
 //! at --at), and why.
 
 use super::{parse_at, DbArg};
-use dunwatch_core::rules;
+use anyhow::Result;
+use dunwatch_core::rules::ScreenPolicy;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
@@ -19,12 +20,12 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(a: Args) -> Result<ExitCode, String> {
-    let store = a.db.open()?;
-    let at = parse_at(&store, a.at.as_deref())?;
-    let d = rules::screen(&store, &a.number, at).map_err(|e| e.to_string())?;
+pub fn run(a: Args) -> Result<ExitCode> {
+    let ev = a.db.open()?;
+    let at = parse_at(&ev, a.at.as_deref())?;
+    let d = ev.screen(&a.number, at, &ScreenPolicy::default())?;
     if a.json {
-        println!("{}", serde_json::to_string(&d).map_err(|e| e.to_string())?);
+        println!("{}", serde_json::to_string(&d)?);
     } else {
         println!(
             "{}: {}{}",

@@ -1,9 +1,9 @@
 //! `dunwatch stop-request`: record that the user asked a case's collector to stop (or opted out
-//! of texts), then re-evaluate: later contacts become US.CEASE / US.OPTOUT (CN.TP for a refusing
-//! third party).
+//! of texts); the flags are re-evaluated: later contacts become US.CEASE / US.OPTOUT (CN.TP for
+//! a refusing third party).
 
 use super::{parse_at, DbArg};
-use dunwatch_core::rules;
+use anyhow::Result;
 use dunwatch_core::store::{AnnotationKind, NewAnnotation};
 use std::process::ExitCode;
 
@@ -25,30 +25,27 @@ pub struct Args {
     pub text: String,
 }
 
-pub fn run(a: Args) -> Result<ExitCode, String> {
-    let store = a.db.open()?;
-    let at = parse_at(&store, a.at.as_deref())?;
+pub fn run(a: Args) -> Result<ExitCode> {
+    let ev = a.db.open()?;
+    let at = parse_at(&ev, a.at.as_deref())?;
     let kind = if a.opt_out {
         AnnotationKind::OptOut
     } else {
         AnnotationKind::StopRequest
     };
-    let id = store
-        .add_annotation(&NewAnnotation {
-            kind,
-            case_name: Some(a.case.trim().to_string()),
-            event_id: None,
-            at,
-            text: a.text,
-        })
-        .map_err(|e| e.to_string())?;
-    let s = rules::rebuild(&store).map_err(|e| e.to_string())?;
+    let id = ev.annotate(&NewAnnotation {
+        kind,
+        case_name: Some(a.case.trim().to_string()),
+        event_id: None,
+        at,
+        text: a.text,
+    })?;
     println!(
         "recorded {} #{id} for case {} at {}; {} flags",
         kind.as_str(),
         a.case.trim(),
         at.to_rfc3339(),
-        s.flags
+        ev.flag_summary()?.flags
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -1,8 +1,7 @@
-//! `dunwatch tag`: put a number into a case (by hand), then re-evaluate the flags.
+//! `dunwatch tag`: put a number into a case (by hand); the flags are re-evaluated.
 
 use super::DbArg;
-use dunwatch_core::rules;
-use dunwatch_core::store::TagSource;
+use anyhow::Result;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
@@ -20,17 +19,10 @@ pub struct Args {
     pub party: Option<String>,
 }
 
-pub fn run(a: Args) -> Result<ExitCode, String> {
-    let store = a.db.open()?;
-    let info = store
-        .tag_number(&a.number, &a.case, TagSource::User)
-        .map_err(|e| e.to_string())?;
-    if let Some(p) = &a.party {
-        store
-            .set_case_party(&a.case, p.trim())
-            .map_err(|e| e.to_string())?;
-    }
-    let s = rules::rebuild(&store).map_err(|e| e.to_string())?;
+pub fn run(a: Args) -> Result<ExitCode> {
+    let ev = a.db.open()?;
+    let info = ev.tag(&a.number, &a.case, a.party.as_deref())?;
+    let s = ev.flag_summary()?;
     println!(
         "{} is in case {}; {} flags from {} events",
         info.number,

@@ -1,6 +1,7 @@
 //! `dunwatch verify`: recompute the evidence chains.
 
 use super::DbArg;
+use anyhow::Result;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
@@ -12,18 +13,11 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(a: Args) -> Result<ExitCode, String> {
-    let path = a.db.path()?;
-    if !path.exists() {
-        return Err(format!("no store at {}", path.display()));
-    }
-    let store = a.db.open()?;
-    let report = store.verify().map_err(|e| e.to_string())?;
+pub fn run(a: Args) -> Result<ExitCode> {
+    let ev = a.db.open_existing("")?;
+    let report = ev.verify()?;
     if a.json {
-        println!(
-            "{}",
-            serde_json::to_string(&report).map_err(|e| e.to_string())?
-        );
+        println!("{}", serde_json::to_string(&report)?);
     } else {
         for c in &report.chains {
             println!("{:<12} {:>8} rows  head {}", c.chain, c.rows, c.head);

@@ -162,6 +162,33 @@ impl Evidence {
         self.store.add_attachment(a)
     }
 
+    /// Pins the file at `path` by its SHA-256 and size, read here (the file stays where it is).
+    pub fn attach_file(
+        &self,
+        path: &Path,
+        case_name: Option<&str>,
+        event_id: Option<EventId>,
+        at: Instant,
+    ) -> Result<i64> {
+        use sha2::{Digest, Sha256};
+        let mut file = std::fs::File::open(path)
+            .map_err(|e| Error::InvalidInput(format!("cannot open {}: {e}", path.display())))?;
+        let mut h = Sha256::new();
+        let size = std::io::copy(&mut file, &mut h)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.attach(&NewAttachment {
+            case_name: case_name.map(str::to_string),
+            event_id,
+            sha256: crate::store::codec::hex(&h.finalize()),
+            name,
+            size,
+            at,
+        })
+    }
+
     /// Adds known collector numbers (a community list); returns how many were new.
     pub fn import_collectors(&self, entries: &[CollectorEntry]) -> Result<usize> {
         let n = self.store.import_collectors(entries)?;
@@ -200,7 +227,7 @@ impl Evidence {
     }
 
     /// Re-derives every flag from the evidence (normally never needed: each write re-derives).
-    pub fn rebuild(&self) -> Result<RebuildSummary> {
+    pub fn recompute_flags(&self) -> Result<RebuildSummary> {
         rules::rebuild(&self.store)
     }
 

@@ -265,7 +265,10 @@ pub(super) fn today(store: &Store, at: Instant) -> Result<TodayPage> {
     }
     let who = |n: &str| match case_of.get(n) {
         Some(c) => Some(Who::Case(c.id)),
-        None => collectors.iter().any(|k| k == n).then(|| Who::Number(n.to_string())),
+        None => collectors
+            .iter()
+            .any(|k| k == n)
+            .then(|| Who::Number(n.to_string())),
     };
     let counts = count_events(&events, |e, day| {
         (day == today).then(|| who(&e.payload.number()?.normalized))?

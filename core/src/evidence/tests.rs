@@ -42,8 +42,13 @@ fn assert_current(e: &Evidence) {
     let before = e.flags(&FlagQuery::default()).unwrap();
     let key = |f: &FlagRecord| (f.flag.rule.clone(), f.flag.events.clone(), f.flag.at.utc_ms);
     let mut a: Vec<_> = before.iter().map(key).collect();
-    e.rebuild().unwrap();
-    let mut b: Vec<_> = e.flags(&FlagQuery::default()).unwrap().iter().map(key).collect();
+    e.recompute_flags().unwrap();
+    let mut b: Vec<_> = e
+        .flags(&FlagQuery::default())
+        .unwrap()
+        .iter()
+        .map(key)
+        .collect();
     a.sort();
     b.sort();
     assert_eq!(a, b);
@@ -96,7 +101,10 @@ fn update_call_checks_its_target() {
         ring_ms: None,
         talk_ms: 1000,
     };
-    assert!(matches!(e.update_call(up(r.id)), Err(Error::InvalidInput(_))));
+    assert!(matches!(
+        e.update_call(up(r.id)),
+        Err(Error::InvalidInput(_))
+    ));
     assert!(matches!(e.update_call(up(999)), Err(Error::NotFound(_))));
     let c = call(&e, "13800138000", AT, 0);
     assert!(e.update_call(up(c.id)).unwrap().new);
@@ -110,7 +118,12 @@ fn today_counts_calls_against_the_daily_limits() {
     // 10:00 Shanghai on the day of AT, then a call every 10 minutes; one recorded twice.
     let ten = AT - 6 * 3_600_000 - 13 * 60_000 + 10 * 3_600_000;
     for k in 0..5 {
-        call(&e, "13800138000", ten + k * 600_000, if k == 0 { 30_000 } else { 0 });
+        call(
+            &e,
+            "13800138000",
+            ten + k * 600_000,
+            if k == 0 { 30_000 } else { 0 },
+        );
     }
     call(&e, "13800138000", ten + 2 * 600_000 + 1_000, 0);
     call(&e, "13900139000", ten + 4_000_000, 0);
@@ -153,12 +166,18 @@ fn timeline_and_case_page() {
         .unwrap();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].event.id, c.id);
-    assert!(!mine[0].flags.is_empty(), "a night call of a case is flagged");
+    assert!(
+        !mine[0].flags.is_empty(),
+        "a night call of a case is flagged"
+    );
     let page = e.case_page(case).unwrap();
     assert_eq!(page.case.name, "Loan A");
     assert_eq!(page.days.len(), 1);
     assert_eq!(page.days[0].calls, 1);
     assert_eq!(page.days[0].flags as usize, mine[0].flags.len());
-    assert!(page.rules.iter().all(|r| !r.source.is_empty() && r.count > 0));
+    assert!(page
+        .rules
+        .iter()
+        .all(|r| !r.source.is_empty() && r.count > 0));
     assert!(matches!(e.case_page(9999), Err(Error::NotFound(_))));
 }

@@ -12,9 +12,9 @@ mod join;
 pub mod pack;
 pub mod screen;
 
+pub(crate) use engine::time_violation;
 pub use pack::{builtin as builtin_pack, Pack};
 pub use screen::{screen, screen_with, ScreenAction, ScreenDecision, ScreenPolicy};
-pub(crate) use engine::time_violation;
 
 use crate::classify::{Classification, Classifier};
 use crate::error::Result;
