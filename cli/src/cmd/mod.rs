@@ -7,6 +7,7 @@ pub mod import;
 pub mod init;
 pub mod report;
 pub mod screen;
+pub mod seal;
 pub mod stop_request;
 pub mod tag;
 pub mod verify;

@@ -15,6 +15,7 @@ mod query;
 mod row;
 pub mod rules_state;
 pub mod schema;
+mod seal;
 mod verify;
 
 pub use annotations::{Annotation, AnnotationKind, Attachment, NewAnnotation, NewAttachment};
@@ -22,6 +23,7 @@ pub use cases::{Case, CaseId, NumberInfo, TagSource};
 pub(crate) use checkpoint::Checkpointer;
 pub use flags::{FlagDetail, FlagQuery, FlagRecord, NewFlag};
 pub use query::EventQuery;
+pub use seal::{Seal, SealChainCheck, SealCheck, SealStatus, SealedChain};
 pub use verify::{BrokenRow, ChainSummary, VerifyReport};
 
 use crate::error::{invalid, Error, Result};
