@@ -19,10 +19,15 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
-    let ev = a.db.open_existing("")?;
-    if a.recompute {
+    // Only a recomputation is kept; listing works on a copy, so a write-protected store lists
+    // too (its flags brought up to date on the copy).
+    let ev = if a.recompute {
+        let ev = a.db.open_existing("")?;
         ev.recompute_flags()?;
-    }
+        ev
+    } else {
+        a.db.open_read_only("")?
+    };
     let flags = ev.flags(&FlagQuery::default())?;
     for f in &flags {
         if a.json {

@@ -9,6 +9,7 @@ pub mod init;
 pub mod note;
 pub mod report;
 pub mod screen;
+pub mod seal;
 pub mod stop_request;
 pub mod tag;
 pub mod untag;
@@ -38,6 +39,16 @@ impl DbArg {
     pub fn open(&self) -> Result<Evidence> {
         let p = self.path()?;
         Evidence::open(&p, None).with_context(|| format!("cannot open store {}", p.display()))
+    }
+
+    /// Opens the store without writing to it (a copy in memory): for commands that only read,
+    /// so that they work on an archived or write-protected copy and leave no trace in it.
+    pub fn open_read_only(&self, hint: &str) -> Result<Evidence> {
+        let p = self.path()?;
+        if !p.exists() {
+            bail!("no store at {}{hint}", p.display());
+        }
+        Evidence::open_read_only(&p).with_context(|| format!("cannot open store {}", p.display()))
     }
 
     /// Opens a store that must exist already.

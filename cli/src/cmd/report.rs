@@ -41,7 +41,7 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<ExitCode> {
     let ev =
-        a.db.open_existing("; import a backup first (dunwatch import)")?;
+        a.db.open_read_only("; import a backup first (dunwatch import)")?;
     let lang = a.lang.as_deref().map(str::parse::<Lang>).transpose()?;
     let format = Format::from(a.format);
     let out = a

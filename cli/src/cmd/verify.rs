@@ -1,7 +1,7 @@
 //! `dunwatch verify`: recompute the evidence chains.
 
 use super::DbArg;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
@@ -11,17 +11,42 @@ pub struct Args {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Also check a seal written earlier (`dunwatch seal`): exit 1 unless the store still holds,
+    /// unchanged, every row the seal covers.
+    #[arg(long, value_name = "FILE")]
+    pub seal: Option<std::path::PathBuf>,
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
-    let ev = a.db.open_existing("")?;
+    let ev = a.db.open_read_only("")?;
     let report = ev.verify()?;
+    let seal = match &a.seal {
+        None => None,
+        Some(f) => {
+            let text = read_seal(f)?;
+            let seal = dunwatch_core::store::Seal::parse(&text)
+                .with_context(|| f.display().to_string())?;
+            Some(ev.check_seal(&seal)?)
+        }
+    };
+    let seal_ok = seal.as_ref().is_none_or(|s| s.ok());
     if a.json {
-        println!("{}", serde_json::to_string(&report)?);
+        let out = serde_json::json!({ "verify": report, "seal": seal });
+        println!("{out}");
     } else {
         for c in &report.chains {
             println!("{:<12} {:>8} rows  head {}", c.chain, c.rows, c.head);
         }
+        if let Some(s) = &seal {
+            println!("seal {}:", s.code);
+            for c in &s.chains {
+                println!("  {:<12} {:?}: {}", c.chain, c.status, c.reason);
+            }
+        }
+    }
+    if !seal_ok {
+        eprintln!("SEAL NOT HONOURED: evidence that the seal covers is missing or changed");
+        return Ok(ExitCode::from(1));
     }
     match &report.broken {
         None => {
@@ -35,4 +60,15 @@ pub fn run(a: Args) -> Result<ExitCode> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// A seal is a few hundred bytes; read at most a little more than the largest one.
+fn read_seal(f: &std::path::Path) -> Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(f).with_context(|| format!("cannot read {}", f.display()))?;
+    let mut text = String::new();
+    file.take(8192)
+        .read_to_string(&mut text)
+        .with_context(|| format!("cannot read {}", f.display()))?;
+    Ok(text)
 }

@@ -23,7 +23,7 @@ use crate::rules::{self, RebuildSummary, ScreenDecision, ScreenPolicy};
 use crate::store::rules_state::CollectorEntry;
 use crate::store::{
     Annotation, AnnotationKind, Attachment, Case, CaseId, EventQuery, FlagQuery, FlagRecord,
-    NewAnnotation, NewAttachment, NumberInfo, Store, TagSource, VerifyReport,
+    NewAnnotation, NewAttachment, NumberInfo, Seal, SealCheck, Store, TagSource, VerifyReport,
 };
 use crate::time::Instant;
 use std::collections::{BTreeMap, BTreeSet};
@@ -54,6 +54,12 @@ impl Evidence {
             s.validate()?;
         }
         Self::with_store(Store::open(path)?, settings)
+    }
+
+    /// The store at `path` read into memory, without writing to the file (verify, report and
+    /// list an archived or write-protected copy); flags are brought up to date on the copy.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Evidence> {
+        Self::with_store(Store::open_read_only(path)?, None)
     }
 
     /// A store in memory (tests, dry runs).
@@ -300,6 +306,17 @@ impl Evidence {
     /// Recomputes every evidence chain.
     pub fn verify(&self) -> Result<VerifyReport> {
         self.store.verify()
+    }
+
+    /// A seal of the store as it is now: each chain's length and head, to give to someone the
+    /// user trusts.
+    pub fn seal(&self, now_ms: i64) -> Result<Seal> {
+        self.store.seal(now_ms)
+    }
+
+    /// Whether the store still holds, unchanged, every row `seal` covers.
+    pub fn check_seal(&self, seal: &Seal) -> Result<SealCheck> {
+        self.store.check_seal(seal)
     }
 
     /// Writes the report (HTML) or an export (JSON, CSV) to `out`, flags made current first.

@@ -8,7 +8,7 @@
 use crate::classify::{Classifier, FlagHit};
 use crate::error::Result;
 use crate::model::{CallDirection, EventId, EventPayload, Settings, SmsDirection, StoredEvent};
-use crate::store::{FlagQuery, FlagRecord, Store, VerifyReport};
+use crate::store::{FlagQuery, FlagRecord, Seal, Store, VerifyReport};
 use crate::time::Instant;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -169,6 +169,8 @@ pub struct ReportData {
     pub generated: Instant,
     pub store_path: Option<String>,
     pub verify: VerifyReport,
+    /// The seal of this report's verification (none when a chain is broken).
+    pub seal: Option<Seal>,
     /// Rows in the event chain and its head hash.
     pub head: (i64, String),
     pub total_sms: usize,
@@ -184,6 +186,7 @@ impl ReportData {
         let settings = store.settings()?;
         let zone = settings.zone()?;
         let verify = store.verify()?;
+        let generated_ms = crate::time::now_ms();
         let head = store.head()?;
         let mut cases: Vec<CaseView> = Vec::new();
         let mut by_number: HashMap<String, usize> = HashMap::new();
@@ -287,7 +290,8 @@ impl ReportData {
             c.contacts.sort_by_key(|k| (k.instant().utc_ms, k.event.id));
         }
         Ok(ReportData {
-            generated: Instant::in_zone(crate::time::now_ms(), &zone)?,
+            seal: Seal::of_report(generated_ms, &verify)?,
+            generated: Instant::in_zone(generated_ms, &zone)?,
             store_path: store.path().map(|p| p.display().to_string()),
             settings,
             verify,

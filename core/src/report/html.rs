@@ -489,9 +489,22 @@ fn evidence(o: &mut Out<'_>, data: &ReportData, tx: Text) {
     }
     let _ = write!(
         o,
-        "</tbody></table><p class=\"muted\">{}</p></section>",
+        "</tbody></table><p class=\"muted\">{}</p>",
         html(tx.t("head_note"))
     );
+    if let Some(seal) = &data.seal {
+        // The QR code is drawn from the seal's own text; a failure to draw leaves the text.
+        let qr = seal.qr_svg().unwrap_or_default();
+        let _ = write!(
+            o,
+            "<div class=\"seal\"><h3>{}</h3><div class=\"seal-body\"><div class=\"qr\">{qr}</div>\
+             <pre>{}</pre></div><p class=\"muted\">{}</p></div>",
+            html(tx.t("seal")),
+            html(&seal.text()),
+            html(tx.t("seal_note"))
+        );
+    }
+    o.push_str("</section>");
 }
 
 fn letters(o: &mut Out<'_>, data: &ReportData, tx: Text) {

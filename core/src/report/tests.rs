@@ -82,6 +82,8 @@ fn assert_only_known_markup(h: &str) {
         "br",
         "svg",
         "rect",
+        "path",
+        "pre",
         "line",
         "text",
     ];
@@ -112,6 +114,8 @@ fn assert_only_known_markup(h: &str) {
         "stroke-dasharray",
         "font-size",
         "text-anchor",
+        "d",
+        "shape-rendering",
         "html",
     ];
     let tag = regex::Regex::new(r"<(/?)([A-Za-z!][A-Za-z0-9-]*)([^<>]*)>").unwrap();
@@ -219,6 +223,34 @@ fn html_report_is_self_contained_and_inert() {
     );
     let en = render_html(&data, Lang::En);
     assert!(en.contains("Complaint about illegal debt collection by 速借金融"));
+}
+
+#[test]
+fn report_carries_its_seal_and_a_broken_store_gets_none() {
+    let s = store();
+    let data = ReportData::gather(&s).unwrap();
+    let seal = data.seal.clone().expect("an intact store is sealed");
+    // The seal covers the store as verified for this report, and checks against it.
+    assert_eq!(seal.chains[0].rows, s.head().unwrap().0);
+    assert!(s.check_seal(&seal).unwrap().ok());
+    for lang in [Lang::Zh, Lang::En] {
+        let h = render_html(&data, lang);
+        assert!(h.contains(&seal.code));
+        assert!(h.contains(&format!("chain events {} ", seal.chains[0].rows)));
+        assert!(h.contains("<path d=\"M"), "QR code drawn");
+    }
+    let broken = ReportData {
+        seal: None,
+        ..data.clone()
+    };
+    assert!(!render_html(&broken, Lang::En).contains("dunwatch seal 1"));
+    let mut report = data.verify.clone();
+    report.broken = Some(crate::store::BrokenRow {
+        chain: "events".into(),
+        row: 3,
+        reason: "changed".into(),
+    });
+    assert!(crate::store::Seal::of_report(0, &report).unwrap().is_none());
 }
 
 #[test]
