@@ -20,6 +20,12 @@ pub enum Kind {
     Storage,
     /// A feature whose core part is not there yet.
     Unsupported,
+    /// The disk is full: nothing was lost, free space and retry.
+    StorageFull,
+    /// The store was written by a newer dunwatch: update the app.
+    SchemaTooNew,
+    /// The operation stopped before its end (not bad input, not a failure of its own).
+    Cancelled,
     /// A panic inside Rust, caught at the boundary.
     Internal,
 }
@@ -32,6 +38,9 @@ impl Kind {
             Kind::NotFound => "not_found",
             Kind::Storage => "storage",
             Kind::Unsupported => "unsupported",
+            Kind::StorageFull => "storage_full",
+            Kind::SchemaTooNew => "schema_too_new",
+            Kind::Cancelled => "cancelled",
             Kind::Internal => "internal",
         }
     }
@@ -72,7 +81,10 @@ impl From<dunwatch_core::Error> for BridgeError {
         let kind = match &e {
             E::InvalidInput(_) | E::InvalidSetting(_) | E::Parse(_) => Kind::InvalidArgument,
             E::NotFound(_) => Kind::NotFound,
-            E::SchemaTooNew { .. } | E::Sqlite(_) | E::Io(_) => Kind::Storage,
+            E::SchemaTooNew { .. } => Kind::SchemaTooNew,
+            E::Sqlite(_) | E::Io(_) if e.is_disk_full() => Kind::StorageFull,
+            E::Sqlite(_) | E::Io(_) => Kind::Storage,
+            E::Cancelled(_) => Kind::Cancelled,
         };
         BridgeError::new(kind, e.to_string())
     }
@@ -182,6 +194,19 @@ mod tests {
         assert!(e.message.contains("case x"));
         let e: BridgeError = dunwatch_core::Error::InvalidSetting("tz".into()).into();
         assert_eq!(e.kind, Kind::InvalidArgument);
+        let e: BridgeError = dunwatch_core::Error::Cancelled("import stopped".into()).into();
+        assert_eq!(e.kind, Kind::Cancelled);
+        let e: BridgeError = dunwatch_core::Error::SchemaTooNew {
+            found: 9,
+            supported: 5,
+        }
+        .into();
+        assert_eq!(e.kind, Kind::SchemaTooNew);
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let e: BridgeError = dunwatch_core::Error::Io(full).into();
+        assert_eq!(e.kind, Kind::StorageFull);
+        let e: BridgeError = dunwatch_core::Error::Io(std::io::Error::other("x")).into();
+        assert_eq!(e.kind, Kind::Storage);
         let e: BridgeError = serde_json::from_str::<i32>("{").unwrap_err().into();
         assert_eq!(e.kind, Kind::InvalidArgument);
         assert!(e.message.starts_with("malformed JSON"));

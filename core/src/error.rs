@@ -19,6 +19,20 @@ pub enum Error {
     Io(std::io::Error),
     /// A data file (lexicon, rule pack, import) could not be parsed.
     Parse(String),
+    /// The operation stopped before its end without failing itself: a stage of an import whose
+    /// next stage went away (that stage's own error is the one reported). Never bad input.
+    Cancelled(String),
+}
+
+impl Error {
+    /// Whether the disk (or the store's size limit) is full: the user can free space and retry.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            Error::Sqlite(e) => e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull),
+            Error::Io(e) => e.kind() == std::io::ErrorKind::StorageFull,
+            _ => false,
+        }
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -37,6 +51,7 @@ impl fmt::Display for Error {
             Error::Sqlite(e) => write!(f, "database error: {e}"),
             Error::Io(e) => write!(f, "I/O error: {e}"),
             Error::Parse(m) => write!(f, "parse error: {m}"),
+            Error::Cancelled(m) => write!(f, "cancelled: {m}"),
         }
     }
 }

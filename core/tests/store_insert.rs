@@ -280,6 +280,7 @@ fn full_disk_loses_nothing_already_written() {
         .collect();
     let err = store.insert_batch(&big).unwrap_err();
     assert!(err.to_string().contains("full"), "{err}");
+    assert!(err.is_disk_full(), "{err:?}");
     assert_eq!(
         store.event_count().unwrap(),
         100,

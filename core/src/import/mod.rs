@@ -202,7 +202,7 @@ impl Sink<'_> {
 
 /// The error a stage returns when the next one is gone; the next one's own error is reported.
 fn stopped() -> Error {
-    Error::InvalidInput("import stopped".into())
+    Error::Cancelled("import stopped".into())
 }
 
 /// The rules engine's reading of a received SMS, when it matters to the rules (collection or

@@ -18,6 +18,12 @@ class DunwatchException(val kind: Kind, message: String) : RuntimeException(mess
         STORAGE("storage"),
         /** A feature whose core part is not in this build yet. */
         UNSUPPORTED("unsupported"),
+        /** The disk is full: nothing was lost; free space and retry. */
+        STORAGE_FULL("storage_full"),
+        /** The store was written by a newer dunwatch: update the app. */
+        SCHEMA_TOO_NEW("schema_too_new"),
+        /** The operation stopped before its end (not bad input, not a failure of its own). */
+        CANCELLED("cancelled"),
         /** A bug inside the library (a caught panic); the library stays usable. */
         INTERNAL("internal");
 
