@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// Stable lower-case names for enums stored in SQLite columns (never change a released name).
+/// Stable lower-case names for enums stored in SQLite columns (never change a released name),
+/// and their SQLite conversions: a stored name outside the set is an error, never a default.
 macro_rules! names {
     ($t:ty { $($v:ident => $s:literal),* $(,)? }) => {
         impl $t {
@@ -20,9 +21,30 @@ macro_rules! names {
                 match s { $($s => Some(Self::$v),)* _ => None }
             }
         }
+
+        impl rusqlite::types::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(
+                v: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                Self::from_name(s).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(
+                        format!("stored {} {s:?} is not one dunwatch writes", stringify!($t))
+                            .into(),
+                    )
+                })
+            }
+        }
     };
 }
 
+names!(EventKind { Sms => "sms", Call => "call", CallUpdate => "call_update" });
 names!(SmsDirection { Incoming => "incoming", Outgoing => "outgoing" });
 names!(CallDirection {
     Incoming => "incoming", Outgoing => "outgoing", Missed => "missed",
@@ -40,6 +62,15 @@ pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 /// Row id of an event in the store; stable forever because events are append-only.
 pub type EventId = i64;
+
+/// What an event row holds (the `kind` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Sms,
+    Call,
+    CallUpdate,
+}
 
 /// Direction of an SMS relative to the device owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -394,7 +394,7 @@ fn rotating_numbers_in_one_case() {
         .import_collectors(
             &[C1, C2, C3]
                 .iter()
-                .map(|n| dunwatch_core::store::rules_state::CollectorEntry {
+                .map(|n| dunwatch_core::rules::CollectorEntry {
                     number: n.to_string(),
                     creditor: None,
                     source: "test".into(),

@@ -7,7 +7,7 @@ mod rules_support;
 
 use dunwatch_core::classify::{Classification, Flag, FlagHit, Span};
 use dunwatch_core::rules;
-use dunwatch_core::store::rules_state::CollectorEntry;
+use dunwatch_core::rules::CollectorEntry;
 use dunwatch_core::store::{AnnotationKind, NewAnnotation, TagSource};
 use dunwatch_core::*;
 use rules_support::Fake;

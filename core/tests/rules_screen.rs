@@ -2,8 +2,8 @@
 
 mod rules_support;
 
+use dunwatch_core::rules::CollectorEntry;
 use dunwatch_core::rules::{screen, screen_with, ScreenAction, ScreenPolicy};
-use dunwatch_core::store::rules_state::CollectorEntry;
 use dunwatch_core::store::AnnotationKind;
 use rules_support::T;
 

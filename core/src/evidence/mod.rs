@@ -19,8 +19,7 @@ use crate::model::{
     CallUpdate, EventId, EventPayload, EventSource, NewEvent, Settings, StoredEvent,
 };
 use crate::report::{self, Exported, Format, Lang};
-use crate::rules::{self, RebuildSummary, ScreenDecision, ScreenPolicy};
-use crate::store::rules_state::CollectorEntry;
+use crate::rules::{self, CollectorEntry, RebuildSummary, ScreenDecision, ScreenPolicy};
 use crate::store::{
     Annotation, AnnotationKind, Attachment, Case, CaseId, EventQuery, FlagQuery, FlagRecord,
     NewAnnotation, NewAttachment, NumberInfo, Seal, SealCheck, Store, TagSource, VerifyReport,

@@ -256,7 +256,10 @@ pub(super) fn today(store: &Store, at: Instant) -> Result<TodayPage> {
         .into_iter()
         .filter(|f| f.flag.at.local_day_number() == today)
         .collect();
-    let collectors = store.read(|c| crate::store::rules_state::collector_set(c))?;
+    let collectors: std::collections::HashSet<String> = store
+        .read(crate::rules::repo::collector_set)?
+        .into_iter()
+        .collect();
     // Collector key: the case, or the number.
     #[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
     enum Who {

@@ -22,9 +22,9 @@ pub use counting::CountingReader;
 use crate::classify::{Classification, Classifier};
 use crate::error::{Error, Result};
 use crate::model::{EventId, EventPayload, NewEvent, SmsDirection};
+use crate::rules::repo::{load_new, RawContact};
 use crate::rules::{evaluate_batch_locked, Batch, ByNumber, FlagWrite};
 use crate::store::bulk::{self, FirstContacts};
-use crate::store::rules_state::{load_new, RawContact};
 use crate::store::{prepare_taken, Checkpointer, Prepared, Store};
 use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
@@ -273,7 +273,7 @@ fn store_stage(
             if let Some(k) = k {
                 classes.insert(i.id, k);
             }
-            match ev.into_contact(i.id) {
+            match ev.into_contact(i.id)? {
                 Some(c) => news.push(c),
                 // Not a contact of its own (imports make none today): read it as stored.
                 None => {

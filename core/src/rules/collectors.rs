@@ -1,8 +1,13 @@
-//! Import of community lists of known collector numbers: CSV with the columns number, creditor,
-//! source (a header row naming them is skipped; creditor may be empty; fields may be quoted).
+//! Community lists of known collector numbers: their CSV (columns number, creditor, source; a
+//! header row naming them is skipped; creditor may be empty; fields may be quoted) and their
+//! table, `collector_list`. A number with a creditor joins that creditor's case.
 
+use super::repo::{auto_join, creditor_case};
 use crate::error::{Error, Result};
-use crate::store::rules_state::CollectorEntry;
+use crate::number::PhoneNumber;
+use crate::store::{Store, TagSource};
+use crate::time::now_ms;
+use rusqlite::params;
 
 /// Largest list accepted; community lists are thousands of rows, not millions.
 const MAX_ROWS: usize = 1_000_000;
@@ -98,6 +103,73 @@ fn records(text: &str) -> Result<Vec<Vec<String>>> {
         recs.push(rec);
     }
     Ok(recs)
+}
+
+/// One row of a community list of known collector numbers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CollectorEntry {
+    pub number: String,
+    pub creditor: Option<String>,
+    pub source: String,
+}
+
+impl Store {
+    /// Adds known collector numbers (a community list). Numbers with a creditor join the
+    /// creditor's case unless the user already decided about them. Returns how many were new.
+    pub fn import_collectors(&self, entries: &[CollectorEntry]) -> Result<usize> {
+        let region = self.settings()?.jurisdiction.region();
+        let parsed = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                PhoneNumber::parse(&e.number, region).map_err(|err| {
+                    crate::Error::InvalidInput(format!("collector list row {}: {err}", i + 1))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.write(|tx| {
+            let mut new = 0;
+            let now = now_ms();
+            for (e, n) in entries.iter().zip(&parsed) {
+                let creditor = e
+                    .creditor
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty());
+                new += tx
+                    .prepare_cached(
+                        "INSERT INTO collector_list(number, raw, creditor, source, imported_ms) \
+                         VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(number) DO UPDATE SET \
+                         creditor = coalesce(excluded.creditor, creditor), \
+                         source = excluded.source, imported_ms = excluded.imported_ms",
+                    )?
+                    .execute(params![n.normalized, n.raw, creditor, e.source.trim(), now])?;
+                if let Some(cr) = creditor {
+                    if let Some(case) = creditor_case(tx, cr)? {
+                        auto_join(tx, n, case, TagSource::List)?;
+                    }
+                }
+            }
+            Ok(new)
+        })
+    }
+
+    /// The imported collector list.
+    pub fn collectors(&self) -> Result<Vec<CollectorEntry>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT number, creditor, source FROM collector_list ORDER BY number",
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok(CollectorEntry {
+                    number: r.get(0)?,
+                    creditor: r.get(1)?,
+                    source: r.get(2)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
 }
 
 #[cfg(test)]

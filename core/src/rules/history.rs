@@ -3,8 +3,8 @@
 //! with start times a little apart) merged into one contact.
 
 use super::pack::Channel;
-use crate::model::EventId;
-use crate::store::rules_state::RawContact;
+use super::repo::RawContact;
+use crate::model::{CallDirection, EventId};
 use crate::time::Instant;
 use foldhash::{HashMap, HashMapExt};
 
@@ -38,11 +38,11 @@ impl Contact {
     }
 }
 
-fn incoming(is_call: bool, direction: &str) -> bool {
+fn incoming(is_call: bool, direction: CallDirection) -> bool {
     if is_call {
-        direction != "outgoing"
+        direction != CallDirection::Outgoing
     } else {
-        direction == "incoming"
+        direction == CallDirection::Incoming
     }
 }
 
@@ -55,7 +55,7 @@ pub(crate) fn group(rows: Vec<RawContact>) -> Vec<Contact> {
         let Ok(at) = Instant::new(r.utc_ms, r.offset_s) else {
             continue;
         };
-        let inc = incoming(r.is_call, &r.direction);
+        let inc = incoming(r.is_call, r.direction);
         if r.is_call {
             let key = (r.number.clone(), inc);
             if let Some(&i) = last_call.get(&key) {
@@ -100,7 +100,7 @@ mod tests {
             number_raw: "13800138000".into(),
             utc_ms: ms,
             offset_s: 8 * 3600,
-            direction: dir.to_string().into(),
+            direction: CallDirection::from_name(dir).unwrap(),
             body: None,
             talk_ms: talk,
             sim: None,

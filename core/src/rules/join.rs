@@ -3,10 +3,10 @@
 //! the user (a number the user tagged or untagged stays as the user left it).
 
 use super::history::Contact;
+use super::repo as rs;
 use crate::classify::Classification;
 use crate::error::Result;
 use crate::number::{NumberKind, PhoneNumber, Region};
-use crate::store::rules_state as rs;
 use crate::store::TagSource;
 use rusqlite::Connection;
 

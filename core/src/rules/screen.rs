@@ -6,9 +6,9 @@
 use super::engine::time_violation;
 use super::history::SAME_CALL_TOLERANCE_MS;
 use super::pack::{self, CallCount, Channel, Check, RoleFilter};
+use super::repo as rs;
 use crate::error::Result;
 use crate::number::PhoneNumber;
-use crate::store::rules_state as rs;
 use crate::store::{AnnotationKind, Store};
 use crate::time::Instant;
 use serde::{Deserialize, Serialize};
@@ -210,7 +210,7 @@ pub fn screen_with(
             let Ok(i) = Instant::new(ms, off) else {
                 continue;
             };
-            let inc = dir != "outgoing";
+            let inc = dir != crate::model::CallDirection::Outgoing;
             if let Some(p) = seen
                 .iter_mut()
                 .rev()

@@ -62,7 +62,7 @@ pub(crate) fn repair(c: &Connection) -> Result<()> {
 }
 
 /// Each number's earliest instant among the stored events (any kind): what
-/// `rules_state::first_contact_ms` reads through the index, kept by an import while the index is
+/// `rules::repo::first_contact_ms` reads through the index, kept by an import while the index is
 /// out. The rules stage adds each batch's [`FirstContacts::note`]s before evaluating it, so the
 /// record holds exactly the events up to that batch.
 #[derive(Debug, Default, Clone, PartialEq)]

@@ -372,14 +372,14 @@ mod tests {
         );
         // Deleting by number from an instant on leaves the others.
         store
-            .write(|tx| crate::store::rules_state::delete_flags_for(tx, &["+2".into()], 0))
+            .write(|tx| crate::rules::repo::delete_flags_for(tx, &["+2".into()], 0))
             .unwrap();
         assert_eq!(
             (on_event(&store, 5), on_event(&store, 7)),
             (vec![b], vec![])
         );
         store
-            .write(|tx| crate::store::rules_state::delete_flags_for(tx, &["+3".into()], 21))
+            .write(|tx| crate::rules::repo::delete_flags_for(tx, &["+3".into()], 21))
             .unwrap();
         assert_eq!(on_event(&store, 5), vec![b], "before the instant: kept");
         store.replace_flags(&[flag(40, &[9], &["+4"])]).unwrap();

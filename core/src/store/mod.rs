@@ -14,14 +14,15 @@ mod flags;
 pub mod guard;
 mod query;
 mod row;
-pub mod rules_state;
 pub mod schema;
 mod seal;
 mod verify;
 
 pub use annotations::{Annotation, AnnotationKind, Attachment, NewAnnotation, NewAttachment};
+pub(crate) use cases::{ensure_case_in, tag_in};
 pub use cases::{Case, CaseId, NumberInfo, TagSource};
 pub(crate) use checkpoint::Checkpointer;
+pub(crate) use flags::{delete_all_flags, delete_flags, insert_flags};
 pub use flags::{FlagDetail, FlagQuery, FlagRecord, NewFlag};
 pub use query::EventQuery;
 pub use seal::{Seal, SealChainCheck, SealCheck, SealStatus, SealedChain};
@@ -32,7 +33,7 @@ use crate::model::{EventId, NewEvent, Settings, StoredEvent};
 use crate::time::now_ms;
 use codec::GENESIS;
 use foldhash::{HashMap, HashMapExt};
-use row::EventRow;
+pub(crate) use row::EventRow;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -296,6 +297,11 @@ pub(crate) struct Prepared {
 }
 
 impl Prepared {
+    /// The columns as the store writes them.
+    pub(crate) fn into_row(self) -> EventRow {
+        self.row
+    }
+
     pub fn new(ev: NewEvent) -> Result<Prepared> {
         ev.payload.validate()?;
         let row = EventRow::from_new(0, 0, ev);
