@@ -34,18 +34,18 @@ pub(crate) fn outside(c: &Contact, w: (u32, u32)) -> bool {
     h < w.0 || h >= w.1
 }
 
-/// Threats, fake authority or a rule that calls for the police.
-fn needs_police(case: &CaseView) -> bool {
+/// Threats, fake authority, or a violated rule that the pack marks as a matter for the police.
+fn needs_police(case: &CaseView, j: crate::model::Jurisdiction) -> bool {
     let words = case
         .contacts
         .iter()
         .flat_map(|c| &c.hits)
         .any(|h| matches!(h.flag, Flag::Threat | Flag::FalseAuthority));
-    let rules = case.rules.keys().any(|rule| {
-        ["ABUSE", "IMPERSONATE", "CRIME", "FALSE"]
-            .iter()
-            .any(|k| rule.contains(k))
-    });
+    let pack = crate::rules::pack::builtin(j).ok();
+    let rules = case
+        .rules
+        .keys()
+        .any(|rule| pack.and_then(|p| p.rule(rule)).is_some_and(|r| r.police));
     words || rules
 }
 
@@ -67,7 +67,7 @@ pub fn draft(data: &ReportData, case: &CaseView, tx: Text) -> Letter {
         .map(|n| plain(n))
         .collect::<Vec<_>>()
         .join(tx.letter("list_sep"));
-    let police = needs_police(case);
+    let police = needs_police(case, j);
     let mut to: Vec<String> = tx.channels(j).into_iter().map(str::to_string).collect();
     if police {
         to.extend(tx.police(j).map(str::to_string));

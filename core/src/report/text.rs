@@ -24,7 +24,6 @@ impl Channel {
 
 #[derive(Deserialize)]
 struct File {
-    window: HashMap<String, [u32; 2]>,
     daily_reference: HashMap<String, u32>,
     channels: HashMap<String, Vec<Channel>>,
     channels_police: HashMap<String, Channel>,
@@ -85,11 +84,11 @@ impl Text {
     }
 }
 
-/// Permitted local contact hours `[from, to)` shown on the heat map.
+/// Permitted local contact hours `[from, to)` shown on the heat map: the rule pack's.
 pub fn window(j: Jurisdiction) -> (u32, u32) {
-    FILE.window
-        .get(j.as_str())
-        .map(|w| (w[0], w[1]))
+    crate::rules::pack::builtin(j)
+        .ok()
+        .and_then(|p| p.permitted_hours())
         .unwrap_or((8, 21))
 }
 

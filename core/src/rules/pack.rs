@@ -105,6 +105,10 @@ pub struct Rule {
     pub source_in: BTreeMap<String, String>,
     /// Language code → description.
     pub description: BTreeMap<String, String>,
+    /// Violations of this rule are a matter for the police too (threats, posing as an
+    /// authority, crime): the complaint letter then names the police among its channels.
+    #[serde(default)]
+    pub police: bool,
     #[serde(default)]
     pub checks: Vec<Check>,
 }
@@ -140,6 +144,24 @@ pub(crate) fn parse_hhmm(s: &str) -> Option<u32> {
 }
 
 impl Pack {
+    /// The permitted local contact hours `[from, to)` of the pack's first time window (its own
+    /// `allowed` window, or the hours outside its `quiet` one), in whole hours; `None` for a pack
+    /// without one.
+    pub fn permitted_hours(&self) -> Option<(u32, u32)> {
+        self.rules
+            .iter()
+            .flat_map(|r| &r.checks)
+            .find_map(|c| match c {
+                Check::TimeWindow {
+                    allowed: Some(w), ..
+                } => Some((parse_hhmm(&w[0])? / 3600, parse_hhmm(&w[1])? / 3600)),
+                Check::TimeWindow { quiet: Some(w), .. } => {
+                    Some((parse_hhmm(&w[1])? / 3600, parse_hhmm(&w[0])? / 3600))
+                }
+                _ => None,
+            })
+    }
+
     /// Reads and checks a pack from TOML text.
     #[cfg(feature = "toml-files")]
     pub fn from_toml(text: &str) -> Result<Pack> {
@@ -299,6 +321,39 @@ pub fn builtin(j: Jurisdiction) -> Result<&'static Pack> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hours the report draws come from the packs' own time windows (an `allowed` window,
+    /// or the complement of a `quiet` one).
+    #[test]
+    fn permitted_hours_come_from_each_packs_time_window() {
+        let hours = |j| builtin(j).unwrap().permitted_hours();
+        assert_eq!(hours(Jurisdiction::Cn), Some((8, 21)));
+        assert_eq!(hours(Jurisdiction::In), Some((8, 19)));
+        assert_eq!(hours(Jurisdiction::Ph), Some((6, 22)), "quiet 22:00-06:00");
+        assert_eq!(hours(Jurisdiction::Uk), Some((8, 21)), "quiet 21:00-08:00");
+        assert_eq!(hours(Jurisdiction::Us), Some((8, 21)));
+    }
+
+    /// Which rules call for the police is pack data: content rules about threats, false
+    /// authority and crime, never time or frequency rules.
+    #[test]
+    fn police_rules_are_marked_in_the_packs() {
+        for j in Jurisdiction::ALL {
+            for r in &builtin(j).unwrap().rules {
+                if r.police {
+                    assert!(
+                        r.checks.iter().all(|c| matches!(c, Check::Content { .. })),
+                        "{}",
+                        r.id
+                    );
+                }
+            }
+        }
+        let police = |j, id| builtin(j).unwrap().rule(id).unwrap().police;
+        assert!(police(Jurisdiction::Cn, "CN.IMPERSONATE"));
+        assert!(police(Jurisdiction::Us, "US.FALSE"));
+        assert!(!police(Jurisdiction::Cn, "CN.TIME.NIFA"));
+    }
 
     #[test]
     fn builtin_packs_parse_and_cite_sources() {
