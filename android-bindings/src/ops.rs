@@ -6,13 +6,13 @@
 //! a null or an unpaired surrogate is reported against that argument; metadata (instants,
 //! directions, paging) crosses as a small JSON object.
 
+use crate::contract::*;
 use crate::error::{BridgeError, Kind, Result};
 use dunwatch_core::evidence::{annotation_kind, TimelineQuery};
 use dunwatch_core::rules::ScreenPolicy;
 use dunwatch_core::store::{EventQuery, FlagQuery, NewAnnotation, NewAttachment};
 use dunwatch_core::{
-    Call, CallDirection, CallUpdate, EventId, EventPayload, EventSource, Evidence, Instant,
-    NewEvent, Settings, Sms, SmsDirection,
+    Call, CallUpdate, EventId, EventPayload, EventSource, Evidence, NewEvent, Settings, Sms,
 };
 use serde::{Deserialize, Serialize};
 
@@ -28,20 +28,6 @@ fn parse<'a, T: Deserialize<'a>>(json: &'a str, what: &str) -> Result<T> {
 fn to_json<T: Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v)
         .map_err(|e| BridgeError::new(Kind::Internal, format!("cannot encode result: {e}")))
-}
-
-/// An instant as Kotlin sends it; validated through `Instant::new` (offset range, representable).
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct At {
-    utc_ms: i64,
-    offset_secs: i32,
-}
-
-impl At {
-    fn instant(self) -> Result<Instant> {
-        Ok(Instant::new(self.utc_ms, self.offset_secs)?)
-    }
 }
 
 /// Opens (creating if needed) the store at `path`. With `settings`, a store whose settings differ
@@ -68,19 +54,6 @@ fn record(ev: &Evidence, event: NewEvent) -> Result<String> {
     to_json(&ev.record(&event)?)
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SmsMeta {
-    direction: SmsDirection,
-    received: At,
-    #[serde(default)]
-    sent: Option<At>,
-    #[serde(default)]
-    sim_slot: Option<u8>,
-    #[serde(default)]
-    source: Option<EventSource>,
-}
-
 /// Records an SMS received or sent; returns `{id, new, flags}`.
 pub fn record_sms(ev: &Evidence, number: &str, body: &str, meta_json: &str) -> Result<String> {
     let m: SmsMeta = parse(meta_json, "SMS metadata")?;
@@ -101,21 +74,6 @@ pub fn record_sms(ev: &Evidence, number: &str, body: &str, meta_json: &str) -> R
     )
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CallMeta {
-    direction: CallDirection,
-    start: At,
-    #[serde(default)]
-    ring_ms: Option<u64>,
-    #[serde(default)]
-    talk_ms: u64,
-    #[serde(default)]
-    sim_slot: Option<u8>,
-    #[serde(default)]
-    source: Option<EventSource>,
-}
-
 /// Records a call (as the screening service or the call log saw it); returns `{id, new, flags}`.
 pub fn record_call(ev: &Evidence, number: &str, meta_json: &str) -> Result<String> {
     let m: CallMeta = parse(meta_json, "call metadata")?;
@@ -134,16 +92,6 @@ pub fn record_call(ev: &Evidence, number: &str, meta_json: &str) -> Result<Strin
             payload: EventPayload::Call(call),
         },
     )
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CallUpdateMeta {
-    direction: CallDirection,
-    #[serde(default)]
-    ring_ms: Option<u64>,
-    #[serde(default)]
-    talk_ms: u64,
 }
 
 /// Appends what the call log later says about call `call_id` (its outcome and duration).
@@ -181,26 +129,6 @@ fn page(limit: Option<usize>) -> Result<usize> {
             "page size {l} is above the maximum of {MAX_PAGE}"
         ))),
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EventQueryIn {
-    #[serde(default)]
-    from_ms: Option<i64>,
-    #[serde(default)]
-    to_ms: Option<i64>,
-    /// As the user typed it; normalised with the store's region.
-    #[serde(default)]
-    number: Option<String>,
-    #[serde(default)]
-    case: Option<i64>,
-    #[serde(default)]
-    offset: usize,
-    #[serde(default)]
-    limit: Option<usize>,
-    #[serde(default)]
-    newest_first: bool,
 }
 
 /// One page of contact events (SMS and calls, call-log updates folded in).
@@ -259,25 +187,6 @@ pub fn cases(ev: &Evidence) -> Result<String> {
     to_json(&ev.cases()?)
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FlagQueryIn {
-    #[serde(default)]
-    from_ms: Option<i64>,
-    #[serde(default)]
-    to_ms: Option<i64>,
-    #[serde(default)]
-    case: Option<i64>,
-    #[serde(default)]
-    rule: Option<String>,
-    #[serde(default)]
-    event: Option<EventId>,
-    #[serde(default)]
-    offset: usize,
-    #[serde(default)]
-    limit: Option<usize>,
-}
-
 /// One page of flags, oldest first.
 pub fn flags(ev: &Evidence, query_json: &str) -> Result<String> {
     let q: FlagQueryIn = parse(query_json, "flag query")?;
@@ -303,14 +212,6 @@ pub fn untag_number(ev: &Evidence, number: &str) -> Result<String> {
     to_json(&ev.untag(number)?)
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AnnotationMeta {
-    at: At,
-    #[serde(default)]
-    event_id: Option<EventId>,
-}
-
 /// Records a stop request, opt-out or note (`kind` = `stop_request`, `opt_out`, `note`).
 pub fn add_annotation(
     ev: &Evidence,
@@ -330,15 +231,6 @@ pub fn add_annotation(
     })?)
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AttachmentMeta {
-    at: At,
-    size: u64,
-    #[serde(default)]
-    event_id: Option<EventId>,
-}
-
 /// Pins a file by its SHA-256 (the file itself stays where the app keeps it).
 pub fn add_attachment(
     ev: &Evidence,
@@ -356,13 +248,6 @@ pub fn add_attachment(
         size: m.size,
         at: m.at.instant()?,
     })?)
-}
-
-#[derive(Debug, Serialize)]
-struct VerifyOut {
-    ok: bool,
-    #[serde(flatten)]
-    report: dunwatch_core::store::VerifyReport,
 }
 
 /// Recomputes every evidence chain; `{ok, chains, broken}`.

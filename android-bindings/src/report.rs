@@ -1,29 +1,11 @@
 //! Report export for the app's share sheet: a thin wrapper over `dunwatch_core::report::export`
 //! (the same files as `dunwatch report`, written atomically) taking options as JSON.
 
+use crate::contract::{Options, Written};
 use crate::error::{BridgeError, Result};
 use dunwatch_core::report::Format;
 use dunwatch_core::Evidence;
-use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Options {
-    #[serde(default)]
-    format: Option<Format>,
-    /// `zh` or `en`; default: zh for the CN pack, en otherwise (as the CLI).
-    #[serde(default)]
-    lang: Option<String>,
-}
-
-/// What was written.
-#[derive(Debug, Serialize)]
-struct Written {
-    files: Vec<String>,
-    /// Whether the evidence chains verified when the report was made.
-    chain_ok: bool,
-}
 
 /// Writes the report of `ev` to `path`; returns `{files, chain_ok}`.
 pub fn export(ev: &Evidence, path: &str, options_json: &str) -> Result<String> {
