@@ -82,6 +82,7 @@ impl From<dunwatch_core::Error> for BridgeError {
             E::InvalidInput(_) | E::InvalidSetting(_) | E::Parse(_) => Kind::InvalidArgument,
             E::NotFound(_) => Kind::NotFound,
             E::SchemaTooNew { .. } => Kind::SchemaTooNew,
+            E::NotAStore(_) => Kind::Storage,
             E::Sqlite(_) | E::Io(_) if e.is_disk_full() => Kind::StorageFull,
             E::Sqlite(_) | E::Io(_) => Kind::Storage,
             E::Cancelled(_) => Kind::Cancelled,
@@ -194,6 +195,8 @@ mod tests {
         assert!(e.message.contains("case x"));
         let e: BridgeError = dunwatch_core::Error::InvalidSetting("tz".into()).into();
         assert_eq!(e.kind, Kind::InvalidArgument);
+        let e: BridgeError = dunwatch_core::Error::NotAStore("x is a directory".into()).into();
+        assert_eq!(e.kind, Kind::Storage);
         let e: BridgeError = dunwatch_core::Error::Cancelled("import stopped".into()).into();
         assert_eq!(e.kind, Kind::Cancelled);
         let e: BridgeError = dunwatch_core::Error::SchemaTooNew {

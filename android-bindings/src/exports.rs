@@ -1,7 +1,8 @@
 //! The native methods of `org.dunwatch.core.NativeBridge` (Kotlin `object` with `@JvmStatic
 //! external fun`s, so each receives the class as its second argument).
 //!
-//! Every export goes through [`call`]: `EnvUnowned::with_env` catches panics, and the
+//! The exports on an open store are declared once each in [`store_exports`]' table; all go
+//! through [`call`]: `EnvUnowned::with_env` catches panics, and the
 //! [`ThrowDunwatch`] policy turns errors and panics into `DunwatchException`. Each export creates
 //! at most a few local references (its result string, or the exception), all released when it
 //! returns to Java, so no loop in Java can make them pile up.
@@ -66,311 +67,159 @@ pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeOpenHandles<'l>
     })
 }
 
-/// `nativeSettings(handle: Long): String` (settings JSON).
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeSettings<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-) -> JString<'l> {
-    call(env, |env| {
-        let out = ops::settings(&*store(handle)?)?;
-        jstring(env, out)
-    })
+/// Declares the exports that work on an open store, each once: its Kotlin signature (as a doc
+/// comment), its arguments after the handle with how each is read, and the `ops` function it
+/// calls. Every one gets the same body: strings read strictly (a null, or an unpaired surrogate,
+/// is refused naming the argument), the store looked up by handle, the operation run, the result
+/// returned (a JSON string or a number) through [`call`].
+///
+/// Argument kinds: `str` a required string, `opt` a nullable string, `long` a `Long` as is.
+macro_rules! store_exports {
+    ($(
+        $(#[$doc:meta])*
+        fn $name:ident($($arg:ident: $kind:ident $jname:literal),*) -> $ret:ident = $op:path;
+    )*) => {$(
+        $(#[$doc])*
+        #[unsafe(no_mangle)]
+        pub extern "system" fn $name<'l>(
+            env: EnvUnowned<'l>,
+            _class: JClass<'l>,
+            handle: jlong,
+            $($arg: jni_arg!($kind, 'l)),*
+        ) -> jni_ret!($ret, 'l) {
+            call(env, |env| {
+                let _ = &env; // read by the string arguments and results only
+                $(let $arg = read_arg!(env, $arg, $kind, $jname);)*
+                let out = $op(&*store(handle)?, $(pass_arg!($arg, $kind)),*)?;
+                ret!(env, out, $ret)
+            })
+        }
+    )*};
 }
 
-/// `nativeSetSettings(handle: Long, settingsJson: String): String` (`{events, flags}` once re-derived).
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeSetSettings<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-    settings: JString<'l>,
-) -> JString<'l> {
-    call(env, |env| {
-        let settings = strings::required(env, &settings, "settings")?;
-        let out = ops::set_settings(&*store(handle)?, &settings)?;
-        jstring(env, out)
-    })
+macro_rules! jni_arg {
+    (str, $l:lifetime) => { JString<$l> };
+    (opt, $l:lifetime) => { JString<$l> };
+    (long, $l:lifetime) => { jlong };
 }
 
-/// `nativeRecordSms(handle: Long, number: String, body: String, metaJson: String): String`.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeRecordSms<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-    number: JString<'l>,
-    body: JString<'l>,
-    meta: JString<'l>,
-) -> JString<'l> {
-    call(env, |env| {
-        let number = strings::required(env, &number, "number")?;
-        let body = strings::required(env, &body, "body")?;
-        let meta = strings::required(env, &meta, "meta")?;
-        let out = ops::record_sms(&*store(handle)?, &number, &body, &meta)?;
-        jstring(env, out)
-    })
+macro_rules! jni_ret {
+    (String, $l:lifetime) => { JString<$l> };
+    (Long, $l:lifetime) => { jlong };
 }
 
-/// `nativeRecordCall(handle: Long, number: String, metaJson: String): String`.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeRecordCall<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-    number: JString<'l>,
-    meta: JString<'l>,
-) -> JString<'l> {
-    call(env, |env| {
-        let number = strings::required(env, &number, "number")?;
-        let meta = strings::required(env, &meta, "meta")?;
-        let out = ops::record_call(&*store(handle)?, &number, &meta)?;
-        jstring(env, out)
-    })
+macro_rules! read_arg {
+    ($env:ident, $a:ident, str, $n:literal) => {
+        strings::required($env, &$a, $n)?
+    };
+    ($env:ident, $a:ident, opt, $n:literal) => {
+        strings::optional($env, &$a, $n)?
+    };
+    ($env:ident, $a:ident, long, $n:literal) => {
+        $a
+    };
 }
 
-/// `nativeUpdateCall(handle: Long, callId: Long, metaJson: String): String`.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeUpdateCall<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-    call_id: jlong,
-    meta: JString<'l>,
-) -> JString<'l> {
-    call(env, |env| {
-        let meta = strings::required(env, &meta, "meta")?;
-        let out = ops::update_call(&*store(handle)?, call_id, &meta)?;
-        jstring(env, out)
-    })
+macro_rules! pass_arg {
+    ($a:ident, str) => {
+        &$a
+    };
+    ($a:ident, opt) => {
+        $a.as_deref()
+    };
+    ($a:ident, long) => {
+        $a
+    };
 }
 
-/// `nativeScreenCall(handle: Long, number: String, atJson: String, policyJson: String?): String`
-/// (decision JSON).
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeScreenCall<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-    number: JString<'l>,
-    at: JString<'l>,
-    policy: JString<'l>,
-) -> JString<'l> {
-    call(env, |env| {
-        let number = strings::required(env, &number, "number")?;
-        let at = strings::required(env, &at, "at")?;
-        let policy = strings::optional(env, &policy, "policy")?;
-        let out = ops::screen_call(&*store(handle)?, &number, &at, policy.as_deref())?;
-        jstring(env, out)
-    })
+macro_rules! ret {
+    ($env:ident, $out:ident, String) => {
+        jstring($env, $out)
+    };
+    ($env:ident, $out:ident, Long) => {
+        Ok($out)
+    };
 }
 
-/// `nativeEvents(handle: Long, queryJson: String): String` (JSON array of events).
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeEvents<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-    query: JString<'l>,
-) -> JString<'l> {
-    call(env, |env| {
-        let query = strings::required(env, &query, "query")?;
-        let out = ops::events(&*store(handle)?, &query)?;
-        jstring(env, out)
-    })
-}
+store_exports! {
+    /// `nativeSettings(handle: Long): String` (settings JSON).
+    fn Java_org_dunwatch_core_NativeBridge_nativeSettings() -> String = ops::settings;
 
-/// `nativeUntagNumber(handle: Long, number: String): String` (number info JSON).
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeUntagNumber<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-    number: JString<'l>,
-) -> JString<'l> {
-    call(env, |env| {
-        let number = strings::required(env, &number, "number")?;
-        let out = ops::untag_number(&*store(handle)?, &number)?;
-        jstring(env, out)
-    })
-}
+    /// `nativeSetSettings(handle: Long, settingsJson: String): String` (`{events, flags}` once
+    /// re-derived).
+    fn Java_org_dunwatch_core_NativeBridge_nativeSetSettings(settings: str "settings") -> String
+        = ops::set_settings;
 
-/// `nativeTimeline(handle: Long, queryJson: String): String` (JSON array of `{event, flags}`).
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeTimeline<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-    query: JString<'l>,
-) -> JString<'l> {
-    call(env, |env| {
-        let query = strings::required(env, &query, "query")?;
-        let out = ops::timeline(&*store(handle)?, &query)?;
-        jstring(env, out)
-    })
-}
+    /// `nativeRecordSms(handle: Long, number: String, body: String, metaJson: String): String`.
+    fn Java_org_dunwatch_core_NativeBridge_nativeRecordSms(
+        number: str "number", body: str "body", meta: str "meta"
+    ) -> String = ops::record_sms;
 
-/// `nativeToday(handle: Long, atJson: String): String` (today page JSON).
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeToday<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-    at: JString<'l>,
-) -> JString<'l> {
-    call(env, |env| {
-        let at = strings::required(env, &at, "at")?;
-        let out = ops::today(&*store(handle)?, &at)?;
-        jstring(env, out)
-    })
-}
+    /// `nativeRecordCall(handle: Long, number: String, metaJson: String): String`.
+    fn Java_org_dunwatch_core_NativeBridge_nativeRecordCall(number: str "number", meta: str "meta")
+        -> String = ops::record_call;
 
-/// `nativeCasePage(handle: Long, caseId: Long): String` (case page JSON).
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeCasePage<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-    case_id: jlong,
-) -> JString<'l> {
-    call(env, |env| {
-        let out = ops::case_page(&*store(handle)?, case_id)?;
-        jstring(env, out)
-    })
-}
+    /// `nativeUpdateCall(handle: Long, callId: Long, metaJson: String): String`.
+    fn Java_org_dunwatch_core_NativeBridge_nativeUpdateCall(call_id: long "callId", meta: str "meta")
+        -> String = ops::update_call;
 
-/// `nativeEventCount(handle: Long): Long`.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeEventCount<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-) -> jlong {
-    call(env, |_| ops::event_count(&*store(handle)?))
-}
+    /// `nativeScreenCall(handle: Long, number: String, atJson: String, policyJson: String?):
+    /// String` (decision JSON).
+    fn Java_org_dunwatch_core_NativeBridge_nativeScreenCall(
+        number: str "number", at: str "at", policy: opt "policy"
+    ) -> String = ops::screen_call;
 
-/// `nativeCases(handle: Long): String` (JSON array of cases).
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeCases<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-) -> JString<'l> {
-    call(env, |env| {
-        let out = ops::cases(&*store(handle)?)?;
-        jstring(env, out)
-    })
-}
+    /// `nativeEvents(handle: Long, queryJson: String): String` (JSON array of events).
+    fn Java_org_dunwatch_core_NativeBridge_nativeEvents(query: str "query") -> String = ops::events;
 
-/// `nativeFlags(handle: Long, queryJson: String): String` (JSON array of flags).
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeFlags<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-    query: JString<'l>,
-) -> JString<'l> {
-    call(env, |env| {
-        let query = strings::required(env, &query, "query")?;
-        let out = ops::flags(&*store(handle)?, &query)?;
-        jstring(env, out)
-    })
-}
+    /// `nativeUntagNumber(handle: Long, number: String): String` (number info JSON).
+    fn Java_org_dunwatch_core_NativeBridge_nativeUntagNumber(number: str "number") -> String
+        = ops::untag_number;
 
-/// `nativeTagNumber(handle: Long, number: String, caseName: String): String` (number info JSON).
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeTagNumber<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-    number: JString<'l>,
-    case_name: JString<'l>,
-) -> JString<'l> {
-    call(env, |env| {
-        let number = strings::required(env, &number, "number")?;
-        let case_name = strings::required(env, &case_name, "caseName")?;
-        let out = ops::tag_number(&*store(handle)?, &number, &case_name)?;
-        jstring(env, out)
-    })
-}
+    /// `nativeTimeline(handle: Long, queryJson: String): String` (JSON array of `{event, flags}`).
+    fn Java_org_dunwatch_core_NativeBridge_nativeTimeline(query: str "query") -> String
+        = ops::timeline;
 
-/// `nativeAddAnnotation(handle: Long, kind: String, caseName: String?, text: String,
-/// metaJson: String): Long`.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeAddAnnotation<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-    kind: JString<'l>,
-    case_name: JString<'l>,
-    text: JString<'l>,
-    meta: JString<'l>,
-) -> jlong {
-    call(env, |env| {
-        let kind = strings::required(env, &kind, "kind")?;
-        let case_name = strings::optional(env, &case_name, "caseName")?;
-        let text = strings::required(env, &text, "text")?;
-        let meta = strings::required(env, &meta, "meta")?;
-        ops::add_annotation(&*store(handle)?, &kind, case_name.as_deref(), &text, &meta)
-    })
-}
+    /// `nativeToday(handle: Long, atJson: String): String` (today page JSON).
+    fn Java_org_dunwatch_core_NativeBridge_nativeToday(at: str "at") -> String = ops::today;
 
-/// `nativeAddAttachment(handle: Long, caseName: String?, name: String, sha256: String,
-/// metaJson: String): Long`.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeAddAttachment<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-    case_name: JString<'l>,
-    name: JString<'l>,
-    sha256: JString<'l>,
-    meta: JString<'l>,
-) -> jlong {
-    call(env, |env| {
-        let case_name = strings::optional(env, &case_name, "caseName")?;
-        let name = strings::required(env, &name, "name")?;
-        let sha256 = strings::required(env, &sha256, "sha256")?;
-        let meta = strings::required(env, &meta, "meta")?;
-        ops::add_attachment(
-            &*store(handle)?,
-            case_name.as_deref(),
-            &name,
-            &sha256,
-            &meta,
-        )
-    })
-}
+    /// `nativeCasePage(handle: Long, caseId: Long): String` (case page JSON).
+    fn Java_org_dunwatch_core_NativeBridge_nativeCasePage(case_id: long "caseId") -> String
+        = ops::case_page;
 
-/// `nativeVerify(handle: Long): String` (verification report JSON).
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeVerify<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-) -> JString<'l> {
-    call(env, |env| {
-        let out = ops::verify(&*store(handle)?)?;
-        jstring(env, out)
-    })
-}
+    /// `nativeEventCount(handle: Long): Long`.
+    fn Java_org_dunwatch_core_NativeBridge_nativeEventCount() -> Long = ops::event_count;
 
-/// `nativeExportReport(handle: Long, path: String, optionsJson: String): String`.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeExportReport<'l>(
-    env: EnvUnowned<'l>,
-    _class: JClass<'l>,
-    handle: jlong,
-    path: JString<'l>,
-    options: JString<'l>,
-) -> JString<'l> {
-    call(env, |env| {
-        let path = strings::required(env, &path, "path")?;
-        let options = strings::required(env, &options, "options")?;
-        let out = ops::export_report(&*store(handle)?, &path, &options)?;
-        jstring(env, out)
-    })
+    /// `nativeCases(handle: Long): String` (JSON array of cases).
+    fn Java_org_dunwatch_core_NativeBridge_nativeCases() -> String = ops::cases;
+
+    /// `nativeFlags(handle: Long, queryJson: String): String` (JSON array of flags).
+    fn Java_org_dunwatch_core_NativeBridge_nativeFlags(query: str "query") -> String = ops::flags;
+
+    /// `nativeTagNumber(handle: Long, number: String, caseName: String): String` (number info
+    /// JSON).
+    fn Java_org_dunwatch_core_NativeBridge_nativeTagNumber(
+        number: str "number", case_name: str "caseName"
+    ) -> String = ops::tag_number;
+
+    /// `nativeAddAnnotation(handle: Long, kind: String, caseName: String?, text: String,
+    /// metaJson: String): Long`.
+    fn Java_org_dunwatch_core_NativeBridge_nativeAddAnnotation(
+        kind: str "kind", case_name: opt "caseName", text: str "text", meta: str "meta"
+    ) -> Long = ops::add_annotation;
+
+    /// `nativeAddAttachment(handle: Long, caseName: String?, name: String, sha256: String,
+    /// metaJson: String): Long`.
+    fn Java_org_dunwatch_core_NativeBridge_nativeAddAttachment(
+        case_name: opt "caseName", name: str "name", sha256: str "sha256", meta: str "meta"
+    ) -> Long = ops::add_attachment;
+
+    /// `nativeVerify(handle: Long): String` (verification report JSON).
+    fn Java_org_dunwatch_core_NativeBridge_nativeVerify() -> String = ops::verify;
+
+    /// `nativeExportReport(handle: Long, path: String, optionsJson: String): String`.
+    fn Java_org_dunwatch_core_NativeBridge_nativeExportReport(path: str "path", options: str "options")
+        -> String = ops::export_report;
 }
 
 /// `nativeDebugPanic(message: String)`: panics inside Rust on purpose, so tests can check that a

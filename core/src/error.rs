@@ -11,6 +11,9 @@ pub enum Error {
     InvalidSetting(String),
     /// Something that was asked for does not exist (a case, an event id...).
     NotFound(String),
+    /// The file is not a dunwatch evidence store (a directory, another program's database, any
+    /// other file); it was left untouched. The message names the file and why.
+    NotAStore(String),
     /// The database file belongs to a newer dunwatch than this one.
     SchemaTooNew { found: i64, supported: i64 },
     /// SQLite failed (full disk, locked, corrupt file...).
@@ -43,6 +46,7 @@ impl fmt::Display for Error {
             Error::InvalidInput(m) => write!(f, "invalid input: {m}"),
             Error::InvalidSetting(m) => write!(f, "invalid setting: {m}"),
             Error::NotFound(m) => write!(f, "not found: {m}"),
+            Error::NotAStore(m) => write!(f, "{m}"),
             Error::SchemaTooNew { found, supported } => write!(
                 f,
                 "the store has schema version {found}, this dunwatch supports up to {supported}; \

@@ -28,7 +28,7 @@ pub(crate) enum Kind {
 }
 
 fn refuse(path: &Path, why: String) -> Error {
-    Error::InvalidInput(format!(
+    Error::NotAStore(format!(
         "{} is not a dunwatch evidence store ({why}); it was left untouched",
         path.display()
     ))
