@@ -237,6 +237,18 @@ pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeDebugPanic<'l>(
     })
 }
 
+/// `nativeFacts(): String`: core's facts the app's logic must agree with (JSON).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeFacts<'l>(
+    env: EnvUnowned<'l>,
+    _class: JClass<'l>,
+) -> JString<'l> {
+    call(env, |env| {
+        let out = ops::facts()?;
+        jstring(env, out)
+    })
+}
+
 /// `nativeVersion(): String`, the crate version the library was built from.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeVersion<'l>(

@@ -40,6 +40,11 @@ pub fn open(path: &str, settings_json: Option<&str>) -> Result<Evidence> {
     Ok(Evidence::open(path, wanted.as_ref())?)
 }
 
+/// Core's facts the app's logic must agree with: `{same_call_tolerance_ms, withheld_numbers}`.
+pub fn facts() -> Result<String> {
+    to_json(&dunwatch_core::evidence::facts())
+}
+
 pub fn settings(ev: &Evidence) -> Result<String> {
     to_json(&ev.settings()?)
 }

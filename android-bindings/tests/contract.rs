@@ -31,6 +31,7 @@ fn keys(v: &Value, out: &mut BTreeSet<String>) {
 fn written_keys() -> BTreeSet<String> {
     let ev = Evidence::open_in_memory(None).unwrap();
     let mut outs: Vec<String> = Vec::new();
+    outs.push(ops::facts().unwrap());
     outs.push(ops::settings(&ev).unwrap());
     outs.push(
         ops::set_settings(

@@ -106,6 +106,20 @@ pub struct PhoneNumber {
 /// The normalised form of a withheld number.
 pub const HIDDEN: &str = "hidden";
 
+/// How phones write a caller they may not show (compared trimmed and in lower case): empty,
+/// Android's presentation codes, and the words systems use. All are stored as [`HIDDEN`].
+pub const WITHHELD: &[&str] = &[
+    "",
+    "-1",
+    "-2",
+    "-3",
+    "-4",
+    "private",
+    "unknown",
+    "anonymous",
+    "withheld",
+];
+
 /// Longest sender we accept; real ones are far shorter, so longer input is garbage or an attack.
 const MAX_LEN: usize = 64;
 
@@ -126,10 +140,7 @@ impl PhoneNumber {
         }
         let trimmed = raw.trim();
         let lower = trimmed.to_ascii_lowercase();
-        if matches!(
-            lower.as_str(),
-            "" | "-1" | "-2" | "-3" | "-4" | "private" | "unknown" | "anonymous" | "withheld"
-        ) {
+        if WITHHELD.contains(&lower.as_str()) {
             return Ok(Self::make(raw, HIDDEN.to_string(), NumberKind::Hidden));
         }
         // Keep digits and a leading plus; the rest is formatting.

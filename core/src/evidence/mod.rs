@@ -342,6 +342,24 @@ impl Evidence {
     }
 }
 
+/// Facts core owns that the app's own logic (call-log matching, number display) must agree
+/// with: read through the bridge instead of being written again in Kotlin.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Facts {
+    /// Records of one number's calls whose starts are at most this far apart are one call.
+    pub same_call_tolerance_ms: i64,
+    /// What a withheld caller's number looks like (trimmed, lower case); stored as `hidden`.
+    pub withheld_numbers: Vec<&'static str>,
+}
+
+/// Core's [`Facts`].
+pub fn facts() -> Facts {
+    Facts {
+        same_call_tolerance_ms: crate::rules::history::SAME_CALL_TOLERANCE_MS,
+        withheld_numbers: crate::number::WITHHELD.to_vec(),
+    }
+}
+
 /// The kinds of annotation the user can record, by their names (`stop_request`, `opt_out`,
 /// `note`).
 pub fn annotation_kind(name: &str) -> Result<AnnotationKind> {

@@ -21,6 +21,12 @@ class DunwatchStore private constructor(private val handle: Long) : AutoCloseabl
 
         /** Version of the native library. */
         val nativeVersion: String get() = NativeBridge.nativeVersion()
+
+        /**
+         * Facts core owns that the app's own logic must agree with (the same-call window, what a
+         * withheld number looks like), read from the native library so they are defined once.
+         */
+        val coreFacts: CoreFacts by lazy { Json.toFacts(Json.obj(NativeBridge.nativeFacts())) }
     }
 
     val settings: Settings get() = Json.toSettings(Json.obj(NativeBridge.nativeSettings(handle)))

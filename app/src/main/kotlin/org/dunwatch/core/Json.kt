@@ -138,6 +138,10 @@ internal object Json {
         },
     )
 
+    fun toFacts(o: JSONObject) = CoreFacts(
+        o.getLong("same_call_tolerance_ms"), strings(o.getJSONArray("withheld_numbers")).toSet(),
+    )
+
     fun toAnnotation(o: JSONObject) = AnnotationRecord(
         o.getLong("id"), o.getString("kind"), o.stringOrNull("case_name"), o.longOrNull("event_id"),
         toMoment(o.getJSONObject("at")), o.getString("text"), o.getLong("recorded_ms"),

@@ -223,6 +223,17 @@ data class ReportFiles(val files: List<String>, val chainOk: Boolean)
 
 enum class ReportLanguage(override val code: String) : Coded { ZH("zh"), EN("en") }
 
+/** Facts core owns that the app's logic must agree with; see [DunwatchStore.coreFacts]. */
+data class CoreFacts(
+    /** Records of one number's calls whose starts are at most this far apart are one call. */
+    val sameCallToleranceMs: Long,
+    /** How a withheld caller's number is written (trimmed, lower case); core stores them as hidden. */
+    val withheldNumbers: Set<String>,
+) {
+    /** Whether core stores [raw] as a withheld number. */
+    fun isWithheld(raw: String): Boolean = raw.trim().lowercase() in withheldNumbers
+}
+
 /** A stop request, opt-out or note the user recorded. */
 data class AnnotationRecord(
     val id: Long,

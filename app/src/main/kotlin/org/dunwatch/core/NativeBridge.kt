@@ -22,6 +22,7 @@ object NativeBridge {
     }
 
     @JvmStatic external fun nativeVersion(): String
+    @JvmStatic external fun nativeFacts(): String
     @JvmStatic external fun nativeOpen(path: String?, settingsJson: String?): Long
     @JvmStatic external fun nativeClose(handle: Long)
     @JvmStatic external fun nativeOpenHandles(): Int

@@ -214,6 +214,29 @@ class BridgeTest {
     }
 
     @Test
+    fun `core's facts are what core does`() {
+        val facts = DunwatchStore.coreFacts
+        for (raw in facts.withheldNumbers + listOf(" Private ", "UNKNOWN")) {
+            assertTrue(facts.isWithheld(raw), raw)
+            store.recordCall(raw, CallDirection.MISSED, at())
+        }
+        assertFalse(facts.isWithheld("13800138000"))
+        assertTrue(store.events().all { it.number.kind == NumberKind.HIDDEN })
+        // Two records of a tagged number's call within the window are one call, just beyond it two.
+        val borrower = Support.open(Settings(Jurisdiction.CN, Role.BORROWER, "Asia/Shanghai"))
+        borrower.use { s ->
+            s.tagNumber("13800138000", "Loan A")
+            val t = Support.T0 + 5 * 3_600_000L // 11:13 in Shanghai
+            s.recordCall("13800138000", CallDirection.MISSED, Moment(t, Support.SHANGHAI))
+            s.recordCall("13800138000", CallDirection.MISSED, Moment(t + facts.sameCallToleranceMs, Support.SHANGHAI))
+            val later = Moment(t + 3_600_000, Support.SHANGHAI)
+            assertEquals(1, s.today(later).collectors.single().calls)
+            s.recordCall("13800138000", CallDirection.MISSED, Moment(t + 3 * facts.sameCallToleranceMs, Support.SHANGHAI))
+            assertEquals(2, s.today(later).collectors.single().calls)
+        }
+    }
+
+    @Test
     fun `flags are raised, explained and queried`() {
         val borrower = Settings(Jurisdiction.CN, Role.BORROWER, "Asia/Shanghai")
         store.changeSettings(borrower)
