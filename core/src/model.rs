@@ -44,6 +44,7 @@ macro_rules! names {
     };
 }
 
+names!(Party { Collector => "collector", Creditor => "creditor", Unknown => "unknown" });
 names!(EventKind { Sms => "sms", Call => "call", CallUpdate => "call_update" });
 names!(SmsDirection { Incoming => "incoming", Outgoing => "outgoing" });
 names!(CallDirection {
@@ -62,6 +63,40 @@ pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 /// Row id of an event in the store; stable forever because events are append-only.
 pub type EventId = i64;
+
+/// Who a case's collector is: some rules bind only third-party collectors (Regulation F), so a
+/// pack may exempt the original creditor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    /// A third-party debt collector.
+    Collector,
+    /// The original creditor collecting its own debt.
+    Creditor,
+    #[default]
+    Unknown,
+}
+
+impl fmt::Display for Party {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Party {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Party::from_name(s.trim()).ok_or_else(|| {
+            Error::InvalidInput(format!("party {s:?}: use collector, creditor or unknown"))
+        })
+    }
+}
+
+impl PartialEq<&str> for Party {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 /// What an event row holds (the `kind` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -59,7 +59,7 @@ impl Contact {
 pub struct CaseView {
     pub name: String,
     pub creditor: Option<String>,
-    pub party: String,
+    pub party: crate::model::Party,
     /// Numbers in the case and numbers seen in its contacts.
     pub numbers: BTreeSet<String>,
     pub contacts: Vec<Contact>,
@@ -230,7 +230,7 @@ impl ReportData {
         let unassigned_idx = cases.len();
         let mut unassigned = CaseView {
             unassigned: true,
-            party: "unknown".into(),
+            party: crate::model::Party::Unknown,
             ..CaseView::default()
         };
         // One pass over the flags: which rules rest on each event, which case each flagged

@@ -114,11 +114,11 @@ fn time_cell(i: crate::time::Instant) -> String {
     )
 }
 
-fn party_label(p: &str, tx: Text) -> &'static str {
+fn party_label(p: crate::model::Party, tx: Text) -> &'static str {
     match p {
-        "collector" => tx.t("party_collector"),
-        "creditor" => tx.t("party_creditor"),
-        _ => tx.t("party_unknown"),
+        crate::model::Party::Collector => tx.t("party_collector"),
+        crate::model::Party::Creditor => tx.t("party_creditor"),
+        crate::model::Party::Unknown => tx.t("party_unknown"),
     }
 }
 
@@ -316,7 +316,7 @@ fn case_section(o: &mut Out<'_>, data: &ReportData, c: &CaseView, tx: Text) {
         row(o, tx.t("creditor"), html(cr));
     }
     if !c.unassigned {
-        row(o, tx.t("party"), html(party_label(&c.party, tx)));
+        row(o, tx.t("party"), html(party_label(c.party, tx)));
     }
     row(o, tx.t("numbers"), numbers_list(c));
     row(o, tx.t("period"), html(&period(c)));

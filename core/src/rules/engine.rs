@@ -29,7 +29,7 @@ pub(crate) struct World<'a> {
     pub pack: &'a Pack,
     pub role: Role,
     /// Number → (case, party).
-    pub cases: HashMap<String, (CaseId, String)>,
+    pub cases: HashMap<String, (CaseId, crate::model::Party)>,
     /// Numbers known as collectors outside cases (list, derived).
     pub collectors: HashSet<String>,
     /// Numbers the user decided about: never suggested.

@@ -131,7 +131,7 @@ pub struct Pack {
     pub languages: Vec<String>,
     pub complaint_channels: Vec<String>,
     /// Case parties (`collector`, `creditor`, `unknown`) the pack does not bind.
-    pub exempt_parties: Vec<String>,
+    pub exempt_parties: Vec<crate::model::Party>,
     pub suggest: Suggest,
     pub rules: Vec<Rule>,
 }

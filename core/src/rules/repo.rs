@@ -4,7 +4,7 @@
 //! read.
 
 use crate::error::Result;
-use crate::model::{CallDirection, EventId, EventKind};
+use crate::model::{CallDirection, EventId, EventKind, Party};
 use crate::number::PhoneNumber;
 use crate::store::{ensure_case_in, tag_in, CaseId, Store, TagSource};
 use foldhash::{HashMap, HashMapExt, HashSet};
@@ -341,7 +341,7 @@ pub(crate) fn first_contact_ms(c: &Connection, number: &str, upto: EventId) -> R
 }
 
 /// Case membership of every cased number: number → (case id, party, how).
-pub(crate) fn case_map(c: &Connection) -> Result<HashMap<String, (CaseId, String)>> {
+pub(crate) fn case_map(c: &Connection) -> Result<HashMap<String, (CaseId, Party)>> {
     let mut st = c.prepare_cached(
         "SELECT n.number, n.case_id, c.party FROM numbers n JOIN cases c ON c.id = n.case_id",
     )?;
@@ -402,10 +402,7 @@ pub(crate) fn case_numbers(c: &Connection, case: CaseId) -> Result<Vec<String>> 
 }
 
 /// Case, party and case name of a number.
-pub(crate) fn number_case(
-    c: &Connection,
-    number: &str,
-) -> Result<Option<(CaseId, String, String)>> {
+pub(crate) fn number_case(c: &Connection, number: &str) -> Result<Option<(CaseId, Party, String)>> {
     // Two point lookups rather than a join: SQLite re-prepared the join on every run (it was a
     // tenth of an import's time, called once per collection SMS).
     let case: Option<Option<CaseId>> = c

@@ -50,7 +50,7 @@ pub struct Case {
     pub name: String,
     pub creditor: Option<String>,
     /// `collector` (third-party debt collector), `creditor` (original creditor) or `unknown`.
-    pub party: String,
+    pub party: crate::model::Party,
     pub created_ms: i64,
     /// Normalised numbers in the case.
     pub numbers: Vec<String>,
@@ -169,11 +169,7 @@ impl Store {
 
     /// Sets whether a case is a third-party collector or the original creditor (Regulation F).
     pub fn set_case_party(&self, case_name: &str, party: &str) -> Result<()> {
-        if !matches!(party, "collector" | "creditor" | "unknown") {
-            return invalid(format!(
-                "party {party:?}: use collector, creditor or unknown"
-            ));
-        }
+        let party: crate::model::Party = party.parse()?;
         self.write(|tx| {
             let n = tx.execute(
                 "UPDATE cases SET party = ?2 WHERE name = ?1",
