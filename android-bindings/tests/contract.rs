@@ -30,17 +30,16 @@ fn keys(v: &Value, out: &mut BTreeSet<String>) {
 /// Every result shape, from each export that returns JSON, with optional parts filled in.
 fn written_keys() -> BTreeSet<String> {
     let ev = Evidence::open_in_memory(None).unwrap();
-    let mut outs: Vec<String> = Vec::new();
-    outs.push(ops::facts().unwrap());
-    outs.push(ops::settings(&ev).unwrap());
-    outs.push(
+    let mut outs: Vec<String> = vec![
+        ops::facts().unwrap(),
+        ops::settings(&ev).unwrap(),
         ops::set_settings(
             &ev,
             r#"{"jurisdiction":"cn","role":"borrower","home_tz":"Asia/Shanghai"}"#,
         )
         .unwrap(),
-    );
-    outs.push(ops::tag_number(&ev, "13800138000", "Loan A").unwrap());
+        ops::tag_number(&ev, "13800138000", "Loan A").unwrap(),
+    ];
     let sms = format!(r#"{{"direction":"incoming","received":{AT},"sent":{AT},"sim_slot":1}}"#);
     outs.push(ops::record_sms(&ev, "13800138000", "请还款，否则上门", &sms).unwrap());
     let call = format!(r#"{{"direction":"incoming","start":{AT},"ring_ms":3000,"talk_ms":1000}}"#);
