@@ -302,6 +302,12 @@ impl Evidence {
         import::flags_by_rule(&self.store)
     }
 
+    /// Re-derives every flag on a copy in memory and compares them with the stored ones (flags
+    /// sit outside the hash chains: this finds forged or deleted ones).
+    pub fn audit_flags(&self) -> Result<crate::rules::audit::FlagAudit> {
+        crate::rules::audit::audit(&self.store)
+    }
+
     /// Recomputes every evidence chain.
     pub fn verify(&self) -> Result<VerifyReport> {
         self.store.verify()

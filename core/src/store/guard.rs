@@ -155,6 +155,8 @@ impl Store {
             path: None,
             writer: Mutex::new(mem),
             readers: Mutex::new(Vec::new()),
+            // A state of its own: the copy is evaluated without waiting for the original.
+            engine: Default::default(),
         })
     }
 
