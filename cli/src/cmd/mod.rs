@@ -44,19 +44,29 @@ impl DbArg {
     /// Opens the store without writing to it (a copy in memory): for commands that only read,
     /// so that they work on an archived or write-protected copy and leave no trace in it.
     pub fn open_read_only(&self, hint: &str) -> Result<Evidence> {
+        let p = self.existing(hint)?;
+        Evidence::open_read_only(&p).with_context(|| format!("cannot open store {}", p.display()))
+    }
+
+    /// As [`DbArg::open_read_only`], with the flags left as stored (for reading the chains).
+    pub fn open_read_only_as_stored(&self) -> Result<Evidence> {
+        let p = self.existing("")?;
+        Evidence::open_read_only_as_stored(&p)
+            .with_context(|| format!("cannot open store {}", p.display()))
+    }
+
+    /// The store's path, which must exist.
+    fn existing(&self, hint: &str) -> Result<PathBuf> {
         let p = self.path()?;
         if !p.exists() {
             bail!("no store at {}{hint}", p.display());
         }
-        Evidence::open_read_only(&p).with_context(|| format!("cannot open store {}", p.display()))
+        Ok(p)
     }
 
     /// Opens a store that must exist already.
     pub fn open_existing(&self, hint: &str) -> Result<Evidence> {
-        let path = self.path()?;
-        if !path.exists() {
-            bail!("no store at {}{hint}", path.display());
-        }
+        self.existing(hint)?;
         self.open()
     }
 }

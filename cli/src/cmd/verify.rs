@@ -18,7 +18,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
-    let ev = a.db.open_read_only("")?;
+    let ev = a.db.open_read_only_as_stored()?;
     let report = ev.verify()?;
     let seal = match &a.seal {
         None => None,

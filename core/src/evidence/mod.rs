@@ -61,6 +61,14 @@ impl Evidence {
         Self::with_store(Store::open_read_only(path)?, None)
     }
 
+    /// As [`Evidence::open_read_only`], with the flags left as stored: for reading the evidence
+    /// chains (verify, seals), which do not depend on them.
+    pub fn open_read_only_as_stored(path: impl AsRef<Path>) -> Result<Evidence> {
+        Ok(Evidence {
+            store: Store::open_read_only(path)?,
+        })
+    }
+
     /// A store in memory (tests, dry runs).
     pub fn open_in_memory(settings: Option<&Settings>) -> Result<Evidence> {
         if let Some(s) = settings {
