@@ -417,3 +417,26 @@ fn every_column_that_changes_between_rows_is_stored() {
     }
     assert!(batched.verify().unwrap().ok());
 }
+
+/// A stored duration or SIM slot out of range is an error when read back, never 0 or none.
+#[test]
+fn out_of_range_stored_values_are_errors() {
+    for bad in [
+        "UPDATE events SET talk_ms = -5",
+        "UPDATE events SET ring_ms = -1",
+        "UPDATE events SET sim_slot = 300",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.sqlite");
+        let store = Store::open(&path).unwrap();
+        let id = store.insert(&call("13800138000", T0, 1000)).unwrap().id;
+        assert!(store.event(id).unwrap().is_some());
+        drop(store);
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute_batch(bad)
+            .unwrap();
+        let store = Store::open(&path).unwrap();
+        assert!(store.event(id).is_err(), "{bad}");
+    }
+}

@@ -213,8 +213,14 @@ impl EventRow {
             })
         };
         let call_dir = || CallDirection::from_name(&self.direction).ok_or_else(|| bad("direction"));
-        let dur = |v: Option<i64>| v.map(|v| u64::try_from(v).unwrap_or(0));
-        let sim = self.sim_slot.and_then(|s| u8::try_from(s).ok());
+        let dur = |v: Option<i64>| -> Result<Option<u64>> {
+            v.map(|v| u64::try_from(v).map_err(|_| bad("duration")))
+                .transpose()
+        };
+        let sim = self
+            .sim_slot
+            .map(|s| u8::try_from(s).map_err(|_| bad("SIM slot")))
+            .transpose()?;
         let payload = match &*self.kind {
             "sms" => EventPayload::Sms(Sms {
                 number: number()?,
@@ -232,15 +238,15 @@ impl EventRow {
                 number: number()?,
                 direction: call_dir()?,
                 start: instant(self.utc_ms, self.offset_s)?,
-                ring_ms: dur(self.ring_ms),
-                talk_ms: dur(self.talk_ms).unwrap_or(0),
+                ring_ms: dur(self.ring_ms)?,
+                talk_ms: dur(self.talk_ms)?.unwrap_or_default(),
                 sim_slot: sim,
             }),
             "call_update" => EventPayload::CallUpdate(CallUpdate {
                 call: self.ref_event.ok_or_else(|| bad("call reference"))?,
                 direction: call_dir()?,
-                ring_ms: dur(self.ring_ms),
-                talk_ms: dur(self.talk_ms).unwrap_or(0),
+                ring_ms: dur(self.ring_ms)?,
+                talk_ms: dur(self.talk_ms)?.unwrap_or_default(),
             }),
             _ => return Err(bad("kind")),
         };
