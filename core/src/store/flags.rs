@@ -265,7 +265,12 @@ impl Store {
                     flag: NewFlag {
                         rule,
                         case_id,
-                        at: Instant::new(at_ms, i32::try_from(off).unwrap_or(0))?,
+                        at: Instant::new(
+                            at_ms,
+                            i32::try_from(off).map_err(|_| {
+                                crate::Error::Parse(format!("flag {id}: offset {off} out of range"))
+                            })?,
+                        )?,
                         severity,
                         description,
                         source,
