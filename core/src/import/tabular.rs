@@ -15,6 +15,8 @@ use super::record::{call_direction, seconds_to_ms, sms_direction, Context, Fail}
 use super::window::Window;
 use super::{Malformed, Parsed, Sink};
 use crate::error::{Error, Result};
+// The longest JSON Lines record read; longer lines are skipped as malformed without being held.
+use crate::limits::MAX_LINE;
 use serde::Deserialize;
 use std::io::{BufRead, Read};
 
@@ -75,7 +77,7 @@ fn convert(row: Row, ctx: &Context) -> Result<Parsed, Fail> {
 }
 
 /// Longest CSV record (a body at the size limit with every character a doubled quote fits).
-const MAX_RECORD: usize = crate::model::MAX_BODY_BYTES * 2 + 64 * 1024;
+pub(crate) const MAX_RECORD: usize = crate::model::MAX_BODY_BYTES * 2 + 64 * 1024;
 
 /// One record of a CSV file as it lies in the file, or a range skipped.
 enum Piece {
@@ -262,9 +264,6 @@ pub(crate) fn read_csv<R: BufRead>(
 /// The note on a record kept with text that was not UTF-8.
 const LOSSY: &str = "bytes that are not UTF-8 replaced with U+FFFD; record kept";
 
-/// Longest JSON Lines record read; longer lines are skipped as malformed without being held.
-const MAX_LINE: usize = crate::model::MAX_BODY_BYTES * 2;
-
 /// JSON Lines: one object per line; blank lines are ignored.
 pub(crate) fn read_jsonl<R: BufRead>(
     mut input: CountingReader<R>,
@@ -276,7 +275,7 @@ pub(crate) fn read_jsonl<R: BufRead>(
     loop {
         let (no, byte) = (counter.line(), counter.bytes());
         line.clear();
-        let too_long = read_line_capped(&mut input, &mut line, MAX_LINE)?;
+        let too_long = crate::limits::read_line_capped(&mut input, &mut line, MAX_LINE)?;
         if line.is_empty() && !too_long {
             break;
         }
@@ -312,31 +311,4 @@ pub(crate) fn read_jsonl<R: BufRead>(
         sink.push(parsed.unwrap_or_else(at))?;
     }
     Ok(())
-}
-
-/// Reads through the next newline, keeping at most `cap` bytes; true if the line was longer
-/// (its remainder is consumed and dropped).
-fn read_line_capped(r: &mut impl BufRead, out: &mut Vec<u8>, cap: usize) -> Result<bool> {
-    let mut over = false;
-    loop {
-        let buf = r.fill_buf()?;
-        if buf.is_empty() {
-            return Ok(over);
-        }
-        let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
-            Some(i) => (&buf[..=i], true),
-            None => (buf, false),
-        };
-        let n = chunk.len();
-        if !over && out.len() + n <= cap {
-            out.extend_from_slice(chunk);
-        } else {
-            over = true;
-            out.clear();
-        }
-        r.consume(n);
-        if done {
-            return Ok(over);
-        }
-    }
 }

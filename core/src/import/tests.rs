@@ -712,3 +712,29 @@ fn a_failed_import_counts_what_it_committed() {
     assert_eq!(out.summary.new_events, stored, "{:?}", out.summary);
     assert!(out.summary.messages >= stored);
 }
+
+/// Finding 6 of issue 17: one huge CSV field or XML attribute was held whole (about 1 GB for
+/// 400 MB). A record over the cap is skipped as it streams, reported, and the next one read.
+#[test]
+fn records_over_the_cap_are_skipped_as_they_stream() {
+    let huge = vec![b'a'; xml_scan::MAX_TAG + 100];
+    let mut piece =
+        b"<sms address=\"13900139000\" date=\"1741527000000\" type=\"1\" body=\"".to_vec();
+    piece.extend_from_slice(&huge);
+    piece.extend_from_slice(b"\" />");
+    let file = backup_with(&piece, 3);
+    let store = Store::open_in_memory().unwrap();
+    let s = import_bytes(&store, &file, false).unwrap();
+    assert_eq!((s.new_events, s.malformed_total), (3, 1), "{s:?}");
+    assert!(s.malformed[0].reason.contains("limit"), "{s:?}");
+    assert_eq!(s.malformed[0].end - s.malformed[0].byte, piece.len() as u64);
+
+    let mut csv =
+        b"kind,direction,number,time,body\nsms,incoming,13800138000,1741527000000,\"".to_vec();
+    csv.extend_from_slice(&huge[..tabular::MAX_RECORD + 1]);
+    csv.extend_from_slice(b"\"\nsms,incoming,13800138001,1741527000001,after\n");
+    let store = Store::open_in_memory().unwrap();
+    let s = import_bytes(&store, &csv, false).unwrap();
+    assert_eq!((s.new_events, s.malformed_total), (1, 1), "{s:?}");
+    assert!(s.malformed[0].reason.contains("limit"), "{s:?}");
+}
