@@ -20,6 +20,11 @@ const SHOW_MALFORMED: usize = 10;
 pub const EXIT_SKIPPED: u8 = 3;
 
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Exit status: 0 every file read; 3 every file read, but some ranges \
+    were skipped (each listed with its line and byte range); 1 a file failed (what it committed \
+    before the failure stays, and is counted), or --strict met a skip."
+)]
 pub struct Args {
     #[command(flatten)]
     pub db: DbArg,
