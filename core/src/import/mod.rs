@@ -16,6 +16,7 @@
 //! it does for live ones.
 
 mod counting;
+mod parse_only;
 mod priority;
 mod record;
 pub mod tabular;
@@ -24,6 +25,7 @@ pub mod xml;
 mod xml_scan;
 
 pub use counting::CountingReader;
+pub use parse_only::parse_only;
 
 use crate::classify::{Classification, Classifier};
 use crate::error::{Error, Result};
