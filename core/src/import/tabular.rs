@@ -230,7 +230,12 @@ pub(crate) fn read_csv<R: BufRead>(
                 continue;
             }
         };
-        if fields.len() > headers.len() {
+        // Extra cells that are empty are a spreadsheet's trailing commas; others are data that
+        // no column names (often a quote gone wrong), so the record is not guessed at.
+        if fields[headers.len().min(fields.len())..]
+            .iter()
+            .any(|f| !f.trim().is_empty())
+        {
             sink.push(Parsed::Malformed(at(format!(
                 "{} fields where the header has {}",
                 fields.len(),

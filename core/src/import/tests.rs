@@ -665,13 +665,17 @@ fn csv_and_jsonl_resynchronise_and_keep_bad_text() {
     )
     .into_bytes();
     csv.extend_from_slice(b"sms,incoming,13800130003,1741527000003,bad \xFF text\n");
+    // Trailing empty cells are fine; a cell no column names is not.
+    csv.extend_from_slice(b"sms,incoming,13800130004,1741527000004,trailing,,\n");
+    csv.extend_from_slice(b"sms,incoming,13800130005,1741527000005,extra,x\n");
     let store = Store::open_in_memory().unwrap();
     let s = import_bytes(&store, &csv, false).unwrap();
     assert_eq!(
         (s.new_events, s.malformed_total, s.notes_total),
-        (3, 1, 1),
+        (4, 2, 1),
         "{s:?}"
     );
+    assert!(s.malformed[1].reason.contains("fields"), "{s:?}");
     assert_eq!(s.malformed[0].line, 3);
     assert!(s.malformed[0].reason.contains("quoted field"), "{s:?}");
 
