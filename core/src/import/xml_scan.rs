@@ -220,8 +220,22 @@ impl<R: Read> Scanner<R> {
             let Some(&b) = avail.get(i) else {
                 return Ok(self.broken(i, dropped, "tag not closed at the end of the file"));
             };
+            if b == b'<' && quote.is_some() {
+                // Inside a value only a record's own markup breaks the tag (a lenient exporter
+                // may leave a `<b>` of a message unescaped).
+                let ahead = self.w.fill(i + 12)?;
+                if starts_record_markup(&ahead[i + 1..]) {
+                    return Ok(self.broken(
+                        i,
+                        dropped,
+                        "tag broken by the next record (unclosed quote)",
+                    ));
+                }
+            }
+            let avail = self.w.avail();
             match (b, quote) {
-                (b'<', _) if avail.get(i + 1).is_none_or(|&n| starts_markup(n)) => {
+                (b'<', Some(_)) => {}
+                (b'<', None) if avail.get(i + 1).is_none_or(|&n| starts_markup(n)) => {
                     return Ok(self.broken(
                         i,
                         dropped,
@@ -329,6 +343,23 @@ impl<R: Read> Scanner<R> {
     }
 }
 
+/// Whether `s` (what follows a `<`) starts an SMS Backup & Restore element, its end tag, a
+/// comment or a processing instruction.
+fn starts_record_markup(s: &[u8]) -> bool {
+    if s.starts_with(b"!--") || s.starts_with(b"?") {
+        return true;
+    }
+    let s = s.strip_prefix(b"/").unwrap_or(s);
+    const NAMES: [&[u8]; 9] = [
+        b"smses", b"sms", b"mms", b"calls", b"call", b"parts", b"part", b"addrs", b"addr",
+    ];
+    NAMES.iter().any(|n| {
+        s.starts_with(n)
+            && s.get(n.len())
+                .is_none_or(|&c| c.is_ascii_whitespace() || c == b'/' || c == b'>')
+    })
+}
+
 /// Position of the first `<` in `s` that starts markup.
 fn next_markup(s: &[u8]) -> Option<usize> {
     memchr::memchr_iter(b'<', s).find(|&k| s.get(k + 1).is_some_and(|&n| starts_markup(n)))
@@ -392,6 +423,20 @@ mod tests {
             assert_eq!(got[1].2, 2, "{open}");
             assert_eq!(got[2].0, tag("sms a=\"1\" ", true), "{open}");
         }
+    }
+
+    #[test]
+    fn markup_inside_a_value_breaks_the_tag_only_if_it_is_a_record() {
+        let got = items(
+            b"<smses><sms body=\"a <b>bold</b> < 3\" /><sms body=\"x /><sms a=\"1\" /></smses>",
+        );
+        assert_eq!(
+            got[1].0,
+            tag("sms body=\"a <b>bold</b> < 3\" ", true),
+            "{got:?}"
+        );
+        assert!(matches!(got[2].0, Item::Skip(_)), "{got:?}");
+        assert_eq!(got[3].0, tag("sms a=\"1\" ", true), "{got:?}");
     }
 
     #[test]
