@@ -85,6 +85,31 @@ enum Piece {
     Skip(&'static str),
 }
 
+/// Where a CSV splitter is within a record, read as the csv crate reads it: a quote opens a
+/// quoted field only at the field's start; `""` inside one is a quote; after the closing quote
+/// the field goes on unquoted, where a quote is an ordinary character.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    /// At the start of a field (or of the record).
+    Start,
+    Unquoted,
+    Quoted,
+    /// Just after a quote inside a quoted field: its end, or the first of `""`.
+    QuoteInQuoted,
+}
+
+impl Field {
+    fn next(self, b: u8) -> Field {
+        match (self, b) {
+            (Field::Quoted, b'"') => Field::QuoteInQuoted,
+            (Field::Quoted, _) => Field::Quoted,
+            (Field::Start, b'"') | (Field::QuoteInQuoted, b'"') => Field::Quoted,
+            (_, b',' | b'\n') => Field::Start,
+            _ => Field::Unquoted,
+        }
+    }
+}
+
 /// Splits the next record off `w` (a line, or several where a quoted field holds newlines),
 /// holding at most `cap` bytes. A quoted field not closed by the end of the file or within the
 /// cap is broken: the range up to the end of its first line is skipped and reading resumes
@@ -93,7 +118,12 @@ fn csv_piece<R: Read>(w: &mut Window<R>, cap: usize) -> Result<Option<Piece>> {
     if w.fill(1)?.is_empty() {
         return Ok(None);
     }
-    let (mut i, mut quoted, mut dropped) = (0, false, false);
+    let (mut i, mut state, mut dropped) = (0, Field::Start, false);
+    // Text after a closing quote: the csv crate reads on, but when the quoted part spanned
+    // lines it is far likelier a stray quote pairing with a later one, swallowing whole
+    // records into one field; such a record is broken like an unclosed one.
+    let mut text_after_quote = false;
+    let multi_line = |w: &Window<R>, end: usize| memchr::memchr(b'\n', &w.avail()[..end]).is_some();
     // A broken quoted field: skip its first line (the next lines are records of their own).
     let unclosed = |w: &mut Window<R>, held: usize| {
         let line = memchr::memchr(b'\n', &w.avail()[..held]).map_or(held, |k| k + 1);
@@ -112,7 +142,7 @@ fn csv_piece<R: Read>(w: &mut Window<R>, cap: usize) -> Result<Option<Piece>> {
                 if dropped {
                     return Ok(Some(Piece::Skip("record longer than the record limit")));
                 }
-                if quoted {
+                if state == Field::Quoted || text_after_quote && multi_line(w, i) {
                     return Ok(unclosed(w, i));
                 }
                 let rec = w.avail()[..i].to_vec();
@@ -121,12 +151,18 @@ fn csv_piece<R: Read>(w: &mut Window<R>, cap: usize) -> Result<Option<Piece>> {
             }
             continue;
         }
-        match w.avail()[i] {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => {
+        let b = w.avail()[i];
+        text_after_quote |=
+            state == Field::QuoteInQuoted && !matches!(b, b'"' | b',' | b'\n' | b'\r');
+        state = state.next(b);
+        match b {
+            b'\n' if state == Field::Start => {
                 if dropped {
                     w.advance(i + 1);
                     return Ok(Some(Piece::Skip("record longer than the record limit")));
+                }
+                if text_after_quote && multi_line(w, i) {
+                    return Ok(unclosed(w, i + 1));
                 }
                 let rec = w.avail()[..=i].to_vec();
                 w.advance(i + 1);
@@ -136,7 +172,7 @@ fn csv_piece<R: Read>(w: &mut Window<R>, cap: usize) -> Result<Option<Piece>> {
         }
         i += 1;
         if !dropped && i > cap {
-            if quoted && memchr::memchr(b'\n', &w.avail()[..i]).is_some() {
+            if state == Field::Quoted && memchr::memchr(b'\n', &w.avail()[..i]).is_some() {
                 return Ok(unclosed(w, i));
             }
             dropped = true;
@@ -155,6 +191,12 @@ fn csv_fields(rec: &[u8]) -> Result<(Vec<String>, bool), String> {
         .from_reader(rec);
     let mut r = csv::ByteRecord::new();
     rd.read_byte_record(&mut r).map_err(|e| e.to_string())?;
+    // The splitter and the csv crate agree on where a record ends; should they ever not, the
+    // rest is reported rather than dropped.
+    let mut more = csv::ByteRecord::new();
+    if rd.read_byte_record(&mut more).map_err(|e| e.to_string())? {
+        return Err("more than one record on this line (a quote the reader could not pair)".into());
+    }
     let mut lossy = false;
     let fields = r
         .iter()

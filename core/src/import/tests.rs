@@ -665,6 +665,8 @@ fn csv_and_jsonl_resynchronise_and_keep_bad_text() {
     )
     .into_bytes();
     csv.extend_from_slice(b"sms,incoming,13800130003,1741527000003,bad \xFF text\n");
+    // A quote inside an unquoted field is an ordinary character (as the csv crate reads it).
+    csv.extend_from_slice(b"sms,incoming,13800130006,1741527000006,my 5\" phone\n");
     // Trailing empty cells are fine; a cell no column names is not.
     csv.extend_from_slice(b"sms,incoming,13800130004,1741527000004,trailing,,\n");
     csv.extend_from_slice(b"sms,incoming,13800130005,1741527000005,extra,x\n");
@@ -672,7 +674,7 @@ fn csv_and_jsonl_resynchronise_and_keep_bad_text() {
     let s = import_bytes(&store, &csv, false).unwrap();
     assert_eq!(
         (s.new_events, s.malformed_total, s.notes_total),
-        (4, 2, 1),
+        (5, 2, 1),
         "{s:?}"
     );
     assert!(s.malformed[1].reason.contains("fields"), "{s:?}");
