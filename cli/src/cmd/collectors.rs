@@ -2,7 +2,7 @@
 //! creditor, source) or list the imported one.
 
 use super::DbArg;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use dunwatch_core::rules::collectors;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,8 +19,8 @@ pub struct Args {
 pub fn run(a: Args) -> Result<ExitCode> {
     let ev = a.db.open()?;
     if let Some(path) = &a.import {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let text =
+            dunwatch_core::limits::read_text_file(path, dunwatch_core::limits::MAX_DATA_FILE)?;
         let rows = collectors::parse_csv(&text)?;
         let n = ev.import_collectors(&rows)?;
         println!(

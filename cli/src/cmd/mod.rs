@@ -82,8 +82,16 @@ pub fn default_db() -> Result<PathBuf> {
 /// now when absent.
 pub fn parse_at(ev: &Evidence, at: Option<&str>) -> Result<Instant> {
     let zone = ev.settings().and_then(|s| s.zone())?;
-    Ok(match at {
-        Some(s) => Instant::parse_in_zone(s, &zone)?,
-        None => Instant::in_zone(dunwatch_core::time::now_ms(), &zone)?,
-    })
+    let now = dunwatch_core::time::now_ms();
+    let Some(s) = at else {
+        return Ok(Instant::in_zone(now, &zone)?);
+    };
+    let t = Instant::parse_in_zone(s, &zone)?;
+    // Not before SMS existed, nor in another century: a typo, not a time.
+    const EARLIEST_MS: i64 = 631_152_000_000; // 1990-01-01T00:00:00Z
+    const LATEST_MS: i64 = 4_102_444_800_000; // 2100-01-01T00:00:00Z
+    if !(EARLIEST_MS..LATEST_MS).contains(&t.utc_ms) {
+        bail!("--at {s}: outside 1990 to 2099; nothing was recorded");
+    }
+    Ok(t)
 }

@@ -3,7 +3,7 @@
 //! a refusing third party).
 
 use super::{parse_at, DbArg};
-use anyhow::Result;
+use anyhow::{bail, Result};
 use dunwatch_core::store::{AnnotationKind, NewAnnotation};
 use std::process::ExitCode;
 
@@ -23,11 +23,39 @@ pub struct Args {
     /// What was said or sent.
     #[arg(long, default_value = "")]
     pub text: String,
+    /// Record it even though no case has this name yet (the evidence is permanent, so a
+    /// misspelt case is refused without this).
+    #[arg(long)]
+    pub new_case: bool,
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
     let ev = a.db.open()?;
     let at = parse_at(&ev, a.at.as_deref())?;
+    // A request already made: not in the future (a day of slack for clocks and zones).
+    if at.utc_ms > dunwatch_core::time::now_ms() + 86_400_000 {
+        bail!(
+            "--at {}: in the future; nothing was recorded",
+            at.to_rfc3339()
+        );
+    }
+    let case = a.case.trim();
+    if case.is_empty() {
+        bail!("--case is empty");
+    }
+    let cases = ev.cases()?;
+    if !a.new_case && !cases.iter().any(|c| c.name == case) {
+        let known: Vec<String> = cases.into_iter().map(|c| c.name).collect();
+        bail!(
+            "no case is named {case:?} (cases: {}); nothing was recorded. Check the spelling, \
+             or pass --new-case to record it against a new case",
+            if known.is_empty() {
+                "none yet".to_string()
+            } else {
+                known.join(", ")
+            }
+        );
+    }
     let kind = if a.opt_out {
         AnnotationKind::OptOut
     } else {

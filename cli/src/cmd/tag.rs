@@ -1,7 +1,7 @@
 //! `dunwatch tag`: put a number into a case (by hand); the flags are re-evaluated.
 
 use super::DbArg;
-use anyhow::Result;
+use anyhow::{bail, Result};
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
@@ -21,6 +21,18 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<ExitCode> {
     let ev = a.db.open()?;
+    // An empty or withheld number is every withheld caller at once, never one collector.
+    let number = ev.parse_number(&a.number)?;
+    if number.kind == dunwatch_core::NumberKind::Hidden {
+        bail!(
+            "{:?} is a withheld or empty number: tagging it would put every withheld caller \
+             into the case; nothing was changed",
+            a.number
+        );
+    }
+    if a.case.trim().is_empty() {
+        bail!("--case is empty");
+    }
     let info = ev.tag(&a.number, &a.case, a.party.as_deref())?;
     let s = ev.flag_summary()?;
     println!(

@@ -219,6 +219,16 @@ impl Evidence {
         import::import_path(&self.store, path, opts, progress)
     }
 
+    /// [`Evidence::import_file`], with what was read and committed before a failure counted.
+    pub fn import_file_outcome(
+        &self,
+        path: &Path,
+        opts: &ImportOptions,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> import::Outcome {
+        import::import_path_outcome(&self.store, path, opts, progress)
+    }
+
     /// Imports from a byte stream, detecting its format.
     pub fn import_stream(
         &self,
