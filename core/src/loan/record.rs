@@ -115,9 +115,10 @@ impl FlowKind {
 #[serde(deny_unknown_fields)]
 pub struct LoanRecord {
     /// The case (lender / collector) the loan belongs to.
-    #[serde(rename = "case")]
+    #[serde(rename = "case", default)]
     pub case_name: String,
     /// ISO 4217 code, e.g. CNY.
+    #[serde(default)]
     pub currency: String,
     #[serde(default)]
     pub lender: Lender,
