@@ -28,7 +28,7 @@ enum Command {
     /// Record a request to stop (or a text opt-out) made to a case's collector.
     StopRequest(cmd::stop_request::Args),
     /// Record what a loan really cost and check its rate against the legal lines.
-    Loan(cmd::loan::Args),
+    Loan(Box<cmd::loan::Args>),
     /// List rule violations with their events, numbers and legal sources.
     Flags(cmd::flags::Args),
     /// What call screening would do with a call from NUMBER, and why.
@@ -66,7 +66,7 @@ fn main() -> ExitCode {
         Command::Verify(a) => cmd::verify::run(a),
         Command::Tag(a) => cmd::tag::run(a),
         Command::StopRequest(a) => cmd::stop_request::run(a),
-        Command::Loan(a) => cmd::loan::run(a),
+        Command::Loan(a) => cmd::loan::run(*a),
         Command::Flags(a) => cmd::flags::run(a),
         Command::Screen(a) => cmd::screen::run(a),
         Command::Collectors(a) => cmd::collectors::run(a),

@@ -177,7 +177,7 @@ pub fn compute(rec: &LoanRecord) -> Result<Cost> {
             }
         })
         .collect();
-    rows.sort_by(|a, b| (a.date, a.kind).cmp(&(b.date, b.kind)));
+    rows.sort_by_key(|r| (r.date, r.kind));
     let flows: Vec<CashFlow> = rows
         .iter()
         .map(|r| CashFlow {

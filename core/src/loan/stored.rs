@@ -65,8 +65,7 @@ impl Store {
         self.write(|tx| {
             let latest = crate::store::read_annotations_of(tx, AnnotationKind::Loan)?
                 .into_iter()
-                .filter(|a| a.data.case_name.as_deref() == Some(rec.case_name.as_str()))
-                .next_back();
+                .rfind(|a| a.data.case_name.as_deref() == Some(rec.case_name.as_str()));
             let previous = latest.as_ref().map(parse).transpose()?;
             if let Some(p) = previous.as_ref().filter(|p| p.record == rec) {
                 return Ok(AddedLoan {
