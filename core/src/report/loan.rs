@@ -51,19 +51,15 @@ fn effective(c: &Cost, tx: Text) -> String {
         .map_or_else(|| tx.t("loan_too_large").to_string(), |r| pct(r * 100.0))
 }
 
-fn rule_description(j: Jurisdiction, rule: &str, lang: Lang) -> String {
+/// The rule's description and legal source in the report's language (English as fallback).
+fn rule_text(j: Jurisdiction, rule: &str, lang: Lang) -> (String, String) {
     let Ok(pack) = crate::rules::builtin_pack(j) else {
-        return String::new();
+        return Default::default();
     };
-    pack.rule(rule)
-        .and_then(|r| {
-            r.description
-                .get(lang.as_str())
-                .or_else(|| r.description.get("en"))
-                .or_else(|| r.description.values().next())
-        })
-        .cloned()
-        .unwrap_or_default()
+    pack.rule(rule).map_or_else(Default::default, |r| {
+        let (d, s) = pack.text_in(r, lang.as_str());
+        (d.to_string(), s.to_string())
+    })
 }
 
 fn not_applicable(n: &NotApplicable, tx: Text) -> String {
@@ -271,6 +267,7 @@ fn lines(o: &mut String, a: &Assessment, j: Jurisdiction, tx: Text) {
             html(tx.t("legal_source")),
         );
         for k in &a.checks {
+            let (description, source) = rule_text(j, &k.rule, tx.lang);
             let verdict = if k.above {
                 format!("<b class=\"above\">{}</b>", html(tx.t("loan_above")))
             } else {
@@ -283,9 +280,9 @@ fn lines(o: &mut String, a: &Assessment, j: Jurisdiction, tx: Text) {
                 if k.above { " class=\"flagged\"" } else { "" },
                 html(&k.rule),
                 html(&line_text(k, tx)),
-                html(&rule_description(j, &k.rule, tx.lang)),
+                html(&description),
                 html(&measured(k.measure, k.value_pct, tx)),
-                html(&k.source)
+                html(&source)
             );
         }
         o.push_str("</tbody></table>");
