@@ -310,6 +310,13 @@ fn json_export_has_schema_and_everything() {
     assert_eq!(v["head"]["hash"], s.head().unwrap().1);
     assert_eq!(v["cases"][0]["name"], "速借金融");
     assert!(v["events"][0]["hash"].as_str().unwrap().len() == 64);
+    assert_eq!(v["loans"][0]["record"]["case"], "速借金融");
+    assert_eq!(v["loans"][0]["record"]["received"][0]["amount"], "2400.00");
+    let cost = &v["loan_costs"][0]["assessment"]["cost"];
+    assert_eq!(
+        (cost["received"].as_i64(), cost["paid"].as_i64()),
+        (Some(240_000), Some(339_900))
+    );
 }
 
 #[test]
