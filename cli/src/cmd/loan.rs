@@ -161,7 +161,7 @@ fn print(a: &loan::Assessment) {
         loan::pct(c.annual_rate * 100.0),
         loan::method(c),
         c.effective_rate
-            .map_or_else(|| "too large".into(), |e| loan::pct(e * 100.0))
+            .map_or_else(|| "beyond what can be shown".into(), |e| loan::pct(e * 100.0))
     );
     for n in &c.notes {
         if let loan::Note::SeveralRoots { rates, chosen } = n {

@@ -81,7 +81,8 @@ pub struct Cost {
     pub periodic_rate: f64,
     /// PBOC method: periodic rate × periods per year (fraction).
     pub annual_rate: f64,
-    /// XIRR actual/365 (fraction); `None` when too large to be a number.
+    /// XIRR actual/365 (fraction); `None` when beyond what a float can show (above 10^15, or
+    /// so close to −100% that 1 + R is zero).
     pub effective_rate: Option<f64>,
     /// Total received, paid (repaid + fees + due), and their difference, in minor units.
     pub received: i64,
@@ -226,7 +227,7 @@ pub fn compute(rec: &LoanRecord) -> Result<Cost> {
     let effective = (!dx.is_empty())
         .then(|| closest(&dx, chosen_x / period.days()))
         .map(|x| (365.0 * x).exp_m1())
-        .filter(|r| r.is_finite() && *r < MAX_EFFECTIVE);
+        .filter(|r| r.is_finite() && *r < MAX_EFFECTIVE && *r > -1.0);
     let received = rec.total(FlowKind::Received);
     let paid: i64 = rows
         .iter()

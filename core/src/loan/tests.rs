@@ -434,3 +434,66 @@ fn percentages_print_grouped() {
     assert_eq!(pct(-85.5), "-85.50%");
     assert_eq!(pct(12.4), "12.40%");
 }
+
+/// Random loans: whatever the period chosen, the rates returned make the cash flows balance
+/// (present value evaluated here, in the test).
+#[test]
+fn random_loans_balance_at_the_rates_found() {
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let start = d("2025-01-01");
+    for case in 0..100 {
+        let mut rec = LoanRecord::new("r", "CNY");
+        let principal = 1_000 + next(50_000) as i64;
+        rec.received.push(Flow::new(start, Money(principal * 100)));
+        let n = 1 + next(15);
+        let mut day = 0;
+        let mut paid = 0;
+        for _ in 0..n {
+            day += 1 + next(40);
+            // Between 5% and 20% of the principal per payment.
+            let amount = principal * (5 + next(16) as i64) / 100;
+            paid += amount;
+            rec.repaid.push(Flow::new(
+                start + chrono::Days::new(day),
+                Money(amount * 100),
+            ));
+        }
+        let c = compute(&rec).unwrap();
+        let periods = |r: &cost::Row| r.t;
+        let pv: f64 = c
+            .rows
+            .iter()
+            .map(|r| r.amount as f64 / 100.0 * (1.0 + c.periodic_rate).powf(-periods(r)))
+            .sum();
+        assert!(
+            pv.abs() < 1e-6 * principal as f64,
+            "case {case}: pv {pv} {c:?}"
+        );
+        assert!(close(
+            c.annual_rate,
+            c.periodic_rate * c.period.per_year(),
+            1e-12
+        ));
+        // Near −100% a year (a tenth of the loan repaid), 1 + R has lost its digits to
+        // cancellation and cannot be checked this way.
+        if let Some(ear) = c.effective_rate.filter(|r| *r > -0.9) {
+            let pv: f64 = c
+                .rows
+                .iter()
+                .map(|r| r.amount as f64 / 100.0 * (1.0 + ear).powf(-(r.day as f64) / 365.0))
+                .sum();
+            assert!(
+                pv.abs() < 1e-6 * principal as f64,
+                "case {case}: xirr pv {pv}"
+            );
+        }
+        // Paying back less than received gives a negative rate, more a positive one.
+        assert_eq!(c.annual_rate > 0.0, paid > principal, "case {case}");
+    }
+}
