@@ -497,3 +497,44 @@ fn random_loans_balance_at_the_rates_found() {
         assert_eq!(c.annual_rate > 0.0, paid > principal, "case {case}");
     }
 }
+
+/// A pack's loan lines are checked when the pack loads.
+#[cfg(feature = "toml-files")]
+#[test]
+fn bad_loan_lines_are_refused() {
+    let base = include_str!("../../data/packs/cn.toml");
+    assert!(crate::rules::Pack::from_toml(base).is_ok());
+    for (from, to) in [
+        ("rule = \"CN.RATE.36\"", "rule = \"CN.RATE.99\""),
+        ("lpr_multiple = 4.0", "lpr_multiple = 4.0\nlimit_pct = 10.0"),
+        ("limit_pct = 24.0", "limit_pct = -1.0"),
+        ("measure = \"annual\"", "measure = \"yearly\""),
+        (
+            "{ from = \"2022-08-22\", pct = 3.65 }",
+            "{ from = \"2021-08-22\", pct = 3.65 }",
+        ),
+        ("known_through = \"2025-10-20\"", "known_through = \"soon\""),
+    ] {
+        assert!(base.contains(from), "{from}");
+        let bad = base.replacen(from, to, 1);
+        assert!(
+            crate::rules::Pack::from_toml(&bad).is_err(),
+            "accepted {to}"
+        );
+    }
+    // The LPR in force on a date, and beyond the table's known fixings.
+    let rules = cn().loan.as_ref().unwrap();
+    assert_eq!(rules.lpr_on(d("2019-08-19")), None);
+    assert_eq!(
+        rules.lpr_on(d("2019-08-20")),
+        Some((4.25, d("2019-08-20"), false))
+    );
+    assert_eq!(
+        rules.lpr_on(d("2022-08-21")),
+        Some((3.70, d("2022-01-20"), false))
+    );
+    assert_eq!(
+        rules.lpr_on(d("2026-01-05")),
+        Some((3.00, d("2025-05-20"), true))
+    );
+}
