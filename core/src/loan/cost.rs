@@ -101,13 +101,12 @@ const MAX_EFFECTIVE: f64 = 1e15;
 
 /// The period of the PBOC rate and each flow's time in it.
 fn period_of(rec: &LoanRecord, start: NaiveDate) -> Period {
-    let paid: Vec<NaiveDate> = rec
+    let mut paid_days: Vec<NaiveDate> = rec
         .all_flows()
         .filter(|(k, _, _)| *k != FlowKind::Received)
         .map(|(_, _, f)| f.date)
         .collect();
     let one_receipt_day = rec.received.iter().all(|f| f.date == start);
-    let mut paid_days = paid;
     paid_days.sort();
     paid_days.dedup();
     if one_receipt_day && paid_days.len() == 1 {

@@ -79,6 +79,9 @@ pub struct LprEntry {
 #[serde(deny_unknown_fields)]
 pub struct LprTable {
     pub source: String,
+    /// Language → the source in that language, where the pack gives it.
+    #[serde(default)]
+    pub source_in: BTreeMap<String, String>,
     /// The last fixing the table is known to cover; later contract dates use the last entry,
     /// and the report says so.
     pub known_through: String,
@@ -200,6 +203,28 @@ pub enum NotApplicable {
     Term { max_days: i64 },
     NoStatedRate,
     NoLpr,
+}
+
+impl std::fmt::Display for NotApplicable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotApplicable::Lender { lender } => write!(f, "the lender is {}", lender.as_str()),
+            NotApplicable::NotCovered { requires } => {
+                write!(
+                    f,
+                    "only for borrowers covered by {requires} (--covered {requires})"
+                )
+            }
+            NotApplicable::Amount { max, currency } => {
+                write!(f, "only for loans of at most {max} {currency} received")
+            }
+            NotApplicable::Term { max_days } => {
+                write!(f, "only for loans of at most {max_days} days")
+            }
+            NotApplicable::NoStatedRate => f.write_str("no stated rate given (--rate)"),
+            NotApplicable::NoLpr => f.write_str("the contract predates the LPR table (2019-08-20)"),
+        }
+    }
 }
 
 /// A loan's cost held against its jurisdiction's lines.

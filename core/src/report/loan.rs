@@ -304,7 +304,18 @@ fn lines(o: &mut String, a: &Assessment, j: Jurisdiction, tx: Text) {
                     html(&fill(tx.t("loan_lpr_beyond"), &[("through", through)]))
                 );
             }
-            let _ = write!(o, "<p class=\"muted\">LPR: {}</p>", html(&l.table_source));
+            let source = crate::rules::builtin_pack(j)
+                .ok()
+                .and_then(|p| {
+                    p.loan
+                        .as_ref()?
+                        .lpr
+                        .as_ref()?
+                        .source_in
+                        .get(tx.lang.as_str())
+                })
+                .unwrap_or(&l.table_source);
+            let _ = write!(o, "<p class=\"muted\">LPR: {}</p>", html(source));
         }
     }
     if !a.not_applicable.is_empty() {
