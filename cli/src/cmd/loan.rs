@@ -54,6 +54,7 @@ pub struct Args {
     /// ISO currency code; default: the rule pack's (CNY for cn).
     #[arg(long)]
     pub currency: Option<String>,
+    /// A note kept with the record (where the contract and receipts are, ...).
     #[arg(long)]
     pub note: Option<String>,
     /// Compute and show, store nothing.
