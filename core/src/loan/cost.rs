@@ -48,6 +48,8 @@ pub struct Row {
     #[serde(serialize_with = "super::money::date::serialize")]
     pub date: NaiveDate,
     pub kind: FlowKind,
+    /// Position in the record's list of this kind (0 = its first entry).
+    pub index: usize,
     /// Minor units; + received by the borrower, − paid.
     pub amount: i64,
     /// Days after the first money received.
@@ -107,7 +109,7 @@ fn period_of(rec: &LoanRecord, start: NaiveDate) -> Period {
         .map(|(_, _, f)| f.date)
         .collect();
     let one_receipt_day = rec.received.iter().all(|f| f.date == start);
-    paid_days.sort();
+    paid_days.sort_unstable();
     paid_days.dedup();
     if one_receipt_day && paid_days.len() == 1 {
         if let Some(&end) = paid_days.first() {
@@ -160,7 +162,7 @@ pub fn compute(rec: &LoanRecord) -> Result<Cost> {
     let period = period_of(rec, start);
     let mut rows: Vec<Row> = rec
         .all_flows()
-        .map(|(kind, _, f)| {
+        .map(|(kind, index, f)| {
             let day = (f.date - start).num_days();
             let t = match period {
                 Period::Month => f64::from(months_after(start, f.date).unwrap_or(0)),
@@ -170,6 +172,7 @@ pub fn compute(rec: &LoanRecord) -> Result<Cost> {
             Row {
                 date: f.date,
                 kind,
+                index,
                 amount: sign * f.amount.0,
                 day,
                 t,
@@ -177,7 +180,8 @@ pub fn compute(rec: &LoanRecord) -> Result<Cost> {
             }
         })
         .collect();
-    rows.sort_by_key(|r| (r.date, r.kind));
+    // Date, then kind; within both, the record's order (the key is unique).
+    rows.sort_unstable_by_key(|r| (r.date, r.kind, r.index));
     let flows: Vec<CashFlow> = rows
         .iter()
         .map(|r| CashFlow {

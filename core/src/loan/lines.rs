@@ -103,7 +103,7 @@ pub struct LoanRules {
 }
 
 fn day(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    super::money::date::parse(s).ok()
 }
 
 impl LoanRules {

@@ -123,20 +123,40 @@ impl<'de> Deserialize<'de> for Money {
 pub mod date {
     use super::*;
 
+    /// Parses `YYYY-MM-DD` by hand: chrono's format parser is a sizeable part of the Android
+    /// library for one fixed format.
     pub fn parse(s: &str) -> Result<NaiveDate> {
-        let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-            .map_err(|_| Error::InvalidInput(format!("date {s:?}: write it as YYYY-MM-DD")))?;
-        use chrono::Datelike;
-        if !(1990..=2100).contains(&d.year()) {
+        let bad = || Error::InvalidInput(format!("date {s:?}: write it as YYYY-MM-DD"));
+        let t = s.trim().as_bytes();
+        if t.len() != 10 || t[4] != b'-' || t[7] != b'-' {
+            return Err(bad());
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = &t[r];
+            part.iter()
+                .all(u8::is_ascii_digit)
+                .then(|| part.iter().fold(0u32, |n, b| n * 10 + u32::from(b - b'0')))
+        };
+        let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+            return Err(bad());
+        };
+        let date = NaiveDate::from_ymd_opt(i32::try_from(y).unwrap_or(0), m, d).ok_or_else(bad)?;
+        if !(1990..=2100).contains(&y) {
             return Err(Error::InvalidInput(format!(
                 "date {s:?}: outside 1990–2100"
             )));
         }
-        Ok(d)
+        Ok(date)
+    }
+
+    /// `YYYY-MM-DD`.
+    pub fn text(d: NaiveDate) -> String {
+        use chrono::Datelike;
+        format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
     }
 
     pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(&d.format("%Y-%m-%d").to_string())
+        s.serialize_str(&text(*d))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(
@@ -198,5 +218,24 @@ mod tests {
         let m: Money = serde_json::from_str("1000").unwrap();
         assert_eq!(m, Money(100_000));
         assert!(serde_json::from_str::<Money>("-3").is_err());
+        assert_eq!(
+            date::parse(" 2024-02-29 ").unwrap(),
+            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+        );
+        for bad in [
+            "2025-02-29",
+            "2025-2-01",
+            "25-02-01",
+            "2025/02/01",
+            "1989-12-31",
+            "2025-13-01",
+            "२०२५-01-01",
+        ] {
+            assert!(date::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            date::text(NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()),
+            "2025-03-01"
+        );
     }
 }

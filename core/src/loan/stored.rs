@@ -165,7 +165,16 @@ pub fn flags_of(
         .record
         .contract_or_start()
         .expect("assessed: money received");
-    let at = Instant::parse_in_zone(&date.format("%Y-%m-%d").to_string(), zone)?;
+    // Midnight local time (the earlier one when a DST change repeats it; 01:00 when it skips).
+    let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
+    let local = chrono::TimeZone::from_local_datetime(zone, &midnight)
+        .earliest()
+        .or_else(|| {
+            let one = date.and_hms_opt(1, 0, 0).expect("01:00 exists");
+            chrono::TimeZone::from_local_datetime(zone, &one).earliest()
+        })
+        .map_or(0, |t| t.timestamp_millis());
+    let at = Instant::in_zone(local, zone)?;
     let mut out = Vec::new();
     for c in a.above() {
         let describe = pack
