@@ -69,6 +69,8 @@ fn loans_are_chained_superseded_and_flagged() {
     assert!(f.description.contains("12.40%"), "{}", f.description);
     assert!(f.source.contains("art. 25"));
     assert_eq!(f.detail.value()["limit_pct"].as_f64(), Some(12.4));
+    // The audit re-derives the loan flags from the chained records too.
+    assert!(rules::audit::audit(&store).unwrap().ok());
 }
 
 #[test]
