@@ -547,15 +547,18 @@ fn rebuild_locked(store: &Store, cls: &dyn Classify) -> Result<RebuildSummary> {
     let fp = fingerprint_of(store, &settings)?;
     let world = load_world(store, pack, settings.role)?;
     let out = engine::replay(&world, &contacts, &classes, i64::MIN, None);
+    // Loans above a legal line: flags of their own, resting on no event (crate::loan).
+    let loan_flags = crate::loan::flags(store, pack, &settings.zone()?)?;
     store.write(|tx| {
         rs::delete_all_flags(tx)?;
         rs::insert_flags(tx, &out.flags)?;
+        rs::insert_flags(tx, &loan_flags)?;
         rs::state_set(tx, EVALUATED_THROUGH, &top.to_string())?;
         finish(tx, &out.suggestions, &fp)
     })?;
     Ok(RebuildSummary {
         events: contacts.iter().map(|c| c.ids.len()).sum(),
-        flags: out.flags.len(),
+        flags: out.flags.len() + loan_flags.len(),
     })
 }
 
