@@ -46,7 +46,7 @@ const CORPUS_MARGIN: f32 = 0.5;
 /// The collection threshold is never below this logit.
 const MIN_COLLECTION_LOGIT: f32 = 1.0;
 /// Flag thresholds (logits); a flag is only raised on collector contact.
-const FLAG_LOGIT: f32 = 0.0;
+const FLAG_LOGIT: f32 = 2.0;
 
 #[derive(Deserialize)]
 struct Line {
@@ -192,8 +192,8 @@ fn fit(
     version: &str,
     trained_on: &str,
 ) -> (Model, Vec<u8>) {
-    let epochs = setting("DW_EPOCHS", 12.0) as usize;
-    let lr = setting("DW_LR", 0.2);
+    let epochs = setting("DW_EPOCHS", 4.0) as usize;
+    let lr = setting("DW_LR", 0.05);
     let l2 = setting("DW_L2", 1e-6);
     let lab_cap = setting("DW_LABW", 40.0);
     let n = 1usize << bits;
@@ -286,7 +286,7 @@ fn fit(
         scale,
         bias: bias.to_vec(),
         threshold: vec![f32::MAX.sqrt(); 7],
-        veto_threshold: setting("DW_VETO", -2.0),
+        veto_threshold: setting("DW_VETO", 0.0),
         trained_on: trained_on.to_string(),
     };
     // Thresholds: flags at FLAG_LOGIT; collection above every held-out corpus negative.
@@ -307,7 +307,7 @@ fn fit(
         }
     }
     header.threshold = std::iter::once(t0)
-        .chain(std::iter::repeat_n(FLAG_LOGIT, 6))
+        .chain(std::iter::repeat_n(setting("DW_FLAG_T", FLAG_LOGIT), 6))
         .collect();
     let bytes = Model::to_bytes(&header, &entries);
     (Model::from_bytes(&bytes).expect("valid model"), bytes)

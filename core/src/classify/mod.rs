@@ -39,7 +39,12 @@ pub(crate) const BUILTIN_LEXICON_SOURCE: &str = include_str!("../../data/lexicon
 /// The learned model's weights (`core/data/model/collection.dwm`, written by
 /// `cargo run --release -p dunwatch-core --example train`). Part of the rules fingerprint: new
 /// weights re-read stored messages, as a lexicon change does.
+#[cfg(feature = "builtin-model")]
 pub(crate) const BUILTIN_MODEL: &[u8] = include_bytes!("../../data/model/collection.dwm");
+/// Without the feature `builtin-model` the library has no model of its own (the Android
+/// library: the app loads the weights from its assets).
+#[cfg(not(feature = "builtin-model"))]
+pub(crate) const BUILTIN_MODEL: &[u8] = &[];
 /// Traditional -> Simplified character pairs (from OpenCC).
 const T2S: &str = include_str!("../../data/lexicon/t2s.txt");
 
@@ -202,9 +207,10 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-static BUILTIN_MODEL_PARSED: Lazy<Arc<Model>> = Lazy::new(|| {
+static BUILTIN_MODEL_PARSED: Lazy<Option<Arc<Model>>> = Lazy::new(|| {
     // The builtin weights are checked by the test suite; failing here is a build defect.
-    Arc::new(Model::from_bytes(BUILTIN_MODEL).expect("the builtin model is valid"))
+    (!BUILTIN_MODEL.is_empty())
+        .then(|| Arc::new(Model::from_bytes(BUILTIN_MODEL).expect("the builtin model is valid")))
 });
 
 static BUILTIN: Lazy<Classifier> = Lazy::new(|| {
@@ -212,7 +218,7 @@ static BUILTIN: Lazy<Classifier> = Lazy::new(|| {
     LexiconFile::parse_json(BUILTIN_LEXICON)
         .and_then(Classifier::compile)
         .expect("the builtin lexicon is valid")
-        .with_model(Some(BUILTIN_MODEL_PARSED.clone()))
+        .with_model(BUILTIN_MODEL_PARSED.clone())
 });
 
 impl Classifier {
@@ -229,8 +235,8 @@ impl Classifier {
             .expect("the builtin lexicon is valid")
     }
 
-    /// The model compiled into the library.
-    pub fn builtin_model() -> Arc<Model> {
+    /// The model compiled into the library (none without the feature `builtin-model`).
+    pub fn builtin_model() -> Option<Arc<Model>> {
         BUILTIN_MODEL_PARSED.clone()
     }
 
@@ -251,7 +257,7 @@ impl Classifier {
     pub fn from_toml_str(src: &str) -> Result<Classifier> {
         LexiconFile::parse_toml(src)
             .and_then(Self::compile)
-            .map(|c| c.with_model(Some(Self::builtin_model())))
+            .map(|c| c.with_model(Self::builtin_model()))
             .map_err(Error::Parse)
     }
 
@@ -834,6 +840,15 @@ mod tests {
     #[test]
     fn builtin_lexicon_compiles() {
         assert!(!Classifier::builtin().version().is_empty());
+    }
+
+    /// The committed weights load and were trained for this feature code.
+    #[cfg(feature = "builtin-model")]
+    #[test]
+    fn builtin_model_loads() {
+        let m = Classifier::builtin().model().expect("a builtin model");
+        assert!(m.entries() > 0, "the builtin model is empty");
+        assert!(BUILTIN_MODEL.len() <= model::MAX_FILE_BYTES);
     }
 
     /// The JSON that build.rs embeds says what the TOML source says.
