@@ -744,15 +744,8 @@ impl Classifier {
             }
         }
         if collection && ctx.role == Role::ThirdParty {
-            // The debt is disclosed when the text names it (an anchor rule) or the model reads
-            // it as collection on its own.
-            let disclosed = if !debt_spans.is_empty() {
-                Some(debt_spans.clone())
-            } else if model_collection {
-                model.map(|m| self.model_evidence(m, 0, 1.0, s, text, &offsets).0)
-            } else {
-                None
-            };
+            // The debt is disclosed when the text names it (an anchor rule of the lexicon).
+            let disclosed = (!debt_spans.is_empty()).then(|| debt_spans.clone());
             let words_of = |spans: &[Span]| -> Vec<String> {
                 spans
                     .iter()

@@ -1,7 +1,7 @@
 //! The learned part of the classifier: a multi-label linear model over hashed features of the
 //! normalised text, on top of the lexicon.
 //!
-//! Features ([`for_each_feature`]): CJK char 1-, 2- and 3-grams (after the lexicon's
+//! Features ([`for_each_feature`]): CJK char 2- and 3-grams (after the lexicon's
 //! normalisation, so Traditional text reads as Simplified), Latin words and word pairs
 //! (lower-cased, digits folded to `0`), and the lexicon rules that fired (by rule id). Each is
 //! hashed into `2^bits` buckets; a bucket holds one quantised weight per output (`collection`
@@ -38,7 +38,6 @@ const MIN_BITS: u32 = 10;
 const MAX_BITS: u32 = 22;
 
 /// Feature kinds (mixed into the hash so that equal values of different kinds differ).
-const K_CJK1: u64 = 0x1f3d_5b79_a2c4_e681;
 const K_CJK2: u64 = 0x2a4c_6e80_b3d5_f792;
 const K_CJK3: u64 = 0x3b5d_7f91_c4e6_08a3;
 const K_W1: u64 = 0x4c6e_80a2_d5f7_19b4;
@@ -135,7 +134,7 @@ pub(crate) fn for_each_feature(norm: &Normalized, mut emit: impl FnMut(u64, u32,
         }
         let start = i as u32;
         let e = end as u32;
-        emit(feat(K_CJK1, c, 0, 0), start, e);
+        // No CJK unigrams: single chars (你, 天) carry little and would make poor explanations.
         if p1 != u32::MAX {
             emit(feat(K_CJK2, c1, c, 0), p1, e);
             if p2 != u32::MAX {
