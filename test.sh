@@ -28,6 +28,12 @@ for t in tests/e2e/*.sh; do
   bash "$t"
 done
 
+# Crash consistency, the fast part: the importer and a live recorder SIGKILLed 15 times each; the
+# store must open, verify, hold every acknowledged event and nothing twice (full run: 200 each,
+# `python3 tests/crash/harness.py --write-doc`, figures in docs/RELIABILITY.md).
+echo "== tests/crash/harness.py --kills 15 --check"
+python3 tests/crash/harness.py --kills 15 --check
+
 # JVM tests of the Kotlin bridge over the host build of the JNI library.
 if [ -x tests/jvm/run.sh ]; then
   echo "== tests/jvm/run.sh"

@@ -23,6 +23,8 @@ enum Command {
     Init(cmd::init::Args),
     /// Check the evidence chain; exit 1 naming the first broken row.
     Verify(cmd::verify::Args),
+    /// Write a seal of the store (chain lengths and heads, time, short code) to share.
+    Seal(cmd::seal::Args),
     /// Put a number into a case (collector / creditor) and re-evaluate the flags.
     Tag(cmd::tag::Args),
     /// Record a request to stop (or a text opt-out) made to a case's collector.
@@ -62,6 +64,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init(a) => cmd::init::run(a),
         Command::Verify(a) => cmd::verify::run(a),
+        Command::Seal(a) => cmd::seal::run(a),
         Command::Tag(a) => cmd::tag::run(a),
         Command::StopRequest(a) => cmd::stop_request::run(a),
         Command::Flags(a) => cmd::flags::run(a),

@@ -7,6 +7,7 @@ pub mod import;
 pub mod init;
 pub mod report;
 pub mod screen;
+pub mod seal;
 pub mod stop_request;
 pub mod tag;
 pub mod verify;
@@ -32,6 +33,12 @@ impl DbArg {
     pub fn open(&self) -> Result<Store, String> {
         let p = self.path()?;
         Store::open(&p).map_err(|e| format!("cannot open store {}: {e}", p.display()))
+    }
+    /// Opens the store without writing to it (a copy in memory): for commands that only read,
+    /// so that they work on an archived or write-protected copy and leave no trace in it.
+    pub fn open_read_only(&self) -> Result<Store, String> {
+        let p = self.path()?;
+        Store::open_read_only(&p).map_err(|e| format!("cannot open store {}: {e}", p.display()))
     }
 }
 

@@ -8,7 +8,7 @@
 use crate::classify::{Classifier, FlagHit};
 use crate::error::Result;
 use crate::model::{CallDirection, EventId, EventPayload, Settings, SmsDirection, StoredEvent};
-use crate::store::{FlagQuery, FlagRecord, Store, VerifyReport};
+use crate::store::{FlagQuery, FlagRecord, Seal, Store, VerifyReport};
 use crate::time::Instant;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -133,6 +133,28 @@ impl CaseView {
             .map(|(r, s)| (r.clone(), s.count, s.description.clone(), s.source.clone()))
             .collect()
     }
+    /// Flags grouped by rule, each with the rule's description and legal source in `lang` from
+    /// the pack (the stored text, which holds every language of the pack, for a rule the pack
+    /// does not know).
+    pub fn flags_by_rule_in(
+        &self,
+        j: crate::model::Jurisdiction,
+        lang: super::Lang,
+    ) -> Vec<(String, usize, String, String)> {
+        let pack = crate::rules::pack::builtin(j).ok();
+        self.flags_by_rule()
+            .into_iter()
+            .map(
+                |(rule, n, d, s)| match pack.and_then(|p| Some((p, p.rule(&rule)?))) {
+                    Some((p, r)) => {
+                        let (d, s) = p.text_in(r, lang.as_str());
+                        (rule, n, d.to_string(), s.to_string())
+                    }
+                    None => (rule, n, d, s),
+                },
+            )
+            .collect()
+    }
     /// Number of flags in the case.
     pub fn flag_count(&self) -> usize {
         self.rules.values().map(|s| s.count).sum()
@@ -169,6 +191,8 @@ pub struct ReportData {
     pub generated: Instant,
     pub store_path: Option<String>,
     pub verify: VerifyReport,
+    /// The seal of this report's verification (none when a chain is broken).
+    pub seal: Option<Seal>,
     /// Rows in the event chain and its head hash.
     pub head: (i64, String),
     pub total_sms: usize,
@@ -184,6 +208,7 @@ impl ReportData {
         let settings = store.settings()?;
         let zone = settings.zone()?;
         let verify = store.verify()?;
+        let generated_ms = crate::time::now_ms();
         let head = store.head()?;
         let mut cases: Vec<CaseView> = Vec::new();
         let mut by_number: HashMap<String, usize> = HashMap::new();
@@ -287,7 +312,8 @@ impl ReportData {
             c.contacts.sort_by_key(|k| (k.instant().utc_ms, k.event.id));
         }
         Ok(ReportData {
-            generated: Instant::in_zone(crate::time::now_ms(), &zone)?,
+            seal: Seal::of_report(generated_ms, &verify)?,
+            generated: Instant::in_zone(generated_ms, &zone)?,
             store_path: store.path().map(|p| p.display().to_string()),
             settings,
             verify,

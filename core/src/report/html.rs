@@ -339,7 +339,7 @@ fn case_section(o: &mut Out<'_>, data: &ReportData, c: &CaseView, tx: Text) {
 
     // Flags per rule.
     let _ = write!(o, "<h3>{}</h3>", html(tx.t("flags_per_rule")));
-    let by_rule = c.flags_by_rule();
+    let by_rule = c.flags_by_rule_in(j, tx.lang);
     if by_rule.is_empty() {
         let _ = write!(o, "<p class=\"empty\">{}</p>", html(tx.t("no_flags")));
     } else {
@@ -489,9 +489,22 @@ fn evidence(o: &mut Out<'_>, data: &ReportData, tx: Text) {
     }
     let _ = write!(
         o,
-        "</tbody></table><p class=\"muted\">{}</p></section>",
+        "</tbody></table><p class=\"muted\">{}</p>",
         html(tx.t("head_note"))
     );
+    if let Some(seal) = &data.seal {
+        // The QR code is drawn from the seal's own text; a failure to draw leaves the text.
+        let qr = seal.qr_svg().unwrap_or_default();
+        let _ = write!(
+            o,
+            "<div class=\"seal\"><h3>{}</h3><div class=\"seal-body\"><div class=\"qr\">{qr}</div>\
+             <pre>{}</pre></div><p class=\"muted\">{}</p></div>",
+            html(tx.t("seal")),
+            html(&seal.text()),
+            html(tx.t("seal_note"))
+        );
+    }
+    o.push_str("</section>");
 }
 
 fn letters(o: &mut Out<'_>, data: &ReportData, tx: Text) {

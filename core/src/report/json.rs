@@ -9,14 +9,16 @@ use std::io::Write;
 /// Bumped when a field changes meaning or disappears (adding fields keeps the version).
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Writes `{"schema":"dunwatch.export","schema_version":1, settings, verification, head,
-/// cases, flags, events}`.
+/// Writes `{"schema":"dunwatch.export","schema_version":1, settings, verification, head, seal,
+/// cases, flags, events}` (`seal` is null when a chain is broken).
 pub fn write_json(store: &Store, out: &mut dyn Write) -> Result<()> {
     let settings = store.settings()?;
     let zone = settings.zone()?;
     let verify = store.verify()?;
     let (rows, head) = store.head()?;
-    let generated = crate::time::Instant::in_zone(crate::time::now_ms(), &zone)?;
+    let generated_ms = crate::time::now_ms();
+    let generated = crate::time::Instant::in_zone(generated_ms, &zone)?;
+    let seal = crate::store::Seal::of_report(generated_ms, &verify)?;
     let header = json!({
         "schema": "dunwatch.export",
         "schema_version": SCHEMA_VERSION,
@@ -24,6 +26,7 @@ pub fn write_json(store: &Store, out: &mut dyn Write) -> Result<()> {
         "settings": settings,
         "verification": { "ok": verify.ok(), "report": verify },
         "head": { "rows": rows, "hash": head },
+        "seal": seal.map(|s| json!({ "code": s.code, "text": s.text() })),
         "cases": store.cases()?,
     });
     // The header object without its closing brace, then the streamed flags and events arrays.

@@ -82,6 +82,8 @@ fn assert_only_known_markup(h: &str) {
         "br",
         "svg",
         "rect",
+        "path",
+        "pre",
         "line",
         "text",
     ];
@@ -112,6 +114,8 @@ fn assert_only_known_markup(h: &str) {
         "stroke-dasharray",
         "font-size",
         "text-anchor",
+        "d",
+        "shape-rendering",
         "html",
     ];
     let tag = regex::Regex::new(r"<(/?)([A-Za-z!][A-Za-z0-9-]*)([^<>]*)>").unwrap();
@@ -222,6 +226,34 @@ fn html_report_is_self_contained_and_inert() {
 }
 
 #[test]
+fn report_carries_its_seal_and_a_broken_store_gets_none() {
+    let s = store();
+    let data = ReportData::gather(&s).unwrap();
+    let seal = data.seal.clone().expect("an intact store is sealed");
+    // The seal covers the store as verified for this report, and checks against it.
+    assert_eq!(seal.chains[0].rows, s.head().unwrap().0);
+    assert!(s.check_seal(&seal).unwrap().ok());
+    for lang in [Lang::Zh, Lang::En] {
+        let h = render_html(&data, lang);
+        assert!(h.contains(&seal.code));
+        assert!(h.contains(&format!("chain events {} ", seal.chains[0].rows)));
+        assert!(h.contains("<path d=\"M"), "QR code drawn");
+    }
+    let broken = ReportData {
+        seal: None,
+        ..data.clone()
+    };
+    assert!(!render_html(&broken, Lang::En).contains("dunwatch seal 1"));
+    let mut report = data.verify.clone();
+    report.broken = Some(crate::store::BrokenRow {
+        chain: "events".into(),
+        row: 3,
+        reason: "changed".into(),
+    });
+    assert!(crate::store::Seal::of_report(0, &report).unwrap().is_none());
+}
+
+#[test]
 fn csp_hash_matches_stylesheet() {
     use sha2::{Digest, Sha256};
     let data = ReportData::gather(&Store::open_in_memory().unwrap()).unwrap();
@@ -293,4 +325,32 @@ fn csv_exports_open_in_spreadsheets() {
     write_flags_csv(&s, &mut fl).unwrap();
     let text = String::from_utf8(fl).unwrap();
     assert!(text.starts_with('\u{feff}') && text.contains("TEST.TIME.ESCAPING"));
+}
+
+#[test]
+fn rule_texts_are_in_the_reports_language_only() {
+    let s = store();
+    let data = ReportData::gather(&s).unwrap();
+    let j = data.settings.jurisdiction;
+    let pack = crate::rules::pack::builtin(j).unwrap();
+    let cjk = |t: &str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let mut seen = 0;
+    for c in &data.cases {
+        for (rule, _, d, src) in c.flags_by_rule_in(j, Lang::En) {
+            let Some(r) = pack.rule(&rule) else { continue };
+            seen += 1;
+            assert_eq!(
+                (d.as_str(), src.as_str()),
+                (r.description["en"].as_str(), r.source.as_str())
+            );
+            let en = render_html(&data, Lang::En);
+            assert!(!en.contains(r.description["zh"].as_str()), "{rule} in zh");
+        }
+        for (rule, _, d, src) in c.flags_by_rule_in(j, Lang::Zh) {
+            let Some(r) = pack.rule(&rule) else { continue };
+            assert_eq!(d, r.description["zh"]);
+            assert!(cjk(&src), "{rule}: {src}");
+        }
+    }
+    assert!(seen > 0, "the fixture has flags of pack rules");
 }

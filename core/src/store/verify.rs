@@ -100,50 +100,53 @@ fn walk(
     Ok((summary, None))
 }
 
+/// Walks every chain (events, annotations, attachments): each chain's summary and its first
+/// broken row. A seal check needs the per-chain answer; `verify` reports the first broken row.
+pub(super) fn walk_all(c: &Connection) -> Result<Vec<(ChainSummary, Option<BrokenRow>)>> {
+    let mut out = Vec::with_capacity(3);
+    let sql = format!("SELECT {COLUMNS} FROM events ORDER BY id");
+    let mut st = c.prepare(&sql)?;
+    let rows = st.query_map([], EventRow::from_sql)?.map(|r| {
+        let r = r?;
+        let canon = r.canon();
+        Ok((r.id, r.prev_hash, r.hash, canon))
+    });
+    out.push(walk(c, "events", rows)?);
+
+    let ann = read_annotations(c)?;
+    let rows = ann.into_iter().map(|(a, prev, hash)| {
+        Ok((
+            a.id,
+            prev,
+            hash,
+            annotation_canon(a.id, &a.data, a.recorded_ms),
+        ))
+    });
+    out.push(walk(c, "annotations", rows)?);
+
+    let att = read_attachments(c)?;
+    let rows = att.into_iter().map(|((a, sha), prev, hash)| {
+        Ok((
+            a.id,
+            prev,
+            hash,
+            attachment_canon(a.id, &a.data, &sha, a.recorded_ms),
+        ))
+    });
+    out.push(walk(c, "attachments", rows)?);
+    Ok(out)
+}
+
 impl Store {
     /// Checks all chains (events, annotations, attachments) and names the first broken row.
     pub fn verify(&self) -> Result<VerifyReport> {
         self.read(|c| {
             let mut chains = Vec::new();
             let mut first_broken = None;
-
-            let sql = format!("SELECT {COLUMNS} FROM events ORDER BY id");
-            let mut st = c.prepare(&sql)?;
-            let rows = st.query_map([], EventRow::from_sql)?.map(|r| {
-                let r = r?;
-                let canon = r.canon();
-                Ok((r.id, r.prev_hash, r.hash, canon))
-            });
-            let (s, b) = walk(c, "events", rows)?;
-            chains.push(s);
-            first_broken = first_broken.or(b);
-
-            let ann = read_annotations(c)?;
-            let rows = ann.into_iter().map(|(a, prev, hash)| {
-                Ok((
-                    a.id,
-                    prev,
-                    hash,
-                    annotation_canon(a.id, &a.data, a.recorded_ms),
-                ))
-            });
-            let (s, b) = walk(c, "annotations", rows)?;
-            chains.push(s);
-            first_broken = first_broken.or(b);
-
-            let att = read_attachments(c)?;
-            let rows = att.into_iter().map(|((a, sha), prev, hash)| {
-                Ok((
-                    a.id,
-                    prev,
-                    hash,
-                    attachment_canon(a.id, &a.data, &sha, a.recorded_ms),
-                ))
-            });
-            let (s, b) = walk(c, "attachments", rows)?;
-            chains.push(s);
-            first_broken = first_broken.or(b);
-
+            for (s, b) in walk_all(c)? {
+                chains.push(s);
+                first_broken = first_broken.or(b);
+            }
             Ok(VerifyReport {
                 chains,
                 broken: first_broken,
