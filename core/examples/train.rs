@@ -412,6 +412,15 @@ fn report(name: &str, c: &Classifier, set: &[&Example]) {
     }
     if !curve.is_empty() {
         println!("  {name}: best collection recall at precision >= 0.98: {best:.3} (logit >= {best_t:.2})");
+        if std::env::var_os("DUNWATCH_TRAIN_CURVE").is_some() {
+            for t in [-2.0f32, -1.0, 0.0, 1.0, 2.0, 3.0] {
+                let mut k = Pr::default();
+                for &(lx, l, y) in &curve {
+                    k.add(y, lx || l >= t);
+                }
+                println!("    logit >= {t}: P/R {}", k.cell());
+            }
+        }
     }
     println!(
         "  {name}: {} msgs; collection P/R {}\n    flags P/R (strict): {}\n    flags P/R (known collector): {}",
