@@ -136,7 +136,10 @@ fn fnv(s: &str) -> u64 {
 }
 
 /// Corpus negatives: (set name, texts), None when the folder is absent.
-fn load_corpora() -> Option<(PathBuf, Vec<(&'static str, Vec<String>)>)> {
+/// Named sets of texts.
+type Sets = Vec<(&'static str, Vec<String>)>;
+
+fn load_corpora() -> Option<(PathBuf, Sets)> {
     let dir = std::env::var_os("DUNWATCH_CORPORA")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join("../shared/corpora"));
@@ -202,8 +205,14 @@ fn fit(
     let mut bias = [0f32; 7];
     let mut bg2 = [1e-8f32; 7];
     // Class balance: the labelled examples weigh as much as all corpus negatives together.
-    let corpus_w: f32 = train.iter().filter(|e| e.group.starts_with("corpus:")).count() as f32;
-    let lab_n = train.iter().filter(|e| !e.group.starts_with("corpus:")).count() as f32;
+    let corpus_w: f32 = train
+        .iter()
+        .filter(|e| e.group.starts_with("corpus:"))
+        .count() as f32;
+    let lab_n = train
+        .iter()
+        .filter(|e| !e.group.starts_with("corpus:"))
+        .count() as f32;
     let lab_w = if corpus_w > 0.0 && lab_n > 0.0 {
         (corpus_w / lab_n).clamp(1.0, lab_cap)
     } else {
@@ -249,9 +258,7 @@ fn fit(
     // Prune to the MAX_ENTRIES buckets of largest weight, then quantise per output.
     let mut mag: Vec<(f32, u32)> = (0..n)
         .map(|b| {
-            let m = (0..7)
-                .map(|k| w[b * 7 + k].abs())
-                .fold(0f32, f32::max);
+            let m = (0..7).map(|k| w[b * 7 + k].abs()).fold(0f32, f32::max);
             (m, b as u32)
         })
         .filter(|(m, _)| *m > 0.0)
@@ -272,7 +279,9 @@ fn fit(
     for &b in &keep {
         let mut q = [0i8; LANES];
         for k in 0..7 {
-            q[k] = (w[b as usize * 7 + k] / scale[k]).round().clamp(-127.0, 127.0) as i8;
+            q[k] = (w[b as usize * 7 + k] / scale[k])
+                .round()
+                .clamp(-127.0, 127.0) as i8;
         }
         if q.iter().any(|&x| x != 0) {
             entries.push((b, q));
@@ -400,7 +409,11 @@ fn report(name: &str, c: &Classifier, set: &[&Example]) {
         let (mut tp, mut fp) = (0, 0);
         for &(lx, l, y) in &curve {
             if lx || l >= t {
-                if y { tp += 1 } else { fp += 1 }
+                if y {
+                    tp += 1
+                } else {
+                    fp += 1
+                }
             }
         }
         let p = tp as f64 / (tp + fp).max(1) as f64;
@@ -497,7 +510,7 @@ fn main() {
                         weight: 1.0,
                         feats: Vec::new(),
                     };
-                    if fnv(&e.text) % 5 == 0 {
+                    if fnv(&e.text).is_multiple_of(5) {
                         calib.push(e);
                     } else {
                         n_train += 1;

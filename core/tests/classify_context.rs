@@ -50,7 +50,10 @@ fn a_known_collectors_threat_insult_or_exposure_is_flagged_without_a_debt_word()
             assert!(r.has(flag), "{text}: {:?}", r.flags);
         }
         assert!(
-            r.context.as_deref().unwrap().contains("sender is in case 速借花"),
+            r.context
+                .as_deref()
+                .unwrap()
+                .contains("sender is in case 速借花"),
             "{r:?}"
         );
         assert_explained(text, &r);
@@ -62,7 +65,9 @@ fn an_insult_alone_from_an_unknown_number_is_not_collection() {
     let text = "你这种人渣连狗都不如。";
     let r = Classifier::builtin().classify(text, None);
     assert!(!r.collection && r.flags.is_empty(), "{r:?}");
-    assert!(Classifier::builtin().classify_with(text, None, &known()).has(Flag::Abuse));
+    assert!(Classifier::builtin()
+        .classify_with(text, None, &known())
+        .has(Flag::Abuse));
 }
 
 #[test]

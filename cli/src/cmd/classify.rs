@@ -322,7 +322,10 @@ mod tests {
             .unwrap()
             .contains("sender is in case 速借花"));
         let flags = lines[2]["flags"].as_array().unwrap();
-        assert!(flags.contains(&serde_json::json!("third_party")), "{flags:?}");
+        assert!(
+            flags.contains(&serde_json::json!("third_party")),
+            "{flags:?}"
+        );
         assert!(flags.contains(&serde_json::json!("exposure")), "{flags:?}");
     }
 

@@ -22,10 +22,10 @@ use crate::error::{Error, Result};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use extract::Extractor;
 use lexicon::LexiconFile;
+use model::Sums;
 use normalize::{normalize_into, normalize_term, normalize_text_only, Fold, Normalized};
 use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
-use model::Sums;
 use std::cell::RefCell;
 #[cfg(feature = "toml-files")]
 use std::path::Path;
@@ -620,7 +620,10 @@ impl Classifier {
         let (model_collection, vetoed) = match (model, &sums) {
             (Some(m), Some(sums)) => {
                 let l = m.logit(sums, 0);
-                (l >= m.threshold(0), lex_collection && l < m.veto_threshold())
+                (
+                    l >= m.threshold(0),
+                    lex_collection && l < m.veto_threshold(),
+                )
             }
             _ => (false, false),
         };
@@ -773,9 +776,8 @@ impl Classifier {
             }
         }
         if let Some(reason) = &ctx.known_collector {
-            let mut why = format!(
-                "{reason}: read as collector contact, each flag from its wording alone"
-            );
+            let mut why =
+                format!("{reason}: read as collector contact, each flag from its wording alone");
             if ctx.role == Role::ThirdParty {
                 why.push_str("; received on a third party's phone");
             }

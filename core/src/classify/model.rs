@@ -362,9 +362,8 @@ impl Model {
 
     #[inline(always)]
     pub(crate) fn add(&self, sums: &mut Sums, h: u64) {
-        let w = self.weights(h);
-        for l in 0..LANES {
-            sums.0[l] += w[l] as i32;
+        for (s, &w) in sums.0.iter_mut().zip(self.weights(h)) {
+            *s += w as i32;
         }
     }
 
