@@ -100,11 +100,12 @@ impl Classify for Memo {
 const ENGINE_VERSION: &str = "rules-engine-1";
 
 /// Digest of what the code reads the evidence with: the engine version and the built-in
-/// classifier lexicon (a lexicon update re-reads every SMS).
+/// classifier lexicon and model weights (an update of either re-reads every SMS).
 static CODE_KEY: once_cell::sync::Lazy<Vec<u8>> = once_cell::sync::Lazy::new(|| {
     let mut h = Sha256::new();
     h.update(ENGINE_VERSION);
     h.update(crate::classify::BUILTIN_LEXICON_SOURCE);
+    h.update(crate::classify::BUILTIN_MODEL);
     h.finalize().to_vec()
 });
 
