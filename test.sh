@@ -19,7 +19,7 @@ cargo test --workspace --quiet
 # the labelled set and the extraction tests must give the same results with either engine.
 echo "== cargo test -p dunwatch-core --no-default-features (classifier)"
 cargo test -p dunwatch-core --no-default-features --quiet --lib \
-  --test classify_eval --test classify_extract --test classify_props
+  --test classify_eval --test classify_extract --test classify_props --test classify_context
 
 # End-to-end scripts (each exits non-zero on failure).
 for t in tests/e2e/*.sh; do

@@ -35,6 +35,8 @@ enum Command {
     Note(cmd::note::Args),
     /// Pin a file (recording, photo of a letter) to the evidence by its SHA-256.
     Attach(cmd::attach::Args),
+    /// Record what a loan really cost and check its rate against the legal lines.
+    Loan(Box<cmd::loan::Args>),
     /// List rule violations with their events, numbers and legal sources.
     Flags(cmd::flags::Args),
     /// What call screening would do with a call from NUMBER, and why.
@@ -76,6 +78,7 @@ fn main() -> ExitCode {
         Command::StopRequest(a) => cmd::stop_request::run(a),
         Command::Note(a) => cmd::note::run(a),
         Command::Attach(a) => cmd::attach::run(a),
+        Command::Loan(a) => cmd::loan::run(*a).map_err(anyhow::Error::msg),
         Command::Flags(a) => cmd::flags::run(a),
         Command::Screen(a) => cmd::screen::run(a),
         Command::Collectors(a) => cmd::collectors::run(a),

@@ -6,6 +6,7 @@ pub mod collectors;
 pub mod flags;
 pub mod import;
 pub mod init;
+pub mod loan;
 pub mod note;
 pub mod report;
 pub mod screen;

@@ -202,6 +202,18 @@ impl Evidence {
         })
     }
 
+    /// Records what a loan really cost (chained like an annotation); flags are re-derived.
+    pub fn record_loan(&self, rec: &crate::loan::LoanRecord) -> Result<crate::loan::AddedLoan> {
+        let added = self.store.add_loan(rec)?;
+        rules::refresh(&self.store)?;
+        Ok(added)
+    }
+
+    /// The newest loan record of a case.
+    pub fn loan(&self, case_name: &str) -> Result<Option<crate::loan::StoredLoan>> {
+        self.store.loan(case_name)
+    }
+
     /// Adds known collector numbers (a community list); returns how many were new.
     pub fn import_collectors(&self, entries: &[CollectorEntry]) -> Result<usize> {
         let n = self.store.import_collectors(entries)?;

@@ -18,6 +18,7 @@ pub mod schema;
 mod seal;
 mod verify;
 
+pub(crate) use annotations::{append_annotation, read_annotations_of};
 pub use annotations::{Annotation, AnnotationKind, Attachment, NewAnnotation, NewAttachment};
 pub(crate) use cases::{ensure_case_in, tag_in};
 pub use cases::{Case, CaseId, NumberInfo, TagSource};
