@@ -178,3 +178,29 @@ fn changing_the_pack_moves_the_zone_unless_the_country_has_several() {
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(zone(), "UTC");
 }
+
+#[test]
+fn verify_refuses_another_programs_database_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("browser-history.sqlite");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("CREATE TABLE urls(url TEXT); INSERT INTO urls VALUES('x');")
+        .unwrap();
+    let before = std::fs::read(&db).unwrap();
+    for cmd in ["verify", "report", "flags", "tag"] {
+        let mut args = vec![cmd, "--db", db.to_str().unwrap()];
+        if cmd == "tag" {
+            args.extend(["13800138000", "--case", "x"]);
+        }
+        let o = dunwatch(&args, dir.path());
+        assert!(!o.status.success(), "{cmd}: {}", text(&o));
+        assert!(
+            text(&o).contains("not a dunwatch evidence store"),
+            "{cmd}: {}",
+            text(&o)
+        );
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    assert!(!dir.path().join("browser-history.sqlite-wal").exists());
+}

@@ -23,7 +23,12 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     if !path.exists() {
         return Err(format!("no store at {}", path.display()));
     }
-    let store = a.db.open()?;
+    // Only a rebuild is kept; listing works on a copy, so a write-protected store lists too.
+    let store = if a.rebuild {
+        a.db.open()?
+    } else {
+        a.db.open_read_only()?
+    };
     if a.rebuild {
         rules::rebuild(&store).map_err(|e| e.to_string())?;
     } else {

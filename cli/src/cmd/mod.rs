@@ -34,6 +34,12 @@ impl DbArg {
         let p = self.path()?;
         Store::open(&p).map_err(|e| format!("cannot open store {}: {e}", p.display()))
     }
+    /// Opens the store without writing to it (a copy in memory): for commands that only read,
+    /// so that they work on an archived or write-protected copy and leave no trace in it.
+    pub fn open_read_only(&self) -> Result<Store, String> {
+        let p = self.path()?;
+        Store::open_read_only(&p).map_err(|e| format!("cannot open store {}: {e}", p.display()))
+    }
 }
 
 /// The default store: `<data dir>/dunwatch/evidence.sqlite` (e.g. ~/.local/share on Linux).

@@ -46,7 +46,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
             path.display()
         ));
     }
-    let store = a.db.open()?;
+    let store = a.db.open_read_only()?;
     let lang = match &a.lang {
         Some(l) => Some(l.parse::<Lang>().map_err(|e| e.to_string())?),
         None => None,

@@ -21,7 +21,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     if !path.exists() {
         return Err(format!("no store at {}", path.display()));
     }
-    let store = a.db.open()?;
+    let store = a.db.open_read_only()?;
     let report = store.verify().map_err(|e| e.to_string())?;
     let seal = match &a.seal {
         None => None,

@@ -11,6 +11,7 @@ mod cases;
 mod checkpoint;
 pub mod codec;
 mod flags;
+pub mod guard;
 mod query;
 mod row;
 pub mod rules_state;
@@ -73,6 +74,8 @@ impl Store {
     #[doc(hidden)]
     pub fn open_at_version(path: impl AsRef<Path>, version: i64) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
+        // Before anything writes: another program's database is refused untouched.
+        guard::check(&path)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
@@ -92,6 +95,7 @@ impl Store {
         // page cache (allocated only as used) keeps them in memory. Phone stores are small.
         conn.pragma_update(None, "cache_size", -32768)?;
         schema::migrate_to(&mut conn, version)?;
+        guard::stamp(&conn)?;
         // Queries work without it, only slower: a store that cannot be written still opens.
         if let Err(e) = bulk::repair(&conn) {
             log::warn!("store {}: {e}", path.display());
