@@ -1,0 +1,63 @@
+package org.dunwatch.robo
+
+import android.app.job.IJobCallback
+import android.app.job.IJobService
+import android.content.Intent
+import android.app.job.JobParameters
+import android.app.job.JobScheduler
+import android.app.job.JobWorkItem
+import android.content.Context
+import android.os.IBinder
+import android.provider.CallLog
+import org.dunwatch.app.CallLogJobService
+import org.junit.Assert.assertTrue
+import org.robolectric.Robolectric
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.TimeUnit
+
+/**
+ * Runs the call-log job as JobScheduler would: `onStartJob` with parameters whose callback
+ * records `jobFinished`. (Robolectric's scheduler keeps jobs but never runs them.)
+ */
+object JobRunner {
+    private const val JOB_ID = 0xD0A1
+
+    class Callback : IJobCallback.Stub() {
+        val finished = CountDownLatch(1)
+        override fun acknowledgeStartMessage(jobId: Int, ongoing: Boolean) = Unit
+        override fun acknowledgeStopMessage(jobId: Int, reschedule: Boolean) = Unit
+        override fun completeWork(jobId: Int, workId: Int): Boolean = true
+        override fun dequeueWork(jobId: Int): JobWorkItem? = null
+        override fun jobFinished(jobId: Int, reschedule: Boolean) { finished.countDown() }
+    }
+
+    fun run(context: Context) {
+        val callback = Callback()
+        val ctor = JobParameters::class.java.declaredConstructors.first { it.parameterTypes.firstOrNull() == IBinder::class.java }
+        var firstInt = true
+        val args = ctor.parameterTypes.map { t ->
+            when (t) {
+                IBinder::class.java -> callback
+                Int::class.javaPrimitiveType -> if (firstInt) JOB_ID.also { firstInt = false } else 0
+                Long::class.javaPrimitiveType -> 0L
+                Boolean::class.javaPrimitiveType -> false
+                else -> null
+            }
+        }
+        ctor.isAccessible = true
+        val params = ctor.newInstance(*args.toTypedArray()) as JobParameters
+        // As JobScheduler does: bind, then startJob over the service's binder.
+        val service = Robolectric.buildService(CallLogJobService::class.java).create().get()
+        IJobService.Stub.asInterface(service.onBind(Intent())).startJob(params)
+        org.robolectric.Shadows.shadowOf(android.os.Looper.getMainLooper()).idle()
+        org.dunwatch.app.Stores.background.submit {}.get(60, TimeUnit.SECONDS)
+        org.robolectric.Shadows.shadowOf(android.os.Looper.getMainLooper()).idle()
+        assertTrue("jobFinished was called", callback.finished.await(10, TimeUnit.SECONDS))
+    }
+
+    /** The content-trigger job on the call log is armed. */
+    fun pending(context: Context): Boolean {
+        val job = context.getSystemService(JobScheduler::class.java).getPendingJob(JOB_ID) ?: return false
+        return job.triggerContentUris?.any { it.uri == CallLog.Calls.CONTENT_URI } == true
+    }
+}
