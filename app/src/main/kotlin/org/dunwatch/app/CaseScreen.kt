@@ -6,6 +6,7 @@ import android.widget.LinearLayout
 import org.dunwatch.R
 import org.dunwatch.app.logic.CasePage
 import org.dunwatch.app.logic.Pages
+import org.dunwatch.app.logic.RuleText
 import org.dunwatch.app.logic.TagForm
 import org.dunwatch.core.Case
 
@@ -83,7 +84,7 @@ class CaseScreen(private val host: MainActivity) : Screen {
             body.addView(
                 ui.card().apply {
                     addView(ui.body(host.getString(R.string.case_rule_line, r.rule, r.count)))
-                    addView(ui.small(r.description))
+                    addView(ui.small(RuleText.describe(r.description, host.chinese).substringBefore(" — ")))
                     addView(ui.small(host.getString(R.string.source, r.source)))
                 },
             )

@@ -175,6 +175,9 @@ class MainActivity : Activity() {
         status.visibility = if (text.isNullOrEmpty()) View.GONE else View.VISIBLE
     }
 
+    /** The screen's language is Chinese (either script): rule texts pick their Chinese part. */
+    val chinese: Boolean get() = resources.configuration.locales[0]?.language == "zh"
+
     val hasTelephony: Boolean get() = packageManager.hasSystemFeature(PackageManager.FEATURE_TELEPHONY)
 
     /**

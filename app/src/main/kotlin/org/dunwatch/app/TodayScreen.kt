@@ -4,6 +4,7 @@ import android.view.View
 import android.widget.LinearLayout
 import org.dunwatch.R
 import org.dunwatch.app.logic.Pages
+import org.dunwatch.app.logic.RuleText
 import org.dunwatch.core.ScreenDecision
 import java.time.Instant
 import java.time.ZoneId
@@ -36,7 +37,7 @@ class TodayScreen(private val host: MainActivity) : Screen {
                         addView(ui.body(text))
                     }
                     addView(ui.body(host.getString(R.string.today_violations, d.violations.size)))
-                    for (f in d.violations.distinctBy { it.rule }) addView(ui.small("• ${f.rule}: ${f.description}"))
+                    for (f in d.violations.distinctBy { it.rule }) addView(ui.small("• ${f.rule}: ${RuleText.describe(f.description, host.chinese)}"))
                     isClickable = true
                     contentDescription = host.getString(R.string.case_open, d.case.name)
                     setOnClickListener { host.openCaseId = d.case.id; host.show(MainActivity.Tab.CASES) }

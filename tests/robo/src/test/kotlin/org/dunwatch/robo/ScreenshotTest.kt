@@ -49,7 +49,7 @@ class ScreenshotTest : RoboBase() {
         store.changeSettings(Settings(Jurisdiction.CN, Role.BORROWER, "Asia/Shanghai"))
         Providers.install()
         Providers.loadExampleExport()
-        assertEquals(60, SmsHistorySync.run(app)!!.recorded)
+        assertEquals(59, SmsHistorySync.run(app)!!.recorded)
         assertEquals(146, CallLogSync.run(app)!!.recorded)
         // The collectors' numbers, as the user tags them (tests/fixtures/backup/README.md).
         for (n in listOf("17012345678", "17198765432", "+8616533334444", "10690000123", "4008881234")) store.tagNumber(n, "速借金融")
@@ -79,9 +79,14 @@ class ScreenshotTest : RoboBase() {
         decor.draw(Canvas(bmp))
         FileOutputStream(File(dir, "$name.png")).use { bmp.compress(Bitmap.CompressFormat.PNG, 100, it) }
         assertTrue(File(dir, "$name.png").length() > 10_000)
+        // Half size, for docs/screens (scripts/app-screens.sh copies some).
+        val small = Bitmap.createScaledBitmap(bmp, w / 2, h / 2, true)
+        File(dir, "small").mkdirs()
+        FileOutputStream(File(dir, "small/$name.png")).use { small.compress(Bitmap.CompressFormat.PNG, 100, it) }
     }
 
     private fun everyScreen(lang: String, qualifier: String?) {
+        RuntimeEnvironment.setQualifiers(SCREEN)
         qualifier?.let { RuntimeEnvironment.setQualifiers("+$it") }
         val a = Robolectric.buildActivity(MainActivity::class.java).setup().get()
         settle()
@@ -109,6 +114,7 @@ class ScreenshotTest : RoboBase() {
 
     @Test
     fun largestFontScale() {
+        RuntimeEnvironment.setQualifiers(SCREEN)
         RuntimeEnvironment.setFontScale(2.0f)
         Onboarding.markDone(app)
         val a = Robolectric.buildActivity(MainActivity::class.java).setup().get()
@@ -120,7 +126,9 @@ class ScreenshotTest : RoboBase() {
     }
 
     private companion object {
-        const val MAX_HEIGHT = 7000
+        const val MAX_HEIGHT = 9000
+        /** A common phone (411 × 891 dp), at xhdpi to keep the files small. */
+        const val SCREEN = "w411dp-h891dp-xhdpi"
     }
 
 }
