@@ -154,8 +154,10 @@ class MainActivity : Activity() {
                     setText(t.label)
                     gravity = Gravity.CENTER
                     minHeight = ui.dp(56)
-                    textSize = 13f
                     maxLines = 1
+                    // Long labels (German-length English, large fonts) shrink instead of being cut.
+                    setAutoSizeTextTypeUniformWithConfiguration(8, 13, 1, android.util.TypedValue.COMPLEX_UNIT_SP)
+                    contentDescription = getString(t.label)
                     setPadding(ui.dp(2), 0, ui.dp(2), 0)
                     setTextColor(if (selected) 0xFF1A73E8.toInt() else 0xFF444444.toInt())
                     if (selected) setTypeface(typeface, android.graphics.Typeface.BOLD)

@@ -43,7 +43,7 @@ class SettingsScreen(private val host: MainActivity) : Screen {
         addView(afterStop)
         addView(quiet)
         addView(ui.button(host.getString(R.string.save_settings)) { saveScreening() })
-        addView(ui.button(host.getString(R.string.onb_title)) { host.showOnboarding() })
+        addView(ui.button(host.getString(R.string.onb_again)) { host.showOnboarding() })
     }
 
     override fun load() {

@@ -25,6 +25,24 @@ object Pdu {
         write(ud.size); write(ud)
     }.toByteArray()
 
+    /** The PDUs of one long message (concatenated SMS, 16-bit-free 8-bit reference), 67 UCS-2 characters each. */
+    fun deliverLong(number: String, body: String, ref: Int = 42): List<ByteArray> {
+        val chunks = body.chunked(67)
+        return chunks.mapIndexed { i, text ->
+            ByteArrayOutputStream().apply {
+                write(0x00); write(0x44) // no SMSC; SMS-DELIVER with a user-data header
+                val d = number.removePrefix("+")
+                write(d.length); write(0x91); semiOctets(d).forEach(::write)
+                write(0x00); write(0x08)
+                semiOctets("250328203000").forEach(::write); write(0x00)
+                val ud = text.toByteArray(Charsets.UTF_16BE)
+                write(6 + ud.size)
+                write(5); write(0x00); write(3); write(ref); write(chunks.size); write(i + 1) // concatenation header
+                write(ud)
+            }.toByteArray()
+        }
+    }
+
     private fun semiOctets(s: String) = (if (s.length % 2 == 0) s else s + "F").chunked(2)
         .map { (it[1].digitToInt(16) shl 4) or it[0].digitToInt(16) }
 }

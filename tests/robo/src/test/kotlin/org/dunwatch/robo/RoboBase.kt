@@ -10,21 +10,14 @@ import org.junit.Before
 import org.robolectric.RobolectricTestRunner
 import org.robolectric.RuntimeEnvironment
 import org.robolectric.Shadows.shadowOf
-import org.robolectric.annotation.Config
 import java.util.concurrent.TimeUnit
 
 /**
  * Every test class runs in one sandbox per JVM (the JNI library can belong to one class loader
- * only): same SDK, graphics and looper modes everywhere. The SDK comes from `dunwatch.sdk` (29
- * by default; the pom's second surefire execution sets 35).
+ * only): same SDK, graphics and looper modes everywhere. The SDK and the screen come from the
+ * `robolectric.properties` that run.sh writes for each surefire execution (29, then 35).
  */
-class DunwatchRunner(klass: Class<*>) : RobolectricTestRunner(klass) {
-    override fun buildGlobalConfig(): Config = Config.Builder()
-        .setSdk(Integer.getInteger("dunwatch.sdk", 29))
-        .setQualifiers("w411dp-h891dp-xxhdpi")
-        .build()
-
-}
+class DunwatchRunner(klass: Class<*>) : RobolectricTestRunner(klass)
 
 /** Settling and per-test reset of the process-wide store (pitfalls 6 and 7 of the recipe). */
 abstract class RoboBase {
