@@ -34,12 +34,6 @@ android_merged_assets=$out/assets
 android_custom_package=org.dunwatch
 CFG
 
-# One SDK per surefire execution (and JVM): each reads its own robolectric.properties.
-for sdk in 29 35; do
-  mkdir -p "$here/target/robo-sdk/$sdk"
-  printf 'sdk=%s\nqualifiers=w411dp-h891dp-xhdpi\n' "$sdk" >"$here/target/robo-sdk/$sdk/robolectric.properties"
-done
-
 cd "$root"
 cargo build -p dunwatch-android --quiet
 libdir="${CARGO_TARGET_DIR:-$root/target}/debug"

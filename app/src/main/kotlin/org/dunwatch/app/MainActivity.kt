@@ -170,6 +170,15 @@ class MainActivity : Activity() {
                 LinearLayout.LayoutParams(0, ViewGroup.LayoutParams.WRAP_CONTENT, 1f),
             )
         }
+        // After auto-sizing, every label takes the smallest size, so the bar reads evenly.
+        tabs.post {
+            val labels = (0 until tabs.childCount).map { tabs.getChildAt(it) as TextView }
+            val size = labels.minOfOrNull { it.textSize } ?: return@post
+            for (l in labels) {
+                l.setAutoSizeTextTypeWithDefaults(TextView.AUTO_SIZE_TEXT_TYPE_NONE)
+                l.setTextSize(android.util.TypedValue.COMPLEX_UNIT_PX, size)
+            }
+        }
     }
 
     fun say(text: CharSequence?) {

@@ -10,16 +10,18 @@ import org.junit.Before
 import org.robolectric.RobolectricTestRunner
 import org.robolectric.RuntimeEnvironment
 import org.robolectric.Shadows.shadowOf
+import org.robolectric.annotation.Config
 import java.util.concurrent.TimeUnit
 
 /**
  * Every test class runs in one sandbox per JVM (the JNI library can belong to one class loader
- * only): same SDK, graphics and looper modes everywhere. The SDK and the screen come from the
- * `robolectric.properties` that run.sh writes for each surefire execution (29, then 35).
+ * only): same SDK, graphics and looper modes everywhere. Classes are configured for SDKs 29 and
+ * 35 ([RoboBase]); each surefire execution enables one (`robolectric.enabledSdks`), in its own JVM.
  */
 class DunwatchRunner(klass: Class<*>) : RobolectricTestRunner(klass)
 
 /** Settling and per-test reset of the process-wide store (pitfalls 6 and 7 of the recipe). */
+@Config(sdk = [29, 35], qualifiers = "w411dp-h891dp-xhdpi")
 abstract class RoboBase {
     protected val app: Application get() = RuntimeEnvironment.getApplication()
 
