@@ -133,6 +133,28 @@ impl CaseView {
             .map(|(r, s)| (r.clone(), s.count, s.description.clone(), s.source.clone()))
             .collect()
     }
+    /// Flags grouped by rule, each with the rule's description and legal source in `lang` from
+    /// the pack (the stored text, which holds every language of the pack, for a rule the pack
+    /// does not know).
+    pub fn flags_by_rule_in(
+        &self,
+        j: crate::model::Jurisdiction,
+        lang: super::Lang,
+    ) -> Vec<(String, usize, String, String)> {
+        let pack = crate::rules::pack::builtin(j).ok();
+        self.flags_by_rule()
+            .into_iter()
+            .map(
+                |(rule, n, d, s)| match pack.and_then(|p| Some((p, p.rule(&rule)?))) {
+                    Some((p, r)) => {
+                        let (d, s) = p.text_in(r, lang.as_str());
+                        (rule, n, d.to_string(), s.to_string())
+                    }
+                    None => (rule, n, d, s),
+                },
+            )
+            .collect()
+    }
     /// Number of flags in the case.
     pub fn flag_count(&self) -> usize {
         self.rules.values().map(|s| s.count).sum()

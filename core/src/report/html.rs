@@ -339,7 +339,7 @@ fn case_section(o: &mut Out<'_>, data: &ReportData, c: &CaseView, tx: Text) {
 
     // Flags per rule.
     let _ = write!(o, "<h3>{}</h3>", html(tx.t("flags_per_rule")));
-    let by_rule = c.flags_by_rule();
+    let by_rule = c.flags_by_rule_in(j, tx.lang);
     if by_rule.is_empty() {
         let _ = write!(o, "<p class=\"empty\">{}</p>", html(tx.t("no_flags")));
     } else {

@@ -154,7 +154,7 @@ pub fn draft(data: &ReportData, case: &CaseView, tx: Text) -> Letter {
         }
     }
     lines.push(Line::Heading(tx.letter("rules_head").to_string()));
-    let by_rule = case.flags_by_rule();
+    let by_rule = case.flags_by_rule_in(j, tx.lang);
     if by_rule.is_empty() {
         lines.push(Line::Para(tx.letter("no_rules").to_string()));
     }

@@ -326,3 +326,31 @@ fn csv_exports_open_in_spreadsheets() {
     let text = String::from_utf8(fl).unwrap();
     assert!(text.starts_with('\u{feff}') && text.contains("TEST.TIME.ESCAPING"));
 }
+
+#[test]
+fn rule_texts_are_in_the_reports_language_only() {
+    let s = store();
+    let data = ReportData::gather(&s).unwrap();
+    let j = data.settings.jurisdiction;
+    let pack = crate::rules::pack::builtin(j).unwrap();
+    let cjk = |t: &str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let mut seen = 0;
+    for c in &data.cases {
+        for (rule, _, d, src) in c.flags_by_rule_in(j, Lang::En) {
+            let Some(r) = pack.rule(&rule) else { continue };
+            seen += 1;
+            assert_eq!(
+                (d.as_str(), src.as_str()),
+                (r.description["en"].as_str(), r.source.as_str())
+            );
+            let en = render_html(&data, Lang::En);
+            assert!(!en.contains(r.description["zh"].as_str()), "{rule} in zh");
+        }
+        for (rule, _, d, src) in c.flags_by_rule_in(j, Lang::Zh) {
+            let Some(r) = pack.rule(&rule) else { continue };
+            assert_eq!(d, r.description["zh"]);
+            assert!(cjk(&src), "{rule}: {src}");
+        }
+    }
+    assert!(seen > 0, "the fixture has flags of pack rules");
+}

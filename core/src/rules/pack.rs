@@ -98,7 +98,11 @@ pub struct Rule {
     pub severity: String,
     /// The parameters as the legal summary states them (shown in reports).
     pub parameters: String,
+    /// The legal source in English, as flags store it.
     pub source: String,
+    /// Language code → the legal source in that language, where the pack gives it.
+    #[serde(default)]
+    pub source_in: BTreeMap<String, String>,
     /// Language code → description.
     pub description: BTreeMap<String, String>,
     #[serde(default)]
@@ -206,6 +210,19 @@ impl Pack {
     /// The rule with this id.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// A rule's description and legal source in `lang`, falling back to English (a report shows
+    /// one language at a time).
+    pub fn text_in<'a>(&self, rule: &'a Rule, lang: &str) -> (&'a str, &'a str) {
+        let description = rule
+            .description
+            .get(lang)
+            .or_else(|| rule.description.get("en"))
+            .or_else(|| rule.description.values().next())
+            .map_or("", String::as_str);
+        let source = rule.source_in.get(lang).unwrap_or(&rule.source);
+        (description, source)
     }
 
     /// "primary / English" description of a rule, as flags show it.

@@ -27,10 +27,15 @@ pub(crate) enum Kind {
     Store,
 }
 
+/// A refusal is a storage error (the file at that path cannot serve as the store), as SQLite's own
+/// "file is not a database" was before this check.
 fn refuse(path: &Path, why: String) -> Error {
-    Error::InvalidInput(format!(
-        "{} is not a dunwatch evidence store ({why}); it was left untouched",
-        path.display()
+    Error::Io(std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!(
+            "{} is not a dunwatch evidence store ({why}); it was left untouched",
+            path.display()
+        ),
     ))
 }
 
@@ -71,7 +76,13 @@ fn uri_path(path: &Path) -> String {
 /// Decides, without writing, whether `path` may be opened as a store.
 pub(crate) fn check(path: &Path) -> Result<Kind> {
     let len = match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => return Err(refuse(path, "it is a directory".into())),
+        // A storage problem (the path is taken by a folder), not another program's data.
+        Ok(m) if m.is_dir() => {
+            return Err(Error::Io(std::io::Error::other(format!(
+                "{} is a directory, not a store file",
+                path.display()
+            ))))
+        }
         Ok(m) => m.len(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Kind::New),
         Err(e) => return Err(e.into()),
