@@ -59,6 +59,19 @@ class ScreenStateTest : RoboBase() {
     }
 
     @Test
+    fun edgeToEdgeTheBottomBarStaysAboveTheNavigationBar() {
+        Onboarding.markDone(app)
+        val a = Robolectric.buildActivity(MainActivity::class.java).setup().get()
+        val root = a.findViewById<android.view.View>(R.id.tabs).parent as android.view.View
+        @Suppress("DEPRECATION")
+        val insets = android.view.WindowInsets.Builder()
+            .setSystemWindowInsets(android.graphics.Insets.of(12, 63, 20, 126))
+            .build()
+        root.dispatchApplyWindowInsets(insets)
+        assertEquals(listOf(12, 0, 20, 126), listOf(root.paddingLeft, root.paddingTop, root.paddingRight, root.paddingBottom))
+    }
+
+    @Test
     fun aStoreThatCannotOpenIsShownAndKeptAndCallsRing() {
         killProcessStore()
         val file = File(app.noBackupFilesDir, "evidence.sqlite")
