@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit
  */
 class DunwatchRunner(klass: Class<*>) : RobolectricTestRunner(klass)
 
-/** Settling and per-test reset of the process-wide store (pitfalls 6 and 7 of the recipe). */
+/** Settling and per-test reset of the process-wide store (pitfalls 6 and 7 in docs/APP.md). */
 @Config(sdk = [29, 35], qualifiers = "w411dp-h891dp-xhdpi")
 abstract class RoboBase {
     protected val app: Application get() = RuntimeEnvironment.getApplication()
