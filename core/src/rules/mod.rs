@@ -5,6 +5,7 @@
 //! [`evaluate_new`] replays only a short window around newly stored events and gives the same
 //! flags. Events are only ever read.
 
+pub mod audit;
 pub mod collectors;
 mod engine;
 pub mod history;

@@ -144,6 +144,23 @@ pub(crate) fn stamp(conn: &Connection) -> Result<()> {
 }
 
 impl Store {
+    /// A copy of this store in memory (the SQLite backup API over the writer connection), to
+    /// re-derive flags or try a change without touching the file.
+    pub fn copy_in_memory(&self) -> Result<Store> {
+        let mut mem = Connection::open_in_memory()?;
+        {
+            let src = self.writer();
+            let backup = rusqlite::backup::Backup::new(&src, &mut mem)?;
+            backup.run_to_completion(4096, std::time::Duration::ZERO, None)?;
+        }
+        configure(&mem)?;
+        Ok(Store {
+            path: None,
+            writer: Mutex::new(mem),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
     /// Opens the store at `path` without writing to it, for verifying and reporting an archived
     /// or write-protected copy: the file is copied into memory (SQLite's backup API, reading
     /// without locks when there is no WAL file) and everything else happens on the copy, so

@@ -1,0 +1,88 @@
+//! Checking the stored flags against the evidence.
+//!
+//! Flags are derived data and sit outside the hash chains, so a person holding the file could
+//! insert a forged flag or delete a real one with plain SQL. The audit re-derives every flag
+//! from the events, settings and cases on a copy of the store in memory and compares the two
+//! sets; a difference means the stored flags were changed outside dunwatch (or by a dunwatch
+//! whose engine differs, which `refresh` settles before an audit).
+
+use crate::error::Result;
+use crate::store::{FlagQuery, FlagRecord, Store};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What identifies a flag: its rule, case, events and numbers.
+type Key = (String, Option<String>, Vec<i64>, Vec<String>);
+
+fn key(f: &FlagRecord) -> Key {
+    let mut events: Vec<i64> = f.flag.events.clone();
+    events.sort_unstable();
+    let mut numbers = f.flag.numbers.clone();
+    numbers.sort();
+    (f.flag.rule.clone(), f.case_name.clone(), events, numbers)
+}
+
+fn multiset(flags: &[FlagRecord]) -> BTreeMap<Key, usize> {
+    let mut m = BTreeMap::new();
+    for f in flags {
+        *m.entry(key(f)).or_insert(0) += 1;
+    }
+    m
+}
+
+/// One flag that is in one set and not the other.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FlagDiff {
+    pub rule: String,
+    pub case: Option<String>,
+    pub events: Vec<i64>,
+    pub numbers: Vec<String>,
+}
+
+/// The stored flags against the flags the evidence gives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FlagAudit {
+    pub stored: usize,
+    pub derived: usize,
+    /// Stored but not derived from the evidence: inserted or altered outside dunwatch.
+    pub not_derived: Vec<FlagDiff>,
+    /// Derived from the evidence but not stored: deleted outside dunwatch.
+    pub missing: Vec<FlagDiff>,
+}
+
+impl FlagAudit {
+    pub fn ok(&self) -> bool {
+        self.not_derived.is_empty() && self.missing.is_empty()
+    }
+}
+
+fn diff(a: &BTreeMap<Key, usize>, b: &BTreeMap<Key, usize>) -> Vec<FlagDiff> {
+    let mut out = Vec::new();
+    for (k, n) in a {
+        let m = b.get(k).copied().unwrap_or(0);
+        for _ in m..*n {
+            out.push(FlagDiff {
+                rule: k.0.clone(),
+                case: k.1.clone(),
+                events: k.2.clone(),
+                numbers: k.3.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Re-derives every flag on a copy of `store` in memory and compares with the stored ones.
+pub fn audit(store: &Store) -> Result<FlagAudit> {
+    let stored = store.flags(&FlagQuery::default())?;
+    let copy = store.copy_in_memory()?;
+    super::rebuild(&copy)?;
+    let derived = copy.flags(&FlagQuery::default())?;
+    let (s, d) = (multiset(&stored), multiset(&derived));
+    Ok(FlagAudit {
+        stored: stored.len(),
+        derived: derived.len(),
+        not_derived: diff(&s, &d),
+        missing: diff(&d, &s),
+    })
+}
