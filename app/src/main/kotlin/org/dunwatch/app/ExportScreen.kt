@@ -6,6 +6,7 @@ import android.view.View
 import org.dunwatch.R
 import org.dunwatch.app.logic.ReportNames
 import org.dunwatch.core.ReportFormat
+import org.dunwatch.core.ReportLanguage
 import java.io.File
 import java.time.ZoneId
 
@@ -16,6 +17,7 @@ class ExportScreen(private val host: MainActivity) : Screen {
     override val view: View = ui.column().apply {
         addView(ui.title(host.getString(R.string.export_title)))
         addView(ui.body(host.getString(R.string.export_about)))
+        addView(ui.button(host.getString(R.string.export_view)) { view() })
         addView(ui.button(host.getString(R.string.export_html)) { export(ReportFormat.HTML) })
         addView(ui.button(host.getString(R.string.export_json)) { export(ReportFormat.JSON) })
         addView(ui.button(host.getString(R.string.export_csv)) { export(ReportFormat.CSV) })
@@ -44,6 +46,22 @@ class ExportScreen(private val host: MainActivity) : Screen {
                 .addFlags(Intent.FLAG_GRANT_READ_URI_PERMISSION)
             host.startActivity(Intent.createChooser(share, host.getString(R.string.share_title)))
             host.getString(R.string.exported, files.joinToString(", ") { it.name })
+        }
+    }
+
+    /** Writes the HTML report to the cache and shows it in the app. */
+    private fun view() {
+        val zone = ZoneId.systemDefault()
+        val app = host.applicationContext
+        host.work({ store ->
+            val dir = ReportProvider.dir(app)
+            val name = ReportNames.unique(ReportNames.forExport(System.currentTimeMillis(), zone)) { File(dir, it).exists() }
+            val file = File(dir, name)
+            store.exportReport(file.path, ReportFormat.HTML, if (host.chinese) ReportLanguage.ZH else ReportLanguage.EN)
+            file.readText()
+        }) { html ->
+            host.showReport(html)
+            null
         }
     }
 

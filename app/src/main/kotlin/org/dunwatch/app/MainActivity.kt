@@ -118,6 +118,27 @@ class MainActivity : Activity() {
         render()
     }
 
+    /**
+     * Shows core's own HTML report (charts as inline SVG) in a WebView with JavaScript, file and
+     * network access off; the SMS bodies in it are escaped by core. Back returns to Export.
+     */
+    fun showReport(html: String) {
+        content.removeAllViews()
+        val column = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
+        column.addView(ui.button(getString(R.string.report_back)) { render() })
+        val web = android.webkit.WebView(this).apply {
+            id = R.id.report_view
+            settings.javaScriptEnabled = false
+            settings.blockNetworkLoads = true
+            settings.allowFileAccess = false
+            settings.allowContentAccess = false
+            contentDescription = getString(R.string.export_view)
+            loadDataWithBaseURL(null, html, "text/html", "UTF-8", null)
+        }
+        column.addView(web, LinearLayout.LayoutParams(ViewGroup.LayoutParams.MATCH_PARENT, 0, 1f))
+        content.addView(column)
+    }
+
     /** Builds the current screen (synchronously, so saved view state finds its views). */
     fun render() {
         content.removeAllViews()

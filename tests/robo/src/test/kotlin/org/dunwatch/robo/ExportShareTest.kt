@@ -58,6 +58,24 @@ class ExportShareTest : RoboBase() {
     }
 
     @Test
+    fun theReportIsShownInAWebViewWithoutScriptsOrNetwork() {
+        Onboarding.markDone(app)
+        store.recordSms("+8617012345678", "<img src=x onerror=alert(1)>再不还钱就上门", org.dunwatch.core.SmsDirection.INCOMING, org.dunwatch.core.Moment.now())
+        val a = Robolectric.buildActivity(MainActivity::class.java).setup().get()
+        a.show(MainActivity.Tab.EXPORT)
+        ComponentsTest.click(a, a.getString(R.string.export_view))
+        settle()
+        val web = a.findViewById<android.webkit.WebView>(R.id.report_view) ?: error("no report view: ${ComponentsTest.texts(a.window.decorView)}")
+        assertTrue(!web.settings.javaScriptEnabled)
+        assertTrue(web.settings.blockNetworkLoads)
+        val html = shadowOf(web).lastLoadDataWithBaseURL.data
+        assertTrue(html.contains("<svg") || html.contains("<html", ignoreCase = true))
+        assertTrue("the SMS body is escaped", !html.contains("<img src=x onerror"))
+        ComponentsTest.click(a, a.getString(R.string.report_back))
+        assertEquals(null, a.findViewById<android.webkit.WebView>(R.id.report_view))
+    }
+
+    @Test
     fun csvExportSharesBothSpreadsheets() {
         val share = exportWith(R.string.export_csv)
         assertEquals(Intent.ACTION_SEND_MULTIPLE, share.action)
