@@ -177,3 +177,78 @@ fn tag_stop_flags_screen_collectors() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("bad instant"));
 }
+
+/// Finding 8 of issue 17: a misspelt `--case` recorded permanent evidence against a case that
+/// does not exist, `tag ''` put every withheld caller into a case, and `--at` took years 0000
+/// and 9999. Each is refused with nothing written.
+#[test]
+fn misspelt_cases_withheld_numbers_and_absurd_times_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let db = home.join("e.sqlite");
+    let db = db.to_str().unwrap();
+    ok(dunwatch(
+        &["tag", "--db", db, "13800138000", "--case", "Acme"],
+        home,
+    ));
+    let annotations = || {
+        dunwatch_core::Store::open(db)
+            .unwrap()
+            .annotations()
+            .unwrap()
+            .len()
+    };
+    for args in [
+        &["stop-request", "--db", db, "--case", "Acme Recovery"][..],
+        &[
+            "stop-request",
+            "--db",
+            db,
+            "--case",
+            "Acme",
+            "--at",
+            "0000-01-01 00:00",
+        ],
+        &[
+            "stop-request",
+            "--db",
+            db,
+            "--case",
+            "Acme",
+            "--at",
+            "9999-12-31 23:59",
+        ],
+        &[
+            "stop-request",
+            "--db",
+            db,
+            "--case",
+            "Acme",
+            "--at",
+            "2090-01-01 00:00",
+        ],
+        &["tag", "--db", db, "", "--case", "Acme"],
+        &["tag", "--db", db, "private", "--case", "Acme"],
+    ] {
+        let o = dunwatch(args, home);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains("nothing was"), "{args:?}: {}", text(&o));
+    }
+    assert_eq!(annotations(), 0);
+    let store = dunwatch_core::Store::open(db).unwrap();
+    assert!(store
+        .number_info("hidden")
+        .unwrap()
+        .is_none_or(|n| n.case_name.is_none()));
+    drop(store);
+    // Spelt right, or a new case on purpose: recorded.
+    ok(dunwatch(
+        &["stop-request", "--db", db, "--case", "Acme"],
+        home,
+    ));
+    ok(dunwatch(
+        &["stop-request", "--db", db, "--case", "New Co", "--new-case"],
+        home,
+    ));
+    assert_eq!(annotations(), 2);
+}

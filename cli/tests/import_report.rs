@@ -64,7 +64,8 @@ fn malformed_records_reported_with_positions() {
         &[fixture("malformed-sms.xml")],
         dir.path(),
     );
-    assert!(o.status.success(), "{}", text(&o));
+    // Read to its end, with ranges skipped: exit 3 (documented in `import --help`).
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     let s = &v["summary"];
     assert_eq!(s["new_events"], 2);
     assert_eq!(s["malformed_total"], 4);
@@ -85,10 +86,50 @@ fn malformed_records_reported_with_positions() {
         dir.path(),
     );
     assert!(
-        text(&o).contains("line 6 (byte 401): attribute body: entity &bomb; is not defined"),
+        text(&o).contains("line 6 (bytes 401..")
+            && text(&o).contains("attribute body: entity &bomb; is not defined"),
         "{}",
         text(&o)
     );
+}
+
+/// Finding 1 of issue 17: a bad byte and a stray declaration ended the import with exit 0.
+/// Now every record is read, the skip is listed with its byte range, the exit status is 3, and
+/// `--strict` makes it a failure.
+#[test]
+fn skipped_ranges_set_the_exit_status_and_strict_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("broken.xml");
+    let mut xml = b"<smses>\n<sms address=\"13800138000\" date=\"1741527000000\" type=\"1\" body=\"a\" contact_name=\"\xE4\" />\n<!ELEMENT x>\n".to_vec();
+    xml.extend_from_slice(
+        b"<sms address=\"13800138001\" date=\"1741527001000\" type=\"1\" body=\"b\" />\n</smses>\n",
+    );
+    std::fs::write(&file, &xml).unwrap();
+    let file = file.to_str().unwrap().to_string();
+    let db = dir.path().join("e.sqlite");
+    let db = db.to_str().unwrap();
+    let (o, v) = import_json(db, std::slice::from_ref(&file), dir.path());
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert_eq!(v["summary"]["new_events"], 2, "{v}");
+    assert_eq!(v["summary"]["notes_total"], 1, "{v}");
+    assert_eq!(v["summary"]["malformed"][0]["line"], 3, "{v}");
+    let o = dunwatch(&["import", "--db", db, &file], dir.path());
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("line 3 (bytes 94..106)"), "{}", text(&o));
+
+    let strict = dir.path().join("s.sqlite");
+    let o = dunwatch(
+        &[
+            "import",
+            "--strict",
+            "--db",
+            strict.to_str().unwrap(),
+            &file,
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("--strict"), "{}", text(&o));
 }
 
 #[test]

@@ -64,8 +64,13 @@ impl From<std::io::Error> for Error {
 }
 
 impl From<serde_json::Error> for Error {
+    /// A failed write through serde_json (a full disk) is an I/O error, not a parse error.
     fn from(e: serde_json::Error) -> Self {
-        Error::Parse(e.to_string())
+        if e.is_io() {
+            Error::Io(e.into())
+        } else {
+            Error::Parse(e.to_string())
+        }
     }
 }
 

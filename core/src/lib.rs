@@ -9,6 +9,7 @@
 pub mod classify;
 pub mod error;
 pub mod import;
+pub mod limits;
 pub mod model;
 pub mod number;
 pub mod report;

@@ -32,6 +32,7 @@ names!(EventSource { Live => "live", CallLog => "call_log", Import => "import", 
 names!(crate::number::NumberKind {
     E164 => "e164", National => "national", ShortCode => "short_code", SmsGateway => "sms_gateway",
     ServiceNumber => "service_number", Alphanumeric => "alphanumeric", Hidden => "hidden",
+    Unusual => "unusual",
 });
 
 /// Largest SMS body stored. Real SMS (even concatenated or MMS text) are far below this; anything

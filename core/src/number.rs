@@ -93,6 +93,49 @@ pub enum NumberKind {
     Alphanumeric,
     /// Withheld, private or unknown caller.
     Hidden,
+    /// A number with a character that is neither an ASCII or full-width digit nor a usual
+    /// separator (another script's digit, a superscript or circled digit, a combining mark, an
+    /// invisible format character): a look-alike of a real number. Kept raw and marked (see
+    /// [`UNUSUAL_PREFIX`]) so that it never joins another number's case by normalisation.
+    Unusual,
+}
+
+/// Start of the normalised form of a [`NumberKind::Unusual`] number: lower-case, so no other
+/// form (digits, `+`, upper-cased sender IDs, `hidden`) can begin with it.
+pub const UNUSUAL_PREFIX: &str = "raw:";
+
+/// How one character of a number that has no letters reads.
+enum NumberChar {
+    Digit(char),
+    /// Formatting that carries no meaning: spaces, dashes, dots, brackets, slashes (ASCII and
+    /// their full-width and typographic forms).
+    Separator,
+    Other,
+}
+
+fn number_char(c: char) -> NumberChar {
+    match c {
+        '0'..='9' => NumberChar::Digit(c),
+        // Full-width digits are the same digits (CJK input methods type them).
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32)
+            .map_or(NumberChar::Other, NumberChar::Digit),
+        ' ' | '\t' | '-' | '.' | '(' | ')' | '/' => NumberChar::Separator,
+        // No-break, figure, thin, narrow no-break and ideographic spaces; hyphens and dashes;
+        // minus; full-width brackets, hyphen-minus, full stop and solidus.
+        '\u{a0}'
+        | '\u{2007}'
+        | '\u{2009}'
+        | '\u{202f}'
+        | '\u{3000}'
+        | '\u{2010}'..='\u{2015}'
+        | '\u{2212}'
+        | '（'
+        | '）'
+        | '－'
+        | '．'
+        | '／' => NumberChar::Separator,
+        _ => NumberChar::Other,
+    }
 }
 
 /// A phone number or SMS sender as received, and its normalised form.
@@ -132,21 +175,41 @@ impl PhoneNumber {
         ) {
             return Ok(Self::make(raw, HIDDEN.to_string(), NumberKind::Hidden));
         }
-        // Keep digits and a leading plus; the rest is formatting.
+        // Keep digits and a leading plus; separators are formatting; anything else makes the
+        // number a look-alike, kept as it is.
         let plus = trimmed.starts_with('+') || trimmed.starts_with('＋');
-        let digits: String = trimmed
-            .chars()
-            .filter_map(|c| {
-                if c.is_ascii_digit() {
-                    Some(c)
-                } else if ('０'..='９').contains(&c) {
-                    char::from_u32(c as u32 - '０' as u32 + '0' as u32)
-                } else {
-                    None
-                }
-            })
-            .collect();
         let has_letters = trimmed.chars().any(|c| c.is_alphabetic());
+        let mut digits = String::with_capacity(trimmed.len());
+        let mut unusual = false;
+        if !has_letters {
+            let body = trimmed
+                .strip_prefix('+')
+                .or_else(|| trimmed.strip_prefix('＋'))
+                .unwrap_or(trimmed);
+            for c in body.chars() {
+                match number_char(c) {
+                    NumberChar::Digit(d) => digits.push(d),
+                    NumberChar::Separator => {}
+                    NumberChar::Other => unusual = true,
+                }
+            }
+        }
+        if unusual {
+            let shown: String = trimmed
+                .chars()
+                .flat_map(|c| {
+                    let plain = c.is_ascii_graphic() || c == ' ';
+                    let one = plain.then_some(c).into_iter();
+                    let escaped = (!plain).then(|| c.escape_unicode()).into_iter().flatten();
+                    one.chain(escaped)
+                })
+                .collect();
+            return Ok(Self::make(
+                raw,
+                format!("{UNUSUAL_PREFIX}{shown}"),
+                NumberKind::Unusual,
+            ));
+        }
         if has_letters || digits.is_empty() {
             // Alphanumeric sender IDs: case and spacing are not significant.
             let norm: String = trimmed
@@ -292,6 +355,67 @@ mod tests {
         // Short codes stay as they are; a UK number never reads as a Chinese SMS gateway.
         assert_eq!(n("2366", Region::Ph).1, NumberKind::ShortCode);
         assert_eq!(n("1066123456", Region::Uk).1, NumberKind::National);
+    }
+
+    /// Finding 4 of issue 17: a stray character of another kind was dropped, so the look-alike
+    /// normalised to the tagged number and joined its case. Every look-alike kind is now a
+    /// distinct, marked number; full-width digits and the usual separators still merge.
+    #[test]
+    fn look_alikes_never_normalise_to_the_real_number() {
+        let real = "+8613800138000";
+        // (kind, text inserted after "+86 138", whether it is the same number)
+        let table: &[(&str, &str, bool)] = &[
+            ("Arabic-Indic digit", "\u{663}", false),
+            ("extended Arabic-Indic digit", "\u{6F3}", false),
+            ("Devanagari digit", "\u{967}", false),
+            ("superscript digit", "\u{B3}", false),
+            ("superscript four", "\u{2074}", false),
+            ("subscript digit", "\u{2083}", false),
+            ("circled digit", "\u{2462}", false),
+            ("parenthesised digit", "\u{2476}", false),
+            ("mathematical bold digit", "\u{1D7D1}", false),
+            ("combining acute accent", "\u{301}", false),
+            ("combining keycap", "\u{20E3}", false),
+            ("zero-width space", "\u{200B}", false),
+            ("right-to-left override", "\u{202E}", false),
+            ("middle dot", "\u{B7}", false),
+            ("asterisk", "*", false),
+            ("Cyrillic letter", "\u{417}", false),
+            ("full-width digits", "", true),
+            ("ASCII separators", " - ( ) . / ", true),
+            ("no-break and ideographic spaces", "\u{A0}\u{3000}", true),
+            ("dashes", "\u{2013}\u{2212}－", true),
+        ];
+        for &(kind, extra, same) in table {
+            let tail = if kind == "full-width digits" {
+                "００１３８０００"
+            } else {
+                "00138000"
+            };
+            let raw = format!("+86 138{extra}{tail}");
+            let p = PhoneNumber::parse(&raw, Region::Cn).unwrap();
+            if same {
+                assert_eq!(p.normalized, real, "{kind}");
+                assert_eq!(p.kind, NumberKind::E164, "{kind}");
+                continue;
+            }
+            assert_ne!(p.normalized, real, "{kind}: {p:?}");
+            if kind == "Cyrillic letter" {
+                assert_eq!(p.kind, NumberKind::Alphanumeric, "{kind}");
+                continue;
+            }
+            assert_eq!(p.kind, NumberKind::Unusual, "{kind}: {p:?}");
+            // Visibly marked: the prefix, and the stray character spelled out.
+            assert!(p.normalized.starts_with(UNUSUAL_PREFIX), "{kind}: {p:?}");
+            assert!(p.normalized.is_ascii(), "{kind}: {p:?}");
+            if !extra.is_ascii() {
+                let c = extra.chars().next().unwrap();
+                let spelled = c.escape_unicode().to_string();
+                assert!(p.normalized.contains(&spelled), "{kind}: {p:?}");
+            }
+            // The same look-alike is one number with itself.
+            assert_eq!(PhoneNumber::parse(&raw, Region::Cn).unwrap(), p);
+        }
     }
 
     #[test]

@@ -163,6 +163,17 @@ terms = ["gadget"]
             "positive",
         ),
         ("not toml at all [[", "lexicon"),
+        // Issue 17, finding 8: weights that sum to infinity gave `"score": null`, and a
+        // version with escape sequences reached the terminal.
+        (
+            &src.replace("weight = 1.0", "weight = 3e38")
+                .replace("weight = 0.1", "weight = 3e38")[..],
+            "finite score",
+        ),
+        (
+            &src.replace("\"test-1\"", "\"\\u001b[2J\\u001b[31mok\"")[..],
+            "control characters",
+        ),
         (
             &src.replace(
                 "[[rule]]\nid = \"debt\"",

@@ -186,3 +186,30 @@ fn v4_flags_migrate_into_their_rows() {
     };
     assert_eq!((on(1), on(3), on(4)), (vec![2, 1], vec![1], vec![]));
 }
+
+/// Finding 3 of issue 17: `PRAGMA user_version = -1` made opening the store panic (index out
+/// of bounds in the migration table). Any version outside 0..=LATEST is a clear error now, and
+/// the file is left as it was.
+#[test]
+fn out_of_range_schema_versions_are_refused_without_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    // SQLite keeps user_version in 32 bits.
+    for v in [-1, i32::MIN as i64, schema::LATEST + 1, i32::MAX as i64] {
+        let path = dir.path().join(format!("v{v}.sqlite"));
+        drop(Store::open(&path).unwrap());
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", v).unwrap();
+        drop(conn);
+        let before = std::fs::read(&path).unwrap();
+        let opened = std::panic::catch_unwind(|| Store::open(&path).map(|_| ()));
+        let e = opened.expect("no panic").unwrap_err().to_string();
+        assert!(e.contains(&v.to_string()), "{v}: {e}");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let after: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(after, v);
+        drop(conn);
+        assert_eq!(std::fs::read(&path).unwrap().len(), before.len());
+    }
+}

@@ -101,10 +101,14 @@ def importer(dunwatch, kills, rng, work):
     t = time.monotonic()
     run_quiet([str(dunwatch), "import", "--db", str(work / "probe.sqlite"), str(xml)])
     span["again"] = time.monotonic() - t
-    stats = dict(kills=0, attempts=0, completes=0, lost=0, dup=0, failures=[])
+    stats = dict(kills=0, first_kills=0, attempts=0, completes=0, lost=0, dup=0, failures=[])
     db, fresh, cycle = None, True, 0
+    fresh_at_kill = {}
     while stats["kills"] < kills and stats["attempts"] < 4 * kills:
-        if cycle % 6 == 0:
+        if cycle % 6 == 0 or (stats["kills"] % 10 == 0 and not fresh_at_kill.get(stats["kills"])):
+            # A new store after six completed runs or ten kills: kills land in first imports
+            # (the deferred number index) as well as in re-imports.
+            fresh_at_kill[stats["kills"]] = True
             cycle += 1
             db, fresh = work / f"imp{stats['attempts']}.sqlite", True
         kind = "first" if fresh else "again"
@@ -129,6 +133,7 @@ def importer(dunwatch, kills, rng, work):
                 cycle += 1
                 continue
             stats["kills"] += 1
+            stats["first_kills"] += kind == "first"
             n, dup = check_store(dunwatch, db)
             stats["dup"] += dup
             if n > n_msgs:
@@ -201,8 +206,8 @@ def table(imp, rec, date, cmd):
         "|---|---|---|---|---|---|---|",
         f"| importer killed | SIGKILL at a random moment of an import of {imp['messages']:,} SMS "
         f"({imp['span_s']:.1f} s unkilled), into a new store and into stores holding part of the "
-        f"file, a new store after every sixth completed run | {imp['kills']} kills mid-import "
-        f"({imp['attempts']} runs), {imp['completes']} completed imports | every completed import held all "
+        f"file, a new store after every ten kills | {imp['kills']} kills mid-import "
+        f"({imp['first_kills']} in a first import; {imp['attempts']} runs), {imp['completes']} completed imports | every completed import held all "
         f"{imp['messages']:,} | {imp['lost']} | {imp['dup']} | verified after every kill: "
         f"{'intact' if not imp['failures'] else 'FAILED'} |",
         f"| live recorder killed | SIGKILL of a process recording SMS and calls through the app's "

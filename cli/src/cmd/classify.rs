@@ -1,10 +1,12 @@
 //! `dunwatch classify`: classify messages given as JSON Lines, one result line per input line.
 //!
 //! Streams: one line is read, classified and written at a time (reused buffers, buffered
-//! output), so memory stays flat however long the input is. A malformed line gives an error
+//! output), so memory stays flat however long the input is; a line longer than
+//! [`MAX_LINE`] is dropped as it streams and reported. A malformed line gives an error
 //! object with its line number and the run goes on.
 
 use dunwatch_core::classify::{Classification, Classifier, Span};
+use dunwatch_core::limits::{read_line_capped, MAX_LINE};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
@@ -109,12 +111,18 @@ pub fn classify_stream(
     let mut errors: u64 = 0;
     loop {
         buf.clear();
-        if input.read_until(b'\n', &mut buf)? == 0 {
+        let too_long = read_line_capped(&mut input, &mut buf, MAX_LINE)?;
+        if buf.is_empty() && !too_long {
             break;
         }
         line_no += 1;
         let line = trim_line_end(&buf);
-        match classify_line(classifier, line, out) {
+        let result = if too_long {
+            Err(format!("line longer than {MAX_LINE} bytes (not read)"))
+        } else {
+            classify_line(classifier, line, out)
+        };
+        match result {
             Ok(()) => {}
             Err(msg) => {
                 errors += 1;
@@ -230,6 +238,34 @@ mod tests {
             e.contains("cannot open") && e.contains("missing.jsonl"),
             "{e}"
         );
+    }
+
+    /// Finding 6 of issue 17: input with no newline grew until the allocator aborted. A line
+    /// over the cap is dropped as it streams and reported; the next line is read.
+    #[test]
+    fn a_line_over_the_cap_is_an_error_line_and_the_next_is_read() {
+        let mut input = vec![b'a'; MAX_LINE + 10];
+        input.extend_from_slice(b"\n{\"id\":2,\"text\":\"hi\"}\n");
+        let mut out = Vec::new();
+        let errors = classify_stream(Classifier::builtin(), &input[..], &mut out).unwrap();
+        assert_eq!(errors, 1);
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert!(lines[0]["error"].as_str().unwrap().contains("longer than"));
+        assert_eq!(lines[1]["id"], 2);
+    }
+
+    #[test]
+    fn an_endless_lexicon_is_refused() {
+        let e = run(Args {
+            input: None,
+            lexicon: Some("/dev/zero".into()),
+        })
+        .unwrap_err();
+        assert!(e.contains("/dev/zero") && e.contains("larger than"), "{e}");
     }
 
     #[test]

@@ -18,8 +18,9 @@ pub struct Args {
 pub fn run(a: Args) -> Result<ExitCode, String> {
     let store = a.db.open()?;
     if let Some(path) = &a.import {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text =
+            dunwatch_core::limits::read_text_file(path, dunwatch_core::limits::MAX_DATA_FILE)
+                .map_err(|e| e.to_string())?;
         let rows = collectors::parse_csv(&text).map_err(|e| e.to_string())?;
         let n = store.import_collectors(&rows).map_err(|e| e.to_string())?;
         let s = rules::rebuild(&store).map_err(|e| e.to_string())?;

@@ -2,7 +2,8 @@
 
 use super::DbArg;
 use dunwatch_core::import::{
-    collector_numbers, flags_by_rule, import_path, ImportOptions, ImportSummary, DEFAULT_BATCH,
+    collector_numbers, flags_by_rule, import_path_outcome, ImportOptions, ImportSummary,
+    DEFAULT_BATCH,
 };
 use dunwatch_core::Store;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -14,7 +15,16 @@ use std::process::ExitCode;
 /// Malformed records listed on screen per file; the rest are only counted.
 const SHOW_MALFORMED: usize = 10;
 
+/// Exit status when every file was read but some ranges were skipped (malformed records or
+/// broken pieces of a file); 1 is a failure (a file not read to its end, or --strict).
+pub const EXIT_SKIPPED: u8 = 3;
+
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Exit status: 0 every file read; 3 every file read, but some ranges \
+    were skipped (each listed with its line and byte range); 1 a file failed (what it committed \
+    before the failure stays, and is counted), or --strict met a skip."
+)]
 pub struct Args {
     #[command(flatten)]
     pub db: DbArg,
@@ -27,6 +37,10 @@ pub struct Args {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Fail (exit 1) at the first malformed record or broken piece of a file instead of
+    /// skipping it; what was committed before it stays.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// A progress bar over the file's bytes, or nothing when stderr is not a terminal.
@@ -49,6 +63,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     let store = a.db.open()?;
     let opts = ImportOptions {
         batch_size: a.batch_size.max(1),
+        strict: a.strict,
         ..Default::default()
     };
     let mut total = ImportSummary::default();
@@ -65,22 +80,19 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
                 pb.set_position(bytes);
             }
         };
-        let result = import_path(&store, path, &opts, &mut progress);
+        let out = import_path_outcome(&store, path, &opts, &mut progress);
         if let Some(pb) = &pb {
             pb.finish_and_clear();
         }
-        match result {
-            Ok(s) => {
-                if !a.json {
-                    print_file(path, &s);
-                }
-                total.absorb(s);
-            }
-            Err(e) => {
-                eprintln!("dunwatch: {}: {e}", path.display());
-                failed.push(path.display().to_string());
-            }
+        // A failed file still counts what it read and committed before the failure.
+        if !a.json {
+            print_file(path, &out.summary, out.error.is_some());
         }
+        if let Some(e) = &out.error {
+            eprintln!("dunwatch: {}: {e}", path.display());
+            failed.push(path.display().to_string());
+        }
+        total.absorb(out.summary);
     }
     let found = Found::read(&store).map_err(|e| e.to_string())?;
     if a.json {
@@ -94,10 +106,18 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     } else {
         print_total(&total, &found, a.files.len());
     }
-    Ok(if failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    Ok(if !failed.is_empty() {
         ExitCode::from(1)
+    } else if total.malformed_total > 0 {
+        if !a.json {
+            println!(
+                "note: {} range(s) skipped (listed above); exit status {EXIT_SKIPPED}",
+                total.malformed_total
+            );
+        }
+        ExitCode::from(EXIT_SKIPPED)
+    } else {
+        ExitCode::SUCCESS
     })
 }
 
@@ -116,20 +136,40 @@ impl Found {
     }
 }
 
-fn print_file(path: &std::path::Path, s: &ImportSummary) {
+fn print_file(path: &std::path::Path, s: &ImportSummary, failed: bool) {
     let format = s.format.map_or("empty file", |f| f.as_str());
-    println!("{}: {format}", path.display());
+    let failed = if failed {
+        " (FAILED: not read to its end; counts are up to the failure)"
+    } else {
+        ""
+    };
+    println!("{}: {format}{failed}", path.display());
     println!(
         "  {} messages, {} calls read; {} new, {} already stored, {} drafts/unsent skipped",
         s.messages, s.calls, s.new_events, s.duplicates, s.skipped
     );
     if s.malformed_total > 0 {
-        println!("  {} malformed records skipped:", s.malformed_total);
+        println!("  {} range(s) skipped:", s.malformed_total);
         for m in s.malformed.iter().take(SHOW_MALFORMED) {
-            println!("    line {} (byte {}): {}", m.line, m.byte, m.reason);
+            println!(
+                "    line {} (bytes {}..{}): {}",
+                m.line,
+                m.byte,
+                m.end,
+                m.reason.escape_debug()
+            );
         }
         if s.malformed_total as usize > SHOW_MALFORMED {
-            println!("    ...");
+            println!("    ... (--json lists up to 200)");
+        }
+    }
+    if s.notes_total > 0 {
+        println!("  {} record(s) kept with a repair:", s.notes_total);
+        for m in s.notes.iter().take(SHOW_MALFORMED) {
+            println!(
+                "    line {} (bytes {}..{}): {}",
+                m.line, m.byte, m.end, m.reason
+            );
         }
     }
 }
@@ -142,7 +182,13 @@ fn print_total(t: &ImportSummary, found: &Found, files: usize) {
         "  stored:     {} new, {} duplicates",
         t.new_events, t.duplicates
     );
-    println!("  malformed:  {}", t.malformed_total);
+    println!(
+        "  skipped:    {} malformed record(s) or broken range(s)",
+        t.malformed_total
+    );
+    if t.notes_total > 0 {
+        println!("  repaired:   {} record(s) kept with a note", t.notes_total);
+    }
     println!("  collectors: {} number(s) found", found.numbers.len());
     if found.by_rule.is_empty() {
         println!("  flags:      none");

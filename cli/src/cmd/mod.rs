@@ -56,8 +56,18 @@ pub fn parse_at(store: &Store, at: Option<&str>) -> Result<Instant, String> {
         .settings()
         .and_then(|s| s.zone())
         .map_err(|e| e.to_string())?;
-    match at {
-        Some(s) => Instant::parse_in_zone(s, &zone).map_err(|e| e.to_string()),
-        None => Instant::in_zone(dunwatch_core::time::now_ms(), &zone).map_err(|e| e.to_string()),
+    let now = dunwatch_core::time::now_ms();
+    let Some(s) = at else {
+        return Instant::in_zone(now, &zone).map_err(|e| e.to_string());
+    };
+    let t = Instant::parse_in_zone(s, &zone).map_err(|e| e.to_string())?;
+    // Not before SMS existed, nor in another century: a typo, not a time.
+    const EARLIEST_MS: i64 = 631_152_000_000; // 1990-01-01T00:00:00Z
+    const LATEST_MS: i64 = 4_102_444_800_000; // 2100-01-01T00:00:00Z
+    if !(EARLIEST_MS..LATEST_MS).contains(&t.utc_ms) {
+        return Err(format!(
+            "--at {s}: outside 1990 to 2099; nothing was recorded"
+        ));
     }
+    Ok(t)
 }

@@ -23,11 +23,48 @@ pub struct Args {
     /// What was said or sent.
     #[arg(long, default_value = "")]
     pub text: String,
+    /// Record it even though no case has this name yet (the evidence is permanent, so a
+    /// misspelt case is refused without this).
+    #[arg(long)]
+    pub new_case: bool,
 }
 
 pub fn run(a: Args) -> Result<ExitCode, String> {
     let store = a.db.open()?;
     let at = parse_at(&store, a.at.as_deref())?;
+    // A request already made: not in the future (a day of slack for clocks and zones).
+    if at.utc_ms > dunwatch_core::time::now_ms() + 86_400_000 {
+        return Err(format!(
+            "--at {}: in the future; nothing was recorded",
+            at.to_rfc3339()
+        ));
+    }
+    let case = a.case.trim();
+    if case.is_empty() {
+        return Err("--case is empty".into());
+    }
+    if !a.new_case
+        && store
+            .case_by_name(case)
+            .map_err(|e| e.to_string())?
+            .is_none()
+    {
+        let known: Vec<String> = store
+            .cases()
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        return Err(format!(
+            "no case is named {case:?} (cases: {}); nothing was recorded. Check the spelling, \
+             or pass --new-case to record it against a new case",
+            if known.is_empty() {
+                "none yet".to_string()
+            } else {
+                known.join(", ")
+            }
+        ));
+    }
     let kind = if a.opt_out {
         AnnotationKind::OptOut
     } else {

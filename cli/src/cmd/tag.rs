@@ -22,6 +22,18 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<ExitCode, String> {
     let store = a.db.open()?;
+    // An empty or withheld number is every withheld caller at once, never one collector.
+    let number = store.parse_number(&a.number).map_err(|e| e.to_string())?;
+    if number.kind == dunwatch_core::NumberKind::Hidden {
+        return Err(format!(
+            "{:?} is a withheld or empty number: tagging it would put every withheld caller \
+             into the case; nothing was changed",
+            a.number
+        ));
+    }
+    if a.case.trim().is_empty() {
+        return Err("--case is empty".into());
+    }
     let info = store
         .tag_number(&a.number, &a.case, TagSource::User)
         .map_err(|e| e.to_string())?;

@@ -84,6 +84,14 @@ impl LexiconFile {
         if f.meta.version.trim().is_empty() {
             return Err("lexicon: meta.version is empty".into());
         }
+        // The version is printed to terminals and reports: no escape sequences, no novels.
+        if f.meta.version.chars().any(char::is_control) || f.meta.version.chars().count() > 100 {
+            return Err(
+                "lexicon: meta.version must be at most 100 characters, none of them control \
+                 characters"
+                    .into(),
+            );
+        }
         if !f.meta.collection_threshold.is_finite() || f.meta.collection_threshold <= 0.0 {
             return Err("lexicon: meta.collection_threshold must be a positive number".into());
         }
@@ -101,6 +109,11 @@ impl LexiconFile {
             if r.terms.is_empty() {
                 return Err(format!("lexicon: rule {:?} has no terms", r.id));
             }
+        }
+        // Every score is a sum of weights: it must stay a finite number.
+        let most: f32 = f.rules.iter().map(|r| r.weight.abs()).sum();
+        if !most.is_finite() {
+            return Err("lexicon: the rules' weights sum to more than a finite score".into());
         }
         for r in &f.rules {
             for s in &r.suppressed_by {

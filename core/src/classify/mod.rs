@@ -207,7 +207,7 @@ impl Classifier {
     /// Loads a lexicon file at run time, so a pattern update needs no new build.
     #[cfg(feature = "toml-files")]
     pub fn from_file(path: &Path) -> Result<Classifier> {
-        let src = std::fs::read_to_string(path).map_err(Error::Io)?;
+        let src = crate::limits::read_text_file(path, crate::limits::MAX_DATA_FILE)?;
         Self::from_toml_str(&src).map_err(|e| Error::Parse(format!("{}: {e}", path.display())))
     }
 

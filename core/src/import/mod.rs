@@ -5,19 +5,27 @@
 //!   common Android export ([`xml`]);
 //! - dunwatch CSV and JSON Lines, one contact per record ([`tabular`]).
 //!
-//! Files are read as a stream (memory stays flat in file size). Malformed records are reported
-//! with their position and skipped. Events go to the store in batches, one transaction each, so
+//! Files are read as a stream (memory stays flat in file size; one record is held, bounded by a
+//! per-format cap). Nothing is dropped silently: a malformed record, or a broken piece of a file
+//! (a stray declaration, an unclosed quote, comment or CDATA section, a record over the cap), is
+//! reported as a skipped range with its byte offsets and line, and reading resumes at the next
+//! record; text that is not UTF-8 in an otherwise whole record is kept with U+FFFD and a note
+//! ([`ImportSummary::notes`]). [`ImportOptions::strict`] stops at the first skip instead. Events go to the store in batches, one transaction each, so
 //! an interrupted import leaves whole batches only; re-importing adds nothing because the store's
 //! inserts are idempotent. After each batch the rules engine evaluates the new events, exactly as
 //! it does for live ones.
 
 mod counting;
+mod parse_only;
 mod priority;
 mod record;
 pub mod tabular;
+mod window;
 pub mod xml;
+mod xml_scan;
 
 pub use counting::CountingReader;
+pub use parse_only::parse_only;
 
 use crate::classify::{Classification, Classifier};
 use crate::error::{Error, Result};
@@ -61,13 +69,16 @@ impl Format {
     }
 }
 
-/// A record that could not be imported, and where it is.
+/// A range of the file that was not imported (a record or a broken piece), and where it is;
+/// also used for notes on records that were kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Malformed {
-    /// 1-based line of the record's start.
+    /// 1-based line of the range's start.
     pub line: u64,
-    /// Byte offset of the record's start.
+    /// Byte offset of the range's start.
     pub byte: u64,
+    /// Byte offset just past the range's end.
+    pub end: u64,
     pub reason: String,
 }
 
@@ -93,9 +104,14 @@ pub struct ImportSummary {
     pub duplicates: u64,
     /// Drafts and unsent messages, which are not contacts.
     pub skipped: u64,
+    /// Ranges skipped: malformed records and broken pieces of the file.
     pub malformed_total: u64,
-    /// The first [`MAX_REPORTED`] malformed records.
+    /// The first [`MAX_REPORTED`] skipped ranges.
     pub malformed: Vec<Malformed>,
+    /// Records kept with a repair (text that was not UTF-8, replaced with U+FFFD).
+    pub notes_total: u64,
+    /// The first [`MAX_REPORTED`] of those notes.
+    pub notes: Vec<Malformed>,
     /// Net growth of the flags table over the import (the engine may also rewrite flags of a
     /// case when an imported message adds a number to it).
     pub flags_added: u64,
@@ -113,6 +129,9 @@ impl ImportSummary {
         self.malformed_total += o.malformed_total;
         let room = MAX_REPORTED.saturating_sub(self.malformed.len());
         self.malformed.extend(o.malformed.into_iter().take(room));
+        self.notes_total += o.notes_total;
+        let room = MAX_REPORTED.saturating_sub(self.notes.len());
+        self.notes.extend(o.notes.into_iter().take(room));
         self.flags_added += o.flags_added;
         self.bytes += o.bytes;
     }
@@ -123,6 +142,9 @@ impl ImportSummary {
 pub struct ImportOptions {
     pub batch_size: usize,
     pub number_index: NumberIndex,
+    /// Stop at the first skipped range (an error) instead of reporting it and reading on.
+    /// What was committed before stays (see [`Outcome`]).
+    pub strict: bool,
 }
 
 impl Default for ImportOptions {
@@ -130,6 +152,24 @@ impl Default for ImportOptions {
         ImportOptions {
             batch_size: DEFAULT_BATCH,
             number_index: NumberIndex::Auto,
+            strict: false,
+        }
+    }
+}
+
+/// An import that may have failed part way: its counts are what was read and committed up to
+/// the failure (batches are committed whole, so a failed import can have stored many).
+#[derive(Debug)]
+pub struct Outcome {
+    pub summary: ImportSummary,
+    pub error: Option<Error>,
+}
+
+impl Outcome {
+    fn into_result(self) -> Result<ImportSummary> {
+        match self.error {
+            None => Ok(self.summary),
+            Some(e) => Err(e),
         }
     }
 }
@@ -154,6 +194,7 @@ pub(crate) struct Sink<'a> {
     out: SyncSender<Prepped>,
     batch: Vec<NewEvent>,
     batch_size: usize,
+    strict: bool,
     pub summary: ImportSummary,
     progress: &'a mut (dyn FnMut(u64) + Send),
     bytes: &'a dyn Fn() -> u64,
@@ -174,6 +215,12 @@ impl Sink<'_> {
             }
             Parsed::Malformed(m) => {
                 self.summary.malformed_total += 1;
+                if self.strict {
+                    return Err(Error::InvalidInput(format!(
+                        "line {} (bytes {}..{}): {} (--strict: stopped at the first skip)",
+                        m.line, m.byte, m.end, m.reason
+                    )));
+                }
                 if self.summary.malformed.len() < MAX_REPORTED {
                     self.summary.malformed.push(m);
                 }
@@ -181,6 +228,14 @@ impl Sink<'_> {
             Parsed::Skipped => self.summary.skipped += 1,
         }
         Ok(())
+    }
+
+    /// Notes a record kept with a repair.
+    pub(crate) fn note(&mut self, m: Malformed) {
+        self.summary.notes_total += 1;
+        if self.summary.notes.len() < MAX_REPORTED {
+            self.summary.notes.push(m);
+        }
     }
 
     /// Prepares the pending batch for the store (checks, columns, de-duplication keys) and hands
@@ -245,8 +300,9 @@ fn store_stage(
     next: SyncSender<Stored>,
     checkpoint: SyncSender<()>,
     index_out: bool,
-) -> Result<(u64, u64)> {
-    let (mut new, mut dup) = (0, 0);
+    counts: &mut (u64, u64),
+) -> Result<()> {
+    let (new, dup) = counts;
     for Prepped {
         events: mut batch,
         classes: batch_classes,
@@ -263,10 +319,10 @@ fn store_stage(
         for ((ev, i), k) in batch.into_iter().zip(&inserted).zip(batch_classes) {
             upto = upto.max(i.id);
             if !i.new {
-                dup += 1;
+                *dup += 1;
                 continue;
             }
-            new += 1;
+            *new += 1;
             if let (Some(f), Some((n, t))) = (first.as_mut(), ev.number_at()) {
                 f.note(n, t);
             }
@@ -293,7 +349,7 @@ fn store_stage(
             .map_err(|_| stopped())?;
         }
     }
-    Ok((new, dup))
+    Ok(())
 }
 
 /// Checkpoints the WAL after each commit of the store stage or the flag writer (a tick; ticks
@@ -411,6 +467,10 @@ fn rules_stage(
 
 /// A stage's result; a panic in a stage is re-raised on the caller's thread.
 fn joined<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+    joined_any(h)
+}
+
+fn joined_any<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
     h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
 }
 
@@ -481,8 +541,28 @@ pub fn import_path(
     opts: &ImportOptions,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<ImportSummary> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| Error::InvalidInput(format!("cannot open {}: {e}", path.display())))?;
+    import_path_outcome(store, path, opts, progress).into_result()
+}
+
+/// [`import_path`], with the counts of what was read and committed even when it fails.
+pub fn import_path_outcome(
+    store: &Store,
+    path: &Path,
+    opts: &ImportOptions,
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> Outcome {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            return Outcome {
+                summary: ImportSummary::default(),
+                error: Some(Error::InvalidInput(format!(
+                    "cannot open {}: {e}",
+                    path.display()
+                ))),
+            }
+        }
+    };
     let size = file.metadata().ok().map(|m| m.len());
     import_sized(store, file, size, opts, progress)
 }
@@ -494,7 +574,7 @@ pub fn import_reader(
     opts: &ImportOptions,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<ImportSummary> {
-    import_sized(store, input, None, opts, progress)
+    import_sized(store, input, None, opts, progress).into_result()
 }
 
 /// An import of `size` bytes, if known (see [`NumberIndex::Auto`]).
@@ -504,7 +584,21 @@ fn import_sized(
     size: Option<u64>,
     opts: &ImportOptions,
     progress: &mut (dyn FnMut(u64) + Send),
-) -> Result<ImportSummary> {
+) -> Outcome {
+    let mut summary = ImportSummary::default();
+    let error = import_into(store, input, size, opts, progress, &mut summary).err();
+    Outcome { summary, error }
+}
+
+/// [`import_sized`], filling `out` with what was read and committed, also on failure.
+fn import_into(
+    store: &Store,
+    input: impl Read + Send,
+    size: Option<u64>,
+    opts: &ImportOptions,
+    progress: &mut (dyn FnMut(u64) + Send),
+    out: &mut ImportSummary,
+) -> Result<()> {
     let mut input = BufReader::with_capacity(1 << 16, input);
     let head = input.fill_buf()?.to_vec();
     if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
@@ -516,7 +610,7 @@ fn import_sized(
     }
     let format = match sniff(&head) {
         Some(f) => f,
-        None => return Ok(ImportSummary::default()),
+        None => return Ok(()),
     };
     // Evaluate what an earlier, killed import stored but never evaluated (its events are
     // duplicates now, so this import would not evaluate them), and apply changed settings.
@@ -563,6 +657,7 @@ fn import_sized(
                 out: to_store,
                 batch: Vec::with_capacity(batch_size),
                 batch_size,
+                strict: opts.strict,
                 summary: ImportSummary::default(),
                 progress,
                 bytes: &bytes,
@@ -579,27 +674,33 @@ fn import_sized(
             // The store stage ends when its input does (the sink's sender is dropped here).
             let Sink { mut summary, .. } = sink;
             summary.bytes = bytes();
-            parsed.map(|f| (f, summary))
+            (summary, parsed)
         });
-        let stored = store_stage(store, batches, to_rules, tick, index_out);
-        let (parsed, ruled) = (joined(parse_h), joined(rules_h));
+        let mut counts = (0, 0);
+        let stored = store_stage(store, batches, to_rules, tick, index_out, &mut counts);
+        let stored = (counts, stored);
+        let (parsed, ruled) = (joined_any(parse_h), joined(rules_h));
         // The checkpointer ends once both writers are done.
         let synced = checkpoint_h.map_or(Ok(()), joined);
         (parsed, stored, ruled, synced)
     });
     let restored = deferred.map_or(Ok(()), bulk::Deferred::restore);
+    // What was read and committed is counted whether or not the import failed.
+    let (mut summary, detected) = parsed;
+    let ((new_events, duplicates), stored) = stored;
+    summary.new_events = new_events;
+    summary.duplicates = duplicates;
+    summary.format = detected.as_ref().ok().copied().or(Some(format));
+    *out = summary;
     // A later stage's error is the cause of an earlier stage's "stopped"; and a failed import's
     // error comes before the index's.
     ruled?;
-    let (new_events, duplicates) = stored?;
-    let (detected, mut summary) = parsed?;
+    stored?;
+    detected?;
     synced?;
     restored?;
-    summary.new_events = new_events;
-    summary.duplicates = duplicates;
-    summary.flags_added = flag_count(store)?.saturating_sub(flags_before);
-    summary.format = Some(detected);
-    Ok(summary)
+    out.flags_added = flag_count(store)?.saturating_sub(flags_before);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -405,6 +405,7 @@ fn number_index_left_out_or_kept_gives_the_same_flags() {
                 let opts = ImportOptions {
                     batch_size: 9,
                     number_index: policy,
+                    ..Default::default()
                 };
                 for file in files {
                     import_reader(&store, file.as_bytes(), &opts, &mut |_| {}).unwrap();
@@ -435,6 +436,7 @@ fn failed_import_builds_the_number_index_again() {
     let opts = ImportOptions {
         batch_size: 8,
         number_index: NumberIndex::Defer,
+        ..Default::default()
     };
     let csv = mixed_history_csv(5);
     let e = import_reader(
@@ -552,4 +554,193 @@ fn inputs_changed_during_an_import_end_as_a_rebuild() {
         .read(|c| Ok(c.query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))?))
         .unwrap();
     assert!(auto > 0);
+}
+
+/// A backup of `n` received messages, numbered by their body, with `broken` after the first.
+fn backup_with(broken: &[u8], n: usize) -> Vec<u8> {
+    let mut f =
+        b"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"9\">\n".to_vec();
+    for i in 0..n {
+        f.extend_from_slice(
+            format!(
+                "<sms address=\"1380013{i:04}\" date=\"{}\" type=\"1\" body=\"m{i}\" />\n",
+                1_741_527_000_000i64 + i as i64 * 1000
+            )
+            .as_bytes(),
+        );
+        if i == 0 {
+            f.extend_from_slice(broken);
+            f.push(b'\n');
+        }
+    }
+    f.extend_from_slice(b"</smses>\n");
+    f
+}
+
+fn import_bytes(store: &Store, data: &[u8], strict: bool) -> Result<ImportSummary> {
+    let opts = ImportOptions {
+        strict,
+        ..Default::default()
+    };
+    import_reader(store, data, &opts, &mut |_| {})
+}
+
+/// Finding 1 of issue 17: one bad byte or one broken piece of markup ended the import there,
+/// with exit 0 and "1 malformed". Each now costs only itself: every record after it is read,
+/// and what was skipped is reported with its byte range and line.
+#[test]
+fn one_broken_piece_costs_only_itself() {
+    let pieces: &[(&str, &[u8])] = &[
+        ("stray <!ELEMENT", b"<!ELEMENT sms (#PCDATA)>"),
+        (
+            "unterminated quote",
+            b"<sms address=\"13900139000\" date=\"1741527000000 type=\"1\" body=\"x\" />",
+        ),
+        ("unclosed CDATA", b"<![CDATA[ half a section"),
+        ("unclosed processing instruction", b"<?php echo 1;"),
+        ("unclosed comment", b"<!-- a note"),
+        ("a lone '<'", b"< 3"),
+        ("stray text", b"garbage ]]> here"),
+    ];
+    for (what, piece) in pieces {
+        let store = Store::open_in_memory().unwrap();
+        let file = backup_with(piece, 5);
+        let s = import_bytes(&store, &file, false).unwrap();
+        assert_eq!(s.new_events, 5, "{what}: {s:?}");
+        assert_eq!(s.malformed_total, 1, "{what}: {s:?}");
+        let m = &s.malformed[0];
+        assert_eq!(m.line, 4, "{what}: {m:?}");
+        let range = &file[m.byte as usize..m.end as usize];
+        assert!(
+            range.starts_with(&piece[..2]),
+            "{what}: the range starts at the piece: {:?}",
+            String::from_utf8_lossy(range)
+        );
+        // --strict: the same file is a failure at that point.
+        let store = Store::open_in_memory().unwrap();
+        let e = import_bytes(&store, &file, true).unwrap_err();
+        assert!(e.to_string().contains("--strict"), "{what}: {e}");
+    }
+}
+
+/// Bytes that are not UTF-8, in a read attribute, an unread one or a comment: every record is
+/// kept, with U+FFFD for the bad bytes and a note naming the record.
+#[test]
+fn bytes_that_are_not_utf8_are_kept_with_a_note() {
+    let mut file = backup_with(b"<!-- \xFF\xFE -->", 3);
+    let body = file.windows(9).position(|w| w == b"body=\"m1\"").unwrap();
+    file.splice(body + 7..body + 7, b"\xF0\x9F".iter().copied());
+    let name = b" contact_name=\"\xC3\" ";
+    let third = file.windows(9).position(|w| w == b"body=\"m2\"").unwrap();
+    file.splice(third + 9..third + 9, name.iter().copied());
+    let store = Store::open_in_memory().unwrap();
+    let s = import_bytes(&store, &file, true).unwrap();
+    assert_eq!((s.new_events, s.malformed_total), (3, 0), "{s:?}");
+    assert_eq!(s.notes_total, 2, "{s:?}");
+    assert_eq!((s.notes[0].line, s.notes[1].line), (5, 6));
+    let bodies: Vec<String> = all(&store)
+        .into_iter()
+        .filter_map(|e| match e.payload {
+            EventPayload::Sms(s) => Some(s.body),
+            _ => None,
+        })
+        .collect();
+    assert!(bodies.contains(&"m\u{FFFD}1".to_string()), "{bodies:?}");
+}
+
+#[test]
+fn csv_and_jsonl_resynchronise_and_keep_bad_text() {
+    let head = "kind,direction,number,time,body\n";
+    let good = |i: u32| {
+        format!(
+            "sms,incoming,1380013{i:04},{},m{i}\n",
+            1_741_527_000_000u64 + u64::from(i)
+        )
+    };
+    // An unterminated quote at the end of the file costs its line only.
+    let mut csv = format!(
+        "{head}{}sms,incoming,13800139999,1741527000000,\"never closed\n{}",
+        good(1),
+        good(2)
+    )
+    .into_bytes();
+    csv.extend_from_slice(b"sms,incoming,13800130003,1741527000003,bad \xFF text\n");
+    // A quote inside an unquoted field is an ordinary character (as the csv crate reads it).
+    csv.extend_from_slice(b"sms,incoming,13800130006,1741527000006,my 5\" phone\n");
+    // Trailing empty cells are fine; a cell no column names is not.
+    csv.extend_from_slice(b"sms,incoming,13800130004,1741527000004,trailing,,\n");
+    csv.extend_from_slice(b"sms,incoming,13800130005,1741527000005,extra,x\n");
+    let store = Store::open_in_memory().unwrap();
+    let s = import_bytes(&store, &csv, false).unwrap();
+    assert_eq!(
+        (s.new_events, s.malformed_total, s.notes_total),
+        (5, 2, 1),
+        "{s:?}"
+    );
+    assert!(s.malformed[1].reason.contains("fields"), "{s:?}");
+    assert_eq!(s.malformed[0].line, 3);
+    assert!(s.malformed[0].reason.contains("quoted field"), "{s:?}");
+
+    let mut jsonl = br#"{"kind":"sms","direction":"incoming","number":"13800138000","time":1741527000000,"body":"ok"}
+{"kind":"sms","direction":"incoming","number":"13800138001","time":1741527000001,"body":"bad "#.to_vec();
+    jsonl.extend_from_slice(b"\xE4\xBD\"}\n{broken\n");
+    let store = Store::open_in_memory().unwrap();
+    let s = import_bytes(&store, &jsonl, false).unwrap();
+    assert_eq!(
+        (s.new_events, s.malformed_total, s.notes_total),
+        (2, 1, 1),
+        "{s:?}"
+    );
+}
+
+/// Finding 8 of issue 17: a failed import said "0 new" although whole batches were committed.
+#[test]
+fn a_failed_import_counts_what_it_committed() {
+    let xml = backup_with(b"", 50);
+    let store = Store::open_in_memory().unwrap();
+    let opts = ImportOptions {
+        batch_size: 8,
+        ..Default::default()
+    };
+    let out = import_sized(
+        &store,
+        Failing {
+            data: &xml,
+            n: xml.len() * 3 / 4,
+        },
+        None,
+        &opts,
+        &mut |_| {},
+    );
+    assert!(out.error.is_some());
+    let stored = store.event_count().unwrap() as u64;
+    assert!(stored >= 8, "{stored}");
+    assert_eq!(out.summary.new_events, stored, "{:?}", out.summary);
+    assert!(out.summary.messages >= stored);
+}
+
+/// Finding 6 of issue 17: one huge CSV field or XML attribute was held whole (about 1 GB for
+/// 400 MB). A record over the cap is skipped as it streams, reported, and the next one read.
+#[test]
+fn records_over_the_cap_are_skipped_as_they_stream() {
+    let huge = vec![b'a'; xml_scan::MAX_TAG + 100];
+    let mut piece =
+        b"<sms address=\"13900139000\" date=\"1741527000000\" type=\"1\" body=\"".to_vec();
+    piece.extend_from_slice(&huge);
+    piece.extend_from_slice(b"\" />");
+    let file = backup_with(&piece, 3);
+    let store = Store::open_in_memory().unwrap();
+    let s = import_bytes(&store, &file, false).unwrap();
+    assert_eq!((s.new_events, s.malformed_total), (3, 1), "{s:?}");
+    assert!(s.malformed[0].reason.contains("limit"), "{s:?}");
+    assert_eq!(s.malformed[0].end - s.malformed[0].byte, piece.len() as u64);
+
+    let mut csv =
+        b"kind,direction,number,time,body\nsms,incoming,13800138000,1741527000000,\"".to_vec();
+    csv.extend_from_slice(&huge[..tabular::MAX_RECORD + 1]);
+    csv.extend_from_slice(b"\"\nsms,incoming,13800138001,1741527000001,after\n");
+    let store = Store::open_in_memory().unwrap();
+    let s = import_bytes(&store, &csv, false).unwrap();
+    assert_eq!((s.new_events, s.malformed_total), (1, 1), "{s:?}");
+    assert!(s.malformed[0].reason.contains("limit"), "{s:?}");
 }

@@ -11,127 +11,132 @@
 
 use super::counting::CountingReader;
 use super::record::{seconds_to_ms, Context, Fail};
+use super::xml_scan::{Item, Scanned, Scanner};
 use super::{Format, Malformed, Parsed, Sink};
 use crate::error::{Error, Result};
-use crate::model::{CallDirection, SmsDirection};
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
+use crate::model::{CallDirection, SmsDirection, MAX_BODY_BYTES};
+use quick_xml::events::BytesStart;
 use std::borrow::Cow;
 use std::io::BufRead;
-
-/// Consecutive syntax errors without progress after which the file is given up.
-const MAX_STUCK: u32 = 3;
 
 /// An MMS being assembled from its `<part>` and `<addr>` children.
 struct Mms {
     line: u64,
     byte: u64,
+    /// End of its start tag (where its range in a report ends).
+    end: u64,
     date: Option<String>,
     msg_box: Option<String>,
     address: Option<String>,
     texts: Vec<String>,
+    /// Bytes in `texts`, bounded by the body limit.
+    text_bytes: usize,
     from: Option<String>,
     error: Option<Fail>,
 }
 
 /// Reads one SMS Backup & Restore file, feeding `sink`; returns which kind of file it was.
+/// A broken piece of the file is reported as skipped and reading goes on after it (see
+/// `xml_scan`); only a document type declaration before the root, a root that is not an SMS
+/// Backup & Restore one, or an I/O error end the file.
 pub(crate) fn read<R: BufRead>(
     input: CountingReader<R>,
     ctx: &Context,
     sink: &mut Sink<'_>,
 ) -> Result<Format> {
-    let counter = input.counter();
-    let mut reader = Reader::from_reader(input);
-    let mut buf = Vec::with_capacity(4096);
+    let mut scanner = Scanner::new(input);
     let mut root: Option<Format> = None;
     let mut mms: Option<Mms> = None;
-    let mut stuck = 0;
     loop {
-        let line = counter.line();
-        let byte = reader.buffer_position();
-        let ev = reader.read_event_into(&mut buf);
-        let malformed = |reason: String| Malformed { line, byte, reason };
-        match ev {
-            Ok(Event::DocType(_)) => {
+        let Scanned {
+            item,
+            byte,
+            line,
+            end,
+        } = scanner.next()?;
+        let malformed = |reason: String| Malformed {
+            line,
+            byte,
+            end,
+            reason,
+        };
+        match item {
+            Item::Eof => break,
+            Item::DocType if root.is_none() => {
                 return Err(Error::InvalidInput(format!(
                     "line {line}: the file declares a document type (<!DOCTYPE>); dunwatch \
                      refuses DTDs so that no entity can be expanded or fetched. SMS Backup & \
                      Restore files never have one."
                 )))
             }
-            Ok(Event::Eof) => break,
-            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if root.is_none() => {
-                root = Some(match e.local_name().as_ref() {
-                    "smses" => Format::SmsBackupXml,
-                    "calls" => Format::CallsBackupXml,
-                    other => {
-                        return Err(Error::InvalidInput(format!(
-                            "line {line}: root element <{}> is not <smses> or <calls>: not an \
-                             SMS Backup & Restore file",
-                            other
-                        )))
-                    }
-                });
-            }
-            Ok(Event::Empty(e)) => match e.local_name().as_ref() {
-                "sms" => sink.push(one(sms(&e, ctx), malformed))?,
-                "call" => sink.push(one(call(&e, ctx), malformed))?,
-                "mms" => {
-                    let m = mms_start(&e, line, byte);
-                    sink.push(mms_finish(m, ctx))?;
-                }
-                "part" | "addr" => {
-                    if let Some(m) = mms.as_mut() {
-                        mms_child(m, &e);
-                    }
-                }
-                _ => {}
-            },
-            Ok(Event::Start(e)) => match e.local_name().as_ref() {
-                "mms" => {
-                    if let Some(m) = mms.take() {
-                        sink.push(mms_finish(m, ctx))?;
-                    }
-                    mms = Some(mms_start(&e, line, byte));
-                }
-                "part" | "addr" => {
-                    if let Some(m) = mms.as_mut() {
-                        mms_child(m, &e);
-                    }
-                }
-                // Some exporters write <sms ...></sms>; same record.
-                "sms" => sink.push(one(sms(&e, ctx), malformed))?,
-                "call" => sink.push(one(call(&e, ctx), malformed))?,
-                _ => {}
-            },
-            Ok(Event::End(e)) => {
-                if e.local_name().as_ref() == "mms" {
+            Item::DocType => sink.push(Parsed::Malformed(malformed(
+                "document type declaration inside the file (not read)".into(),
+            )))?,
+            Item::Skip(reason) => sink.push(Parsed::Malformed(malformed(reason)))?,
+            Item::End(name) => {
+                if name == "mms" {
                     if let Some(m) = mms.take() {
                         sink.push(mms_finish(m, ctx))?;
                     }
                 }
             }
-            Ok(_) => {}
-            Err(quick_xml::Error::Io(e)) => {
-                return Err(Error::Io(std::io::Error::new(e.kind(), e.to_string())))
-            }
-            Err(err) => {
-                let at = reader.error_position();
-                let reason = format!("XML syntax error at byte {at}: {err}");
-                if reader.buffer_position() <= byte {
-                    stuck += 1;
-                    if stuck >= MAX_STUCK {
-                        return Err(Error::Parse(format!(
-                            "line {line}: cannot read past this point: {reason}"
-                        )));
-                    }
-                } else {
-                    stuck = 0;
+            Item::Tag {
+                text,
+                name_len,
+                empty,
+                lossy,
+            } => {
+                let e = BytesStart::from_content(text.as_str(), name_len);
+                let name = e.local_name();
+                let name = name.as_ref();
+                if root.is_none() {
+                    root = Some(match name {
+                        "smses" => Format::SmsBackupXml,
+                        "calls" => Format::CallsBackupXml,
+                        other => {
+                            return Err(Error::InvalidInput(format!(
+                                "line {line}: root element <{}> is not <smses> or <calls>: not \
+                                 an SMS Backup & Restore file",
+                                truncate(other, 40)
+                            )))
+                        }
+                    });
+                    continue;
                 }
-                sink.push(Parsed::Malformed(malformed(reason)))?;
+                let parsed = match name {
+                    "sms" => one(sms(&e, ctx), malformed),
+                    "call" => one(call(&e, ctx), malformed),
+                    "mms" => {
+                        if let Some(m) = mms.take() {
+                            sink.push(mms_finish(m, ctx))?;
+                        }
+                        let m = mms_start(&e, line, byte, end);
+                        if empty {
+                            mms_finish(m, ctx)
+                        } else {
+                            mms = Some(m);
+                            continue;
+                        }
+                    }
+                    "part" | "addr" => {
+                        if let Some(m) = mms.as_mut() {
+                            mms_child(m, &e);
+                        }
+                        continue;
+                    }
+                    _ => continue,
+                };
+                if lossy && matches!(parsed, Parsed::Event(_)) {
+                    sink.note(Malformed {
+                        line,
+                        byte,
+                        end,
+                        reason: "bytes that are not UTF-8 replaced with U+FFFD; record kept".into(),
+                    });
+                }
+                sink.push(parsed)?;
             }
         }
-        buf.clear();
     }
     if let Some(m) = mms.take() {
         sink.push(mms_finish(m, ctx))?;
@@ -235,14 +240,16 @@ fn call(e: &BytesStart<'_>, ctx: &Context) -> Result<Option<Parsed>, Fail> {
     Ok(Some(Parsed::Event(Box::new(ev))))
 }
 
-fn mms_start(e: &BytesStart<'_>, line: u64, byte: u64) -> Mms {
+fn mms_start(e: &BytesStart<'_>, line: u64, byte: u64, end: u64) -> Mms {
     let mut m = Mms {
         line,
         byte,
+        end,
         date: None,
         msg_box: None,
         address: None,
         texts: Vec::new(),
+        text_bytes: 0,
         from: None,
         error: None,
     };
@@ -268,7 +275,14 @@ fn mms_child(m: &mut Mms, e: &BytesStart<'_>) {
     match e.local_name().as_ref() {
         "part" if a.get("ct") == Some("text/plain") => {
             if let Some(t) = a.get("text").filter(|t| *t != "null") {
-                m.texts.push(t.to_string());
+                m.text_bytes += t.len();
+                if m.text_bytes > MAX_BODY_BYTES {
+                    m.error.get_or_insert(format!(
+                        "MMS text of more than {MAX_BODY_BYTES} bytes exceeds the body limit"
+                    ));
+                } else {
+                    m.texts.push(t.to_string());
+                }
             }
         }
         // PduHeaders.FROM = 137: the sender of a received MMS.
@@ -280,7 +294,7 @@ fn mms_child(m: &mut Mms, e: &BytesStart<'_>) {
 }
 
 fn mms_finish(m: Mms, ctx: &Context) -> Parsed {
-    let (line, byte) = (m.line, m.byte);
+    let (line, byte, end) = (m.line, m.byte, m.end);
     let r = (|| -> Result<Option<Parsed>, Fail> {
         if let Some(e) = m.error {
             return Err(e);
@@ -310,7 +324,12 @@ fn mms_finish(m: Mms, ctx: &Context) -> Parsed {
         let ev = ctx.sms(&number, m.texts.join("\n"), date, None, direction)?;
         Ok(Some(Parsed::Event(Box::new(ev))))
     })();
-    one(r, |reason| Malformed { line, byte, reason })
+    one(r, |reason| Malformed {
+        line,
+        byte,
+        end,
+        reason,
+    })
 }
 
 /// Decodes the predefined entities and character references of an attribute value.

@@ -84,6 +84,15 @@ pub fn csv_paths(out: &Path) -> (PathBuf, PathBuf) {
 /// Writes through a temporary file renamed into place, so a failure (full disk, killed process)
 /// never leaves a half-written report that looks complete.
 pub fn write_atomic(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let tmp = write_temp(path, f)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        cannot_write(path, Error::Io(e))
+    })
+}
+
+/// The temporary file [`write_atomic`] writes `path` through.
+fn temp_path(path: &Path) -> Result<PathBuf> {
     let name = path
         .file_name()
         .ok_or_else(|| Error::InvalidInput(format!("{} is not a file name", path.display())))?;
@@ -91,25 +100,69 @@ pub fn write_atomic(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<()>) -
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let tmp = dir.join(format!(".{}.tmp", name.to_string_lossy()));
+    Ok(dir.join(format!(".{}.tmp", name.to_string_lossy())))
+}
+
+/// Writes and syncs the temporary file of `path` (removed again on failure); returns its path.
+fn write_temp(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<PathBuf> {
+    let tmp = temp_path(path)?;
     let result = (|| -> Result<()> {
         let mut w = BufWriter::new(std::fs::File::create(&tmp)?);
         f(&mut w)?;
         let file = w.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
-        std::fs::rename(&tmp, path)?;
         Ok(())
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    match result {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(cannot_write(path, e))
+        }
     }
-    result.map_err(|e| match e {
+}
+
+fn cannot_write(path: &Path, e: Error) -> Error {
+    match e {
         Error::Io(io) => Error::Io(std::io::Error::new(
             io.kind(),
             format!("cannot write {}: {io}", path.display()),
         )),
         e => e,
-    })
+    }
+}
+
+/// Writes the two files of a CSV export so that they are never from different runs: both are
+/// written and synced first; then the old flags file goes, and the new files are renamed into
+/// place, events before flags. Killed at any point, the directory holds the old pair, the new
+/// pair, or an events file without its flags file (visibly incomplete), never a mixed pair.
+fn write_pair(
+    (events, flags): (&Path, &Path),
+    write_events: impl FnOnce(&mut dyn Write) -> Result<()>,
+    write_flags: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    let events_tmp = write_temp(events, write_events)?;
+    let flags_tmp = match write_temp(flags, write_flags) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = std::fs::remove_file(&events_tmp);
+            return Err(e);
+        }
+    };
+    let placed = (|| -> Result<()> {
+        match std::fs::remove_file(flags) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::Io(e)),
+            _ => {}
+        }
+        std::fs::rename(&events_tmp, events)?;
+        std::fs::rename(&flags_tmp, flags)?;
+        Ok(())
+    })();
+    if placed.is_err() {
+        let _ = std::fs::remove_file(&events_tmp);
+        let _ = std::fs::remove_file(&flags_tmp);
+    }
+    placed.map_err(|e| cannot_write(flags, e))
 }
 
 /// Writes the report of `store` as `format` to `out` (for CSV: the two files named by
@@ -141,8 +194,11 @@ pub fn export(store: &Store, out: &Path, format: Format, lang: Option<Lang>) -> 
         }
         Format::Csv => {
             let (events, flags) = csv_paths(out);
-            write_atomic(&events, |w| write_events_csv(store, w))?;
-            write_atomic(&flags, |w| write_flags_csv(store, w))?;
+            write_pair(
+                (&events, &flags),
+                |w| write_events_csv(store, w),
+                |w| write_flags_csv(store, w),
+            )?;
             Ok(Exported {
                 files: vec![events, flags],
                 chain_ok: store.verify()?.ok(),
@@ -156,6 +212,73 @@ pub fn export(store: &Store, out: &Path, format: Format, lang: Option<Lang>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A disk that fills after `room` bytes.
+    struct Full {
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::Error::from_raw_os_error(28));
+            }
+            let n = b.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Finding 8 of issue 17: a JSON report on a full disk said "parse error".
+    #[test]
+    fn a_full_disk_is_an_io_error_not_a_parse_error() {
+        let store = Store::open_in_memory().unwrap();
+        let csv =
+            "kind,direction,number,time,body\nsms,incoming,13800138000,1741527000000,请还款\n";
+        crate::import::import_reader(&store, csv.as_bytes(), &Default::default(), &mut |_| {})
+            .unwrap();
+        let mut whole = Vec::new();
+        super::super::write_json(&store, &mut whole).unwrap();
+        // The disk fills at every point of the file, the streamed events included.
+        for room in (0..whole.len()).step_by(5) {
+            let e = super::super::write_json(&store, &mut Full { room }).unwrap_err();
+            assert!(matches!(e, Error::Io(_)), "{room}: {e:?}");
+            assert!(!e.to_string().contains("parse"), "{e}");
+        }
+    }
+
+    /// Finding 8 of issue 17: the two CSV files of one export could end up from different
+    /// runs. A failed second file leaves the old pair; a new pair replaces both.
+    #[test]
+    fn the_csv_pair_is_never_mixed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ev, fl) = (
+            dir.path().join("x-events.csv"),
+            dir.path().join("x-flags.csv"),
+        );
+        let put = |e: &'static [u8], f: Option<&'static [u8]>| {
+            write_pair(
+                (&ev, &fl),
+                |w| Ok(w.write_all(e)?),
+                |w| match f {
+                    Some(f) => Ok(w.write_all(f)?),
+                    None => Err(Error::InvalidInput("killed".into())),
+                },
+            )
+        };
+        put(b"e1", Some(b"f1")).unwrap();
+        put(b"e2", None).unwrap_err();
+        assert_eq!(std::fs::read(&ev).unwrap(), b"e1");
+        assert_eq!(std::fs::read(&fl).unwrap(), b"f1");
+        put(b"e3", Some(b"f3")).unwrap();
+        assert_eq!(std::fs::read(&ev).unwrap(), b"e3");
+        assert_eq!(std::fs::read(&fl).unwrap(), b"f3");
+        // No temporary file is left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
 
     #[test]
     fn failed_write_leaves_no_file() {

@@ -210,6 +210,13 @@ pub fn version(conn: &Connection) -> Result<i64> {
 /// Brings the schema up to `target` (normally [`LATEST`]); refuses files from a newer build.
 pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
     let current = version(conn)?;
+    // Only an altered file has a negative version; it indexes no migration.
+    if current < 0 {
+        return Err(Error::InvalidInput(format!(
+            "the store's schema version is {current}, which no dunwatch writes (0 to {LATEST}): \
+             the file was altered or is not a dunwatch store; it was not opened"
+        )));
+    }
     if current > LATEST {
         return Err(Error::SchemaTooNew {
             found: current,

@@ -46,6 +46,7 @@ enum class Source(override val code: String) : Coded {
 enum class NumberKind(override val code: String) : Coded {
     E164("e164"), NATIONAL("national"), SHORT_CODE("short_code"), SMS_GATEWAY("sms_gateway"),
     SERVICE_NUMBER("service_number"), ALPHANUMERIC("alphanumeric"), HIDDEN("hidden"),
+    UNUSUAL("unusual"),
 }
 
 data class PhoneNumber(val raw: String, val normalized: String, val kind: NumberKind)
