@@ -19,7 +19,7 @@ cargo test --workspace --quiet
 # the labelled set and the extraction tests must give the same results with either engine.
 echo "== cargo test -p dunwatch-core --no-default-features (classifier)"
 cargo test -p dunwatch-core --no-default-features --quiet --lib \
-  --test classify_eval --test classify_extract --test classify_props
+  --test classify_eval --test classify_extract --test classify_props --test classify_context
 
 # End-to-end scripts (each exits non-zero on failure).
 for t in tests/e2e/*.sh; do
@@ -49,4 +49,9 @@ tests/jvm/size.sh --test
 # compiles the app against the framework classes and runs the JVM tests of its logic.
 echo "== tests/app/run.sh"
 tests/app/run.sh
+# The app's real Android components under Robolectric 4.17 over the host JNI library (SMS
+# broadcast, call screening, call-log job, import, export and share, screens, screenshots), at
+# SDK 29 and again at SDK 35.
+echo "== tests/robo/run.sh"
+tests/robo/run.sh
 echo "test.sh: all suites passed"

@@ -11,12 +11,14 @@ plugins {
 
 android {
     namespace = "org.dunwatch"
-    compileSdk = 34
+    // Google Play requires targetSdk 35 from 2025-08 and 36 in 2026; 36 enforces edge-to-edge
+    // (the activity pads itself by the system bars' insets, app/.../Insets.kt).
+    compileSdk = 36
 
     defaultConfig {
         applicationId = "org.dunwatch"
         minSdk = 29 // CallScreeningService for non-default dialers
-        targetSdk = 34
+        targetSdk = 36
         versionCode = 1
         versionName = "0.1.0"
         ndk { abiFilters += listOf("arm64-v8a", "armeabi-v7a", "x86_64") }
@@ -47,6 +49,12 @@ val cargoNdk by tasks.registering(Exec::class) {
         .filter { it.isNotBlank() && !it.startsWith("#") }
         .associate { it.substringBefore('=') to it.substringAfter('=').trim('\'') }
     environment(env)
+    // 16 KB pages (required for new apps on Google Play for Android 15+ devices since 2025-11):
+    // align the library's LOAD segments to 16 KiB on every ABI, whatever the NDK's default.
+    val pageFlags = "-C link-arg=-Wl,-z,max-page-size=16384"
+    for (triple in listOf("AARCH64_LINUX_ANDROID", "ARMV7_LINUX_ANDROIDEABI", "X86_64_LINUX_ANDROID")) {
+        environment("CARGO_TARGET_${triple}_RUSTFLAGS", pageFlags)
+    }
     inputs.file(rootProject.file("android-bindings/android-build.env"))
     commandLine(
         "cargo", "ndk",

@@ -29,6 +29,8 @@ enum Command {
     Tag(cmd::tag::Args),
     /// Record a request to stop (or a text opt-out) made to a case's collector.
     StopRequest(cmd::stop_request::Args),
+    /// Record what a loan really cost and check its rate against the legal lines.
+    Loan(Box<cmd::loan::Args>),
     /// List rule violations with their events, numbers and legal sources.
     Flags(cmd::flags::Args),
     /// What call screening would do with a call from NUMBER, and why.
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Command::Seal(a) => cmd::seal::run(a),
         Command::Tag(a) => cmd::tag::run(a),
         Command::StopRequest(a) => cmd::stop_request::run(a),
+        Command::Loan(a) => cmd::loan::run(*a),
         Command::Flags(a) => cmd::flags::run(a),
         Command::Screen(a) => cmd::screen::run(a),
         Command::Collectors(a) => cmd::collectors::run(a),

@@ -116,7 +116,9 @@ fn collection_subset() {
 fn main() {
     collection_subset();
     let args: Vec<String> = std::env::args().collect();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpora");
+    let dir = std::env::var_os("DUNWATCH_CORPORA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpora"));
     let Some(texts) = load(&dir) else {
         println!("SKIP: no NUS corpora at {}", dir.display());
         return;
@@ -178,4 +180,20 @@ fn main() {
             cpu * bytes as f64 / texts.len() as f64 / 1e6
         );
     }
+    // The same messages read by the lexicon alone (what the model costs).
+    let lex = Classifier::builtin_lexicon_only();
+    println!(
+        "in-process, lexicon alone (no model): median {:.0} msgs/s of thread CPU time",
+        rate(&lex, &texts, 1)
+    );
+    println!(
+        "in-process: model {}",
+        c.model()
+            .map_or("none (feature builtin-model off)".to_string(), |m| format!(
+                "{}, {} non-zero buckets of 2^{}",
+                m.version(),
+                m.entries(),
+                m.header().bits
+            ))
+    );
 }

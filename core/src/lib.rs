@@ -3,6 +3,7 @@
 //! - [`model`]: contact events (SMS, calls) and store settings;
 //! - [`number`], [`time`]: phone numbers and device-local instants;
 //! - [`store`]: the tamper-evident SQLite evidence store;
+//! - [`loan`]: what a loan really costs (IRR on the actual cash flows) against the legal lines;
 //! - [`import`]: phone backups (SMS Backup & Restore XML, CSV, JSON Lines) into the store;
 //! - [`report`]: the HTML evidence report, JSON and CSV exports.
 
@@ -10,6 +11,7 @@ pub mod classify;
 pub mod error;
 pub mod import;
 pub mod limits;
+pub mod loan;
 pub mod model;
 pub mod number;
 pub mod report;

@@ -9,10 +9,11 @@ duplicated and every acknowledged event is present.
 The full run rewrites the table between the markers in docs/RELIABILITY.md (--write-doc), so
 the figures there come from the harness, not from a hand. Exits 1 on any loss.
 
-- Importer: a generated SMS Backup & Restore file is imported into one store again and again,
-  each run killed at a random moment; every fifth run is let finish and must leave exactly the
-  file's messages (every re-import complete, none twice). Every tenth cycle starts from a new
-  store, so kills land in the first import (the deferred number index) as well as in re-imports.
+- Importer: a generated SMS Backup & Restore file is imported into a store again and again, each
+  run killed at a random moment; only kills that land mid-import count. A run that ends first
+  must leave exactly the file's messages (every re-import complete, none twice), and so must one
+  last import into every store. A new store is started now and then, so kills land in first
+  imports (the deferred number index) as well as in re-imports.
 - Live recorder (android-bindings/examples/live_recorder.rs): records SMS and calls through the
   operations the app's JNI exports call, printing each id only after its write returned; killed
   at a random moment; every id it acknowledged must be in the store with its content.
@@ -85,47 +86,71 @@ def check_store(dunwatch, db):
 
 
 def importer(dunwatch, kills, rng, work):
+    """Kills `kills` imports mid-run. A run that ends before its kill counts as a completed
+    re-import and is checked as one; the delay is drawn from the length of the last run of the
+    same kind (first import into a new store, or re-import), so most draws land mid-import."""
     n_msgs = 20_000
     xml = work / "sms.xml"
     write_backup(xml, n_msgs, rng)
+    span = {"first": None, "again": None}
     t = time.monotonic()
-    probe = work / "probe.sqlite"
-    r = run_quiet([str(dunwatch), "import", "--db", str(probe), str(xml)])
+    r = run_quiet([str(dunwatch), "import", "--db", str(work / "probe.sqlite"), str(xml)])
     if r.returncode != 0:
         raise AssertionError(f"import failed: {r.stderr}")
-    span = time.monotonic() - t
-    stats = dict(kills=0, killed_mid=0, completes=0, lost=0, dup=0, failures=[])
-    db = None
-    for k in range(kills):
-        if k % 50 == 0:
-            db = work / f"imp{k}.sqlite"
+    span["first"] = time.monotonic() - t
+    t = time.monotonic()
+    run_quiet([str(dunwatch), "import", "--db", str(work / "probe.sqlite"), str(xml)])
+    span["again"] = time.monotonic() - t
+    stats = dict(kills=0, first_kills=0, attempts=0, completes=0, lost=0, dup=0, failures=[])
+    db, fresh, cycle = None, True, 0
+    fresh_at_kill = {}
+    while stats["kills"] < kills and stats["attempts"] < 4 * kills:
+        if cycle % 6 == 0 or (stats["kills"] % 10 == 0 and not fresh_at_kill.get(stats["kills"])):
+            # A new store after six completed runs or ten kills: kills land in first imports
+            # (the deferred number index) as well as in re-imports.
+            fresh_at_kill[stats["kills"]] = True
+            cycle += 1
+            db, fresh = work / f"imp{stats['attempts']}.sqlite", True
+        kind = "first" if fresh else "again"
+        stats["attempts"] += 1
+        t = time.monotonic()
         p = subprocess.Popen([str(dunwatch), "import", "--db", str(db), str(xml)],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0, span * 1.1))
+        time.sleep(rng.uniform(0, span[kind]))
         finished = p.poll() is not None
         p.send_signal(signal.SIGKILL)
         p.wait()
-        stats["kills"] += 1
-        stats["killed_mid"] += 0 if finished else 1
+        fresh = False
         try:
+            if finished:
+                span[kind] = time.monotonic() - t
+                stats["completes"] += 1
+                n, dup = check_store(dunwatch, db)
+                stats["dup"] += dup
+                if n != n_msgs:
+                    stats["lost"] += n_msgs - n
+                    raise AssertionError(f"a completed import holds {n} of {n_msgs}")
+                cycle += 1
+                continue
+            stats["kills"] += 1
+            stats["first_kills"] += kind == "first"
             n, dup = check_store(dunwatch, db)
             stats["dup"] += dup
             if n > n_msgs:
                 raise AssertionError(f"{n} events from a file of {n_msgs}")
-            if k % 5 == 4:
-                r = run_quiet([str(dunwatch), "import", "--db", str(db), str(xml)])
-                if r.returncode != 0:
-                    raise AssertionError(f"re-import after kills failed: {r.stderr}")
-                n, dup = check_store(dunwatch, db)
-                stats["completes"] += 1
-                stats["dup"] += dup
-                if n != n_msgs:
-                    stats["lost"] += n_msgs - n
-                    raise AssertionError(f"complete re-import holds {n} of {n_msgs}")
         except AssertionError as e:
-            stats["failures"].append(f"kill {k}: {e}")
+            stats["failures"].append(f"attempt {stats['attempts']}: {e}")
+    # Every store the kills left behind is completed by one more import.
+    for leftover in sorted(work.glob("imp*.sqlite")):
+        r = run_quiet([str(dunwatch), "import", "--db", str(leftover), str(xml)])
+        n, dup = check_store(dunwatch, leftover)
+        stats["completes"] += 1
+        stats["dup"] += dup
+        if r.returncode != 0 or n != n_msgs:
+            stats["lost"] += max(0, n_msgs - n)
+            stats["failures"].append(f"{leftover.name}: final import holds {n} of {n_msgs}")
     stats["messages"] = n_msgs
-    stats["span_s"] = span
+    stats["span_s"] = span["first"]
     return stats
 
 
@@ -181,8 +206,8 @@ def table(imp, rec, date, cmd):
         "|---|---|---|---|---|---|---|",
         f"| importer killed | SIGKILL at a random moment of an import of {imp['messages']:,} SMS "
         f"({imp['span_s']:.1f} s unkilled), into a new store and into stores holding part of the "
-        f"file; every fifth run completed | {imp['kills']} kills ({imp['killed_mid']} mid-import), "
-        f"{imp['completes']} completed re-imports | every completed re-import held all "
+        f"file, a new store after every ten kills | {imp['kills']} kills mid-import "
+        f"({imp['first_kills']} in a first import; {imp['attempts']} runs), {imp['completes']} completed imports | every completed import held all "
         f"{imp['messages']:,} | {imp['lost']} | {imp['dup']} | verified after every kill: "
         f"{'intact' if not imp['failures'] else 'FAILED'} |",
         f"| live recorder killed | SIGKILL of a process recording SMS and calls through the app's "

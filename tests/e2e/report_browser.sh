@@ -23,8 +23,14 @@ if "$bin" tag --help >/dev/null 2>&1; then
     "$bin" tag --db "$db" "$n" --case 花花分期 >/dev/null
   done
 fi
+# The borrower's record of the 速借金融 loan, as ./run.sh enters it: each report has its loan-cost
+# section with the cash flows and the CN lines.
+"$bin" loan --db "$db" --file "$fx/loan-sujie.toml" >/dev/null
 for lang in zh en; do
   "$bin" report --db "$db" --format html --lang "$lang" -o "$out/report-$lang.html" >/dev/null
+  for want in 'class="loan"' 'class="grid flows"' 'CN.RATE.LPR4' '552.23%'; do
+    grep -qF "$want" "$out/report-$lang.html" || { echo "report-$lang.html lacks $want" >&2; exit 1; }
+  done
   python3 tests/e2e/report_browser.py "$out/report-$lang.html" "$out/report-$lang.png" \
     "$out/report-$lang.pdf"
 done

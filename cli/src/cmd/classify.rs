@@ -4,8 +4,11 @@
 //! output), so memory stays flat however long the input is; a line longer than
 //! [`MAX_LINE`] is dropped as it streams and reported. A malformed line gives an error
 //! object with its line number and the run goes on.
+//!
+//! Each line may carry its reading context: `"sender_known_collector": true` (optionally with
+//! `"reason": "sender is in case 速借花"`) and `"role": "third_party"`.
 
-use dunwatch_core::classify::{Classification, Classifier, Span};
+use dunwatch_core::classify::{Classification, Classifier, Context, Model, Role, Span};
 use dunwatch_core::limits::{read_line_capped, MAX_LINE};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -15,13 +18,20 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// JSON Lines input, each {"id": ..., "text": ..., "sender": ...} (sender optional).
+    /// JSON Lines input, each {"id": ..., "text": ..., "sender": ...} (sender optional; context
+    /// optional: "sender_known_collector": true, "reason": "...", "role": "third_party").
     /// Default: standard input.
     #[arg(long)]
     pub input: Option<PathBuf>,
     /// Use this lexicon file (TOML) instead of the builtin one.
     #[arg(long)]
     pub lexicon: Option<PathBuf>,
+    /// Use this model weights file instead of the builtin one (see docs/ACCURACY.md).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Read with the lexicon alone (no model).
+    #[arg(long, conflicts_with = "model")]
+    pub no_model: bool,
 }
 
 #[derive(Deserialize)]
@@ -32,6 +42,13 @@ struct InputLine<'a> {
     text: std::borrow::Cow<'a, str>,
     #[serde(borrow, default)]
     sender: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default)]
+    sender_known_collector: bool,
+    /// Why the sender is a known collector (shown in the explanation).
+    #[serde(borrow, default)]
+    reason: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default)]
+    role: Role,
 }
 
 /// Ids may be strings or numbers; they are echoed as given.
@@ -62,6 +79,8 @@ struct OutputLine<'a> {
     creditor: Option<&'a str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     callback_numbers: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<&'a str>,
     explanations: Vec<Explanation<'a>>,
 }
 
@@ -73,12 +92,20 @@ struct ErrorLine<'a> {
 
 pub fn run(a: Args) -> Result<ExitCode, String> {
     let owned;
-    let classifier: &Classifier = match &a.lexicon {
-        Some(p) => {
-            owned = Classifier::from_file(p).map_err(|e| e.to_string())?;
-            &owned
-        }
-        None => Classifier::builtin(),
+    let classifier: &Classifier = if a.lexicon.is_none() && a.model.is_none() && !a.no_model {
+        Classifier::builtin()
+    } else {
+        let c = match &a.lexicon {
+            Some(p) => Classifier::from_file(p).map_err(|e| e.to_string())?,
+            None => Classifier::builtin_lexicon_only().with_model(Classifier::builtin_model()),
+        };
+        let model = match (&a.model, a.no_model) {
+            (Some(p), _) => Some(std::sync::Arc::new(Model::from_file(p)?)),
+            (None, true) => None,
+            (None, false) => Classifier::builtin_model(),
+        };
+        owned = c.with_model(model);
+        &owned
     };
     let input: Box<dyn BufRead> = match &a.input {
         Some(p) => Box::new(BufReader::with_capacity(
@@ -94,7 +121,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     // On stderr, so stdout stays pure JSON Lines.
     eprintln!(
         "dunwatch classify: lexicon {}; {errors} malformed line(s){}",
-        classifier.version(),
+        classifier.describe(),
         if errors > 0 { ", reported inline" } else { "" }
     );
     Ok(ExitCode::SUCCESS)
@@ -152,8 +179,21 @@ fn classify_line(classifier: &Classifier, line: &[u8], out: &mut impl Write) -> 
         return Err("empty line".into());
     }
     let msg: InputLine = serde_json::from_str(text).map_err(|e| format!("bad JSON: {e}"))?;
-    let r: Classification = classifier.classify(&msg.text, msg.sender.as_deref());
-    let explanations = r
+    let r: Classification = if msg.sender_known_collector || msg.role != Role::Borrower {
+        let ctx = Context {
+            known_collector: msg.sender_known_collector.then(|| {
+                msg.reason
+                    .as_deref()
+                    .unwrap_or("sender is a known collector (given on input)")
+                    .to_string()
+            }),
+            role: msg.role,
+        };
+        classifier.classify_with(&msg.text, msg.sender.as_deref(), &ctx)
+    } else {
+        classifier.classify(&msg.text, msg.sender.as_deref())
+    };
+    let mut explanations: Vec<Explanation> = r
         .signals
         .iter()
         .map(|s| Explanation {
@@ -164,6 +204,16 @@ fn classify_line(classifier: &Classifier, line: &[u8], out: &mut impl Write) -> 
             spans: &s.spans,
         })
         .collect();
+    // Flags the context raised (on a third party's phone) have no signal of their own.
+    for h in r.flags.iter().filter(|h| h.rule.starts_with("context.")) {
+        explanations.push(Explanation {
+            rule: &h.rule,
+            flag: Some(h.flag.name()),
+            weight: 0.0,
+            words: &h.words,
+            spans: &h.spans,
+        });
+    }
     let line = OutputLine {
         id: &msg.id,
         collection: r.collection,
@@ -171,6 +221,7 @@ fn classify_line(classifier: &Classifier, line: &[u8], out: &mut impl Write) -> 
         score: (r.score * 100.0).round() / 100.0,
         creditor: r.creditor.as_deref(),
         callback_numbers: &r.callback_numbers,
+        context: r.context.as_deref(),
         explanations,
     };
     serde_json::to_writer(&mut *out, &line).map_err(|e| format!("cannot write: {e}"))
@@ -223,6 +274,8 @@ mod tests {
         let e = run(Args {
             input: None,
             lexicon: Some(lex),
+            model: None,
+            no_model: false,
         })
         .unwrap_err();
         assert!(
@@ -232,6 +285,8 @@ mod tests {
         let e = run(Args {
             input: Some(dir.path().join("missing.jsonl")),
             lexicon: None,
+            model: None,
+            no_model: false,
         })
         .unwrap_err();
         assert!(
@@ -263,9 +318,53 @@ mod tests {
         let e = run(Args {
             input: None,
             lexicon: Some("/dev/zero".into()),
+            model: None,
+            no_model: false,
         })
         .unwrap_err();
         assert!(e.contains("/dev/zero") && e.contains("larger than"), "{e}");
+    }
+
+    #[test]
+    fn bad_model_file_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = dir.path().join("bad.dwm");
+        std::fs::write(&m, b"DWMODEL1\xff\xff\xff\xff").unwrap();
+        let e = run(Args {
+            input: None,
+            lexicon: None,
+            model: Some(m),
+            no_model: false,
+        })
+        .unwrap_err();
+        assert!(e.contains("bad.dwm") && e.contains("model"), "{e}");
+    }
+
+    #[test]
+    fn context_per_line() {
+        let input = concat!(
+            "{\"id\":1,\"text\":\"你这种人渣连狗都不如。\"}\n",
+            "{\"id\":2,\"text\":\"你这种人渣连狗都不如。\",\"sender_known_collector\":true,",
+            "\"reason\":\"sender is in case 速借花\"}\n",
+            "{\"id\":3,\"text\":\"你朋友张伟的借款已逾期三个月了\",\"sender_known_collector\":true,",
+            "\"role\":\"third_party\"}\n",
+        );
+        let (lines, errors) = run_on(input);
+        assert_eq!(errors, 0);
+        assert_eq!(lines[0]["collection"], false);
+        assert_eq!(lines[1]["collection"], true);
+        let flags1 = lines[1]["flags"].as_array().unwrap();
+        assert!(flags1.contains(&serde_json::json!("abuse")), "{flags1:?}");
+        assert!(lines[1]["context"]
+            .as_str()
+            .unwrap()
+            .contains("sender is in case 速借花"));
+        let flags = lines[2]["flags"].as_array().unwrap();
+        assert!(
+            flags.contains(&serde_json::json!("third_party")),
+            "{flags:?}"
+        );
+        assert!(flags.contains(&serde_json::json!("exposure")), "{flags:?}");
     }
 
     #[test]

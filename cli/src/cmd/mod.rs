@@ -5,6 +5,7 @@ pub mod collectors;
 pub mod flags;
 pub mod import;
 pub mod init;
+pub mod loan;
 pub mod report;
 pub mod screen;
 pub mod seal;

@@ -8,27 +8,43 @@
 //! their flag on collection messages only. Every flag names its rule and the words, as char spans
 //! of the original text.
 
+mod context;
 mod extract;
 mod lexicon;
+pub mod model;
 mod normalize;
+
+pub use context::{Context, Role};
+pub use model::Model;
 
 #[cfg(feature = "toml-files")]
 use crate::error::{Error, Result};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use extract::Extractor;
 use lexicon::LexiconFile;
+use model::Sums;
 use normalize::{normalize_into, normalize_term, normalize_text_only, Fold, Normalized};
 use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 #[cfg(feature = "toml-files")]
 use std::path::Path;
+use std::sync::Arc;
 
 /// The lexicon compiled into the library: `core/data/lexicon/collection.toml` as JSON (build.rs).
 pub(crate) const BUILTIN_LEXICON: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicon.json"));
 /// The lexicon's TOML source, only as part of the rules fingerprint: hashing the same bytes as
 /// before the JSON conversion keeps existing stores from rebuilding their flags for nothing.
 pub(crate) const BUILTIN_LEXICON_SOURCE: &str = include_str!("../../data/lexicon/collection.toml");
+/// The learned model's weights (`core/data/model/collection.dwm`, written by
+/// `cargo run --release -p dunwatch-core --example train`). Part of the rules fingerprint: new
+/// weights re-read stored messages, as a lexicon change does.
+#[cfg(feature = "builtin-model")]
+pub(crate) const BUILTIN_MODEL: &[u8] = include_bytes!("../../data/model/collection.dwm");
+/// Without the feature `builtin-model` the library has no model of its own (the Android
+/// library: the app loads the weights from its assets).
+#[cfg(not(feature = "builtin-model"))]
+pub(crate) const BUILTIN_MODEL: &[u8] = &[];
 /// Traditional -> Simplified character pairs (from OpenCC).
 const T2S: &str = include_str!("../../data/lexicon/t2s.txt");
 
@@ -118,9 +134,14 @@ pub struct Classification {
     pub creditor: Option<String>,
     /// Call-back numbers quoted in the text, as written; collection only.
     pub callback_numbers: Vec<String>,
-    /// Every rule that fired, in lexicon order.
+    /// Every rule that fired, in lexicon order, then the model's outputs that were raised
+    /// (`model.collection`, `model.threat`, ...; weight = the logit).
     #[serde(default)]
     pub signals: Vec<SignalHit>,
+    /// Why the context decided (`sender is in case 速借花: collector contact without a debt
+    /// word`), when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
 }
 
 impl Classification {
@@ -168,7 +189,10 @@ pub struct Classifier {
     ac: AhoCorasick,
     terms: Vec<Term>,
     rules: Vec<Rule>,
+    /// Per rule: its feature hash for the model.
+    rule_features: Vec<u64>,
     extract: Extractor,
+    model: Option<Arc<Model>>,
 }
 
 /// Per-thread buffers so that classifying a message allocates nothing unless a term matches.
@@ -183,24 +207,57 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
+static BUILTIN_MODEL_PARSED: Lazy<Option<Arc<Model>>> = Lazy::new(|| {
+    // The builtin weights are checked by the test suite; failing here is a build defect.
+    (!BUILTIN_MODEL.is_empty())
+        .then(|| Arc::new(Model::from_bytes(BUILTIN_MODEL).expect("the builtin model is valid")))
+});
+
 static BUILTIN: Lazy<Classifier> = Lazy::new(|| {
     // The builtin lexicon is checked by the test suite; failing here is a build defect.
     LexiconFile::parse_json(BUILTIN_LEXICON)
         .and_then(Classifier::compile)
         .expect("the builtin lexicon is valid")
+        .with_model(BUILTIN_MODEL_PARSED.clone())
 });
 
 impl Classifier {
-    /// The lexicon compiled into the library.
+    /// The lexicon and model compiled into the library.
     pub fn builtin() -> &'static Classifier {
         &BUILTIN
     }
 
-    /// Compiles a lexicon given as TOML text (same format as the builtin one).
+    /// The builtin lexicon without the model (the training command's feature extractor, and a
+    /// baseline to compare with).
+    pub fn builtin_lexicon_only() -> Classifier {
+        LexiconFile::parse_json(BUILTIN_LEXICON)
+            .and_then(Classifier::compile)
+            .expect("the builtin lexicon is valid")
+    }
+
+    /// The model compiled into the library (none without the feature `builtin-model`).
+    pub fn builtin_model() -> Option<Arc<Model>> {
+        BUILTIN_MODEL_PARSED.clone()
+    }
+
+    /// This classifier with another model (`None`: the lexicon alone).
+    pub fn with_model(mut self, model: Option<Arc<Model>>) -> Classifier {
+        self.model = model;
+        self
+    }
+
+    /// The model, if any.
+    pub fn model(&self) -> Option<&Model> {
+        self.model.as_deref()
+    }
+
+    /// Compiles a lexicon given as TOML text (same format as the builtin one), with the
+    /// builtin model.
     #[cfg(feature = "toml-files")]
     pub fn from_toml_str(src: &str) -> Result<Classifier> {
         LexiconFile::parse_toml(src)
             .and_then(Self::compile)
+            .map(|c| c.with_model(Self::builtin_model()))
             .map_err(Error::Parse)
     }
 
@@ -214,6 +271,14 @@ impl Classifier {
     /// The lexicon's version string.
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// Lexicon and model versions, e.g. `2026.11.24-4 + model 2026.12.04-1`.
+    pub fn describe(&self) -> String {
+        match &self.model {
+            Some(m) => format!("{} + model {}", self.version, m.version()),
+            None => format!("{} (no model)", self.version),
+        }
     }
 
     /// The score a message needs (with an anchor rule) to be collection.
@@ -230,6 +295,7 @@ impl Classifier {
         let mut terms: Vec<Term> = Vec::new();
         let mut owner: std::collections::HashMap<String, usize> = Default::default();
         let mut rules = Vec::with_capacity(file.rules.len());
+        let mut rule_features = Vec::with_capacity(file.rules.len());
         for (ri, r) in file.rules.iter().enumerate() {
             for t in &r.terms {
                 let n = normalize_term(t, &fold);
@@ -264,6 +330,7 @@ impl Classifier {
                 .filter_map(|id| file.rules.iter().position(|x| &x.id == id))
                 .map(|i| i as u16)
                 .collect();
+            rule_features.push(model::rule_feature(&r.id));
             rules.push(Rule {
                 id: r.id.clone(),
                 weight: r.weight,
@@ -287,52 +354,93 @@ impl Classifier {
             ac,
             terms,
             rules,
+            rule_features,
             extract: Extractor::new(&file.extract)?,
+            model: None,
         })
     }
 
-    /// Classifies one message. `sender` is the sender's address or ID, used as the creditor's
-    /// name when it is a name (not a number) and the text names none.
+    /// Classifies one message from an unknown sender on the borrower's phone (the strict
+    /// reading: collection needs a debt anchor or a confident model). `sender` is the sender's
+    /// address or ID, used as the creditor's name when it is a name (not a number) and the text
+    /// names none.
     pub fn classify(&self, text: &str, sender: Option<&str>) -> Classification {
-        self.classify_scratch(text, sender, true)
+        self.classify_scratch(text, sender, &Context::default(), true)
+    }
+
+    /// Classifies one message in its context: a known collector's message is collector contact
+    /// with each flag raised from its wording alone, and on a third party's phone it is
+    /// `third_party` (and `exposure` where it discloses the debt). See [`Context`].
+    pub fn classify_with(&self, text: &str, sender: Option<&str>, ctx: &Context) -> Classification {
+        self.classify_scratch(text, sender, ctx, true)
     }
 
     /// [`Classifier::classify`] without [`Classification::signals`], the per-rule explanation
     /// of the score, which the rules engine never reads: everything else is the same. An import
     /// classifies every received SMS, and the signals were most of the allocations.
     pub fn classify_for_rules(&self, text: &str, sender: Option<&str>) -> Classification {
-        self.classify_scratch(text, sender, false)
+        self.classify_scratch(text, sender, &Context::default(), false)
     }
 
-    fn classify_scratch(&self, text: &str, sender: Option<&str>, signals: bool) -> Classification {
-        SCRATCH.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut s) => self.classify_with(text, sender, &mut s, signals),
-            Err(_) => self.classify_with(text, sender, &mut Scratch::default(), signals),
-        })
-    }
-
-    fn classify_with(
+    /// [`Classifier::classify_with`] without the signals (see [`Classifier::classify_for_rules`]).
+    pub fn classify_for_rules_with(
         &self,
         text: &str,
         sender: Option<&str>,
-        s: &mut Scratch,
+        ctx: &Context,
+    ) -> Classification {
+        self.classify_scratch(text, sender, ctx, false)
+    }
+
+    /// The model's feature hashes of a message (text n-grams and the lexicon rules that fired),
+    /// exactly as classification computes them: the training command's input.
+    pub fn features(&self, text: &str) -> Vec<u64> {
+        let mut s = Scratch::default();
+        let text = truncate(text);
+        normalize_into(text, &self.fold, &mut s.norm);
+        self.lexicon_hits(&mut s);
+        let mut out = Vec::new();
+        model::for_each_feature(&s.norm, |h, _, _| out.push(h));
+        self.for_each_rule_feature(&s, |h, _, _| out.push(h));
+        out
+    }
+
+    /// The model's logits (`collection` then the flags in [`Flag::ALL`] order) for a message,
+    /// with the threshold each must reach: for evaluation and threshold choice in training.
+    pub fn model_logits(&self, text: &str) -> Option<([f32; 7], [f32; 7])> {
+        let m = self.model.as_deref()?;
+        let mut s = Scratch::default();
+        normalize_into(truncate(text), &self.fold, &mut s.norm);
+        self.lexicon_hits(&mut s);
+        let mut sums = Sums::default();
+        model::for_each_feature(&s.norm, |h, _, _| m.add(&mut sums, h));
+        self.for_each_rule_feature(&s, |h, _, _| m.add(&mut sums, h));
+        let mut l = [0f32; 7];
+        let mut t = [0f32; 7];
+        for k in 0..7 {
+            l[k] = m.logit(&sums, k);
+            t[k] = m.threshold(k);
+        }
+        Some((l, t))
+    }
+
+    fn classify_scratch(
+        &self,
+        text: &str,
+        sender: Option<&str>,
+        ctx: &Context,
         signals: bool,
     ) -> Classification {
-        // Only the first MAX_CHARS chars are looked at (normalisation stops there too).
-        let text = if text.len() > normalize::MAX_CHARS {
-            match text.char_indices().nth(normalize::MAX_CHARS) {
-                Some((b, _)) => &text[..b],
-                None => text,
-            }
-        } else {
-            text
-        };
-        // Fast path: most messages contain no lexicon term at all.
-        normalize_text_only(text, &self.fold, &mut s.norm);
-        if !self.ac.is_match(s.norm.text.as_str()) {
-            return Classification::default();
-        }
-        normalize_into(text, &self.fold, &mut s.norm);
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut s) => self.classify_in(text, sender, ctx, &mut s, signals),
+            Err(_) => self.classify_in(text, sender, ctx, &mut Scratch::default(), signals),
+        })
+    }
+
+    /// Finds the lexicon terms in `s.norm` into `s.hits` (grouped by rule, in text order
+    /// within a rule; terms inside a longer term of another rule dropped). `s.norm` must have
+    /// its map.
+    fn lexicon_hits(&self, s: &mut Scratch) {
         s.hits.clear();
         for m in self.ac.find_overlapping_iter(s.norm.text.as_str()) {
             let t = self.terms[m.pattern().as_usize()];
@@ -353,7 +461,7 @@ impl Classifier {
             s.hits.push((t.rule, m.start() as u32, m.end() as u32));
         }
         if s.hits.is_empty() {
-            return Classification::default();
+            return;
         }
         // A term inside a longer term of another rule is not evidence on its own: "已过最后还款日"
         // (overdue) contains "最后还款日" (pre-due), "visit your workplace" (threat) contains
@@ -371,27 +479,159 @@ impl Classifier {
         });
         // Hits grouped by rule (in text order within a rule).
         s.hits.sort_unstable_by_key(|&(r, a, b)| (r, a, b));
-        let fired = |r: u16| s.hits.binary_search_by_key(&r, |h| h.0).is_ok();
-        let active = |r: u16| {
-            !self.rules[r as usize]
+    }
+
+    /// Whether rule `r` fired and no rule that cancels it did.
+    fn active(&self, hits: &[(u16, u32, u32)], r: u16) -> bool {
+        let fired = |r: u16| hits.binary_search_by_key(&r, |h| h.0).is_ok();
+        fired(r)
+            && !self.rules[r as usize]
                 .suppressed_by
                 .iter()
                 .any(|&x| fired(x))
-        };
+    }
+
+    /// The lexicon's score of `s.hits` and whether an anchor rule fired.
+    fn lexicon_score(&self, hits: &[(u16, u32, u32)]) -> (f32, bool) {
         let mut score = 0.0f32;
         let mut anchored = false;
         let mut prev: Option<u16> = None;
-        for &(r, _, _) in &s.hits {
+        for &(r, _, _) in hits {
             if prev != Some(r) {
                 prev = Some(r);
-                if active(r) {
+                if self.active(hits, r) {
                     let rule = &self.rules[r as usize];
                     score += rule.weight;
                     anchored |= rule.anchor;
                 }
             }
         }
-        let collection = anchored && score >= self.threshold;
+        (score, anchored)
+    }
+
+    /// Calls `emit(hash, start, end)` once per active rule, with its first hit, and once more
+    /// when the lexicon alone reads the message as collection (with its first anchor's hit).
+    fn for_each_rule_feature(&self, s: &Scratch, mut emit: impl FnMut(u64, u32, u32)) {
+        let mut prev: Option<u16> = None;
+        let mut anchor_hit: Option<(u32, u32)> = None;
+        for &(r, a, b) in &s.hits {
+            if prev != Some(r) {
+                prev = Some(r);
+                if self.active(&s.hits, r) {
+                    emit(self.rule_features[r as usize], a, b);
+                    if self.rules[r as usize].anchor && anchor_hit.is_none() {
+                        anchor_hit = Some((a, b));
+                    }
+                }
+            }
+        }
+        if let Some((a, b)) = anchor_hit {
+            let (score, _) = self.lexicon_score(&s.hits);
+            if score >= self.threshold {
+                emit(model::lexicon_collection_feature(), a, b);
+            }
+        }
+    }
+
+    /// Up to three pieces of the text that pushed output `lane` up most (`sign` 1.0; down
+    /// most: -1.0), as spans of the original text and the words under them: the explanation of
+    /// a model decision.
+    #[allow(clippy::too_many_arguments)]
+    fn model_evidence(
+        &self,
+        m: &Model,
+        lane: usize,
+        sign: f32,
+        s: &Scratch,
+        text: &str,
+        offsets: &CharOffsets,
+    ) -> (Vec<Span>, Vec<String>) {
+        let mut top: [(f32, u32, u32); 3] = [(0.0, 0, 0); 3];
+        let mut consider = |h: u64, a: u32, b: u32| {
+            let c = sign * m.contribution(h, lane);
+            if c > top[2].0 {
+                top[2] = (c, a, b);
+                top.sort_by(|x, y| y.0.total_cmp(&x.0));
+            }
+        };
+        model::for_each_feature(&s.norm, &mut consider);
+        self.for_each_rule_feature(s, &mut consider);
+        let mut spans: Vec<Span> = top
+            .iter()
+            .filter(|t| t.0 > 0.0 && t.2 > t.1)
+            .map(|&(_, a, b)| Span {
+                start: s.norm.orig(a as usize),
+                end: s.norm.orig(b as usize - 1) + 1,
+            })
+            .collect();
+        spans.sort_by_key(|sp| (sp.start, sp.end));
+        let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+        for sp in spans {
+            match merged.last_mut() {
+                Some(last) if sp.start <= last.end => last.end = last.end.max(sp.end),
+                _ => merged.push(sp),
+            }
+        }
+        let words = merged
+            .iter()
+            .map(|sp| offsets.slice(text, *sp).to_string())
+            .collect();
+        (merged, words)
+    }
+
+    fn classify_in(
+        &self,
+        text: &str,
+        sender: Option<&str>,
+        ctx: &Context,
+        s: &mut Scratch,
+        signals: bool,
+    ) -> Classification {
+        let text = truncate(text);
+        let known = ctx.known_collector.is_some();
+        let model = self.model.as_deref();
+        // Fast path without a model: most messages contain no lexicon term at all.
+        if model.is_none() && !known {
+            normalize_text_only(text, &self.fold, &mut s.norm);
+            if !self.ac.is_match(s.norm.text.as_str()) {
+                return Classification::default();
+            }
+        }
+        normalize_into(text, &self.fold, &mut s.norm);
+        s.hits.clear();
+        if self.ac.is_match(s.norm.text.as_str()) {
+            self.lexicon_hits(s);
+        }
+        let (score, anchored) = self.lexicon_score(&s.hits);
+        let lex_collection = anchored && score >= self.threshold;
+        // The model: one table lookup per feature, no allocation.
+        let sums = model.map(|m| {
+            let mut sums = Sums::default();
+            model::for_each_feature(&s.norm, |h, _, _| m.add(&mut sums, h));
+            self.for_each_rule_feature(s, |h, _, _| m.add(&mut sums, h));
+            sums
+        });
+        let model_raised = |lane: usize| match (model, &sums) {
+            (Some(m), Some(sums)) => m.logit(sums, lane) >= m.threshold(lane),
+            _ => false,
+        };
+        // The model raises collection on its own above its strict threshold, and keeps the
+        // lexicon's reading unless it is confident it is a look-alike (the veto threshold).
+        let (model_collection, vetoed) = match (model, &sums) {
+            (Some(m), Some(sums)) => {
+                let l = m.logit(sums, 0);
+                (
+                    l >= m.threshold(0),
+                    lex_collection && l < m.veto_threshold(),
+                )
+            }
+            _ => (false, false),
+        };
+        if s.hits.is_empty() && !model_collection && !known {
+            return Classification::default();
+        }
+        let lex_collection = lex_collection && !vetoed;
+        let collection = lex_collection || model_collection || known;
 
         let offsets = CharOffsets::new(text);
         let mut out = Classification {
@@ -399,6 +639,8 @@ impl Classifier {
             score,
             ..Default::default()
         };
+        // Debt words (anchor rules): what a message on a third party's phone discloses.
+        let mut debt_spans: Vec<Span> = Vec::new();
         let mut i = 0;
         while i < s.hits.len() {
             let r = s.hits[i].0;
@@ -417,10 +659,13 @@ impl Classifier {
                 }
                 i += 1;
             }
-            if !active(r) {
+            if !self.active(&s.hits, r) {
                 continue;
             }
             let rule = &self.rules[r as usize];
+            if rule.anchor && debt_spans.len() < MAX_SPANS_PER_RULE {
+                debt_spans.extend(spans.iter().copied());
+            }
             let flag = rule.flag.filter(|_| collection);
             if flag.is_none() && !signals {
                 continue;
@@ -451,11 +696,112 @@ impl Classifier {
                 None => out.signals.push(signal(spans, words)),
             }
         }
+        if let (Some(m), Some(sums)) = (model, &sums) {
+            if vetoed && signals {
+                let (spans, words) = self.model_evidence(m, 0, -1.0, s, text, &offsets);
+                out.signals.push(SignalHit {
+                    rule: "model.veto".into(),
+                    weight: m.logit(sums, 0),
+                    flag: None,
+                    spans,
+                    words,
+                });
+            }
+            if model_collection && !lex_collection && signals {
+                let (spans, words) = self.model_evidence(m, 0, 1.0, s, text, &offsets);
+                out.signals.push(SignalHit {
+                    rule: "model.collection".into(),
+                    weight: m.logit(sums, 0),
+                    flag: None,
+                    spans,
+                    words,
+                });
+            }
+            if collection {
+                for (k, flag) in Flag::ALL.into_iter().enumerate() {
+                    let lane = k + 1;
+                    if out.has(flag) || !model_raised(lane) {
+                        continue;
+                    }
+                    let (spans, words) = self.model_evidence(m, lane, 1.0, s, text, &offsets);
+                    if spans.is_empty() {
+                        continue;
+                    }
+                    let rule = format!("model.{}", flag.name());
+                    if signals {
+                        out.signals.push(SignalHit {
+                            rule: rule.clone(),
+                            weight: m.logit(sums, lane),
+                            flag: Some(flag),
+                            spans: spans.clone(),
+                            words: words.clone(),
+                        });
+                    }
+                    out.flags.push(FlagHit {
+                        flag,
+                        rule,
+                        spans,
+                        words,
+                    });
+                }
+            }
+        }
+        if collection && ctx.role == Role::ThirdParty {
+            // The debt is disclosed when the text names it (an anchor rule of the lexicon).
+            let disclosed = (!debt_spans.is_empty()).then(|| debt_spans.clone());
+            let words_of = |spans: &[Span]| -> Vec<String> {
+                spans
+                    .iter()
+                    .map(|sp| offsets.slice(text, *sp).to_string())
+                    .collect()
+            };
+            if !out.has(Flag::ThirdParty) {
+                let spans = disclosed.clone().unwrap_or_default();
+                out.flags.push(FlagHit {
+                    flag: Flag::ThirdParty,
+                    rule: "context.third_party".into(),
+                    words: words_of(&spans),
+                    spans,
+                });
+            }
+            if let Some(spans) = disclosed.filter(|sp| !sp.is_empty()) {
+                if !out.has(Flag::Exposure) {
+                    out.flags.push(FlagHit {
+                        flag: Flag::Exposure,
+                        rule: "context.exposure".into(),
+                        words: words_of(&spans),
+                        spans,
+                    });
+                }
+            }
+        }
+        if let Some(reason) = &ctx.known_collector {
+            let mut why =
+                format!("{reason}: read as collector contact, each flag from its wording alone");
+            if ctx.role == Role::ThirdParty {
+                why.push_str("; received on a third party's phone");
+            }
+            out.context = Some(why);
+        } else if collection && ctx.role == Role::ThirdParty {
+            out.context = Some("received on a third party's phone".into());
+        }
         if collection {
             out.creditor = self.extract.creditor(text, sender);
             out.callback_numbers = self.extract.callback_numbers(text);
         }
         out
+    }
+}
+
+/// Only the first MAX_CHARS chars are looked at (normalisation stops there too).
+fn truncate(text: &str) -> &str {
+    if text.len() > normalize::MAX_CHARS {
+        match text.char_indices().nth(normalize::MAX_CHARS) {
+            Some((b, _)) => &text[..b],
+            None => text,
+        }
+    } else {
+        text
     }
 }
 
@@ -489,6 +835,15 @@ mod tests {
     #[test]
     fn builtin_lexicon_compiles() {
         assert!(!Classifier::builtin().version().is_empty());
+    }
+
+    /// The committed weights load and were trained for this feature code.
+    #[cfg(feature = "builtin-model")]
+    #[test]
+    fn builtin_model_loads() {
+        let m = Classifier::builtin().model().expect("a builtin model");
+        assert!(m.entries() > 0, "the builtin model is empty");
+        assert!(BUILTIN_MODEL.len() <= model::MAX_FILE_BYTES);
     }
 
     /// The JSON that build.rs embeds says what the TOML source says.

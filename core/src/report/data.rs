@@ -68,6 +68,15 @@ pub struct CaseView {
     pub rules: BTreeMap<String, RuleSummary>,
     /// The group of collector contacts not tagged to any case.
     pub unassigned: bool,
+    /// The case's loan record (its newest) and its cost against the legal lines.
+    pub loan: Option<LoanView>,
+}
+
+/// A stored loan record and what it costs; `Err` holds why a stored record no longer computes.
+#[derive(Debug, Clone)]
+pub struct LoanView {
+    pub stored: crate::loan::StoredLoan,
+    pub assessment: std::result::Result<crate::loan::Assessment, String>,
 }
 
 /// The flags of one rule in a case.
@@ -227,6 +236,14 @@ impl ReportData {
                 ..CaseView::default()
             });
         }
+        let pack = crate::rules::builtin_pack(settings.jurisdiction)?;
+        for stored in store.loans()? {
+            let Some(case) = cases.iter_mut().find(|c| c.name == stored.record.case_name) else {
+                continue;
+            };
+            let assessment = crate::loan::assess(&stored.record, pack).map_err(|e| e.to_string());
+            case.loan = Some(LoanView { stored, assessment });
+        }
         let unassigned_idx = cases.len();
         let mut unassigned = CaseView {
             unassigned: true,
@@ -307,7 +324,7 @@ impl ReportData {
             Ok(())
         })?;
         cases.push(unassigned);
-        cases.retain(|c| !c.contacts.is_empty() || !c.rules.is_empty());
+        cases.retain(|c| !c.contacts.is_empty() || !c.rules.is_empty() || c.loan.is_some());
         for c in &mut cases {
             c.contacts.sort_by_key(|k| (k.instant().utc_ms, k.event.id));
         }

@@ -363,6 +363,9 @@ fn case_section(o: &mut Out<'_>, data: &ReportData, c: &CaseView, tx: Text) {
         }
         o.push_str("</tbody></table>");
     }
+    if let Some(l) = &c.loan {
+        o.push_str(&super::loan::section(l, data.settings.jurisdiction, tx));
+    }
 
     // Charts.
     let reference = daily_reference(j);

@@ -6,11 +6,24 @@ use crate::store::{FlagQuery, Store};
 use serde_json::json;
 use std::io::Write;
 
+/// The newest loan record of each case held against the pack's lines (or why it cannot be).
+fn loan_costs(store: &Store, settings: &crate::model::Settings) -> Result<serde_json::Value> {
+    let pack = crate::rules::builtin_pack(settings.jurisdiction)?;
+    let mut out = Vec::new();
+    for l in store.loans()? {
+        out.push(match crate::loan::assess(&l.record, pack) {
+            Ok(a) => json!({ "record": l.id, "assessment": a }),
+            Err(e) => json!({ "record": l.id, "error": e.to_string() }),
+        });
+    }
+    Ok(serde_json::Value::Array(out))
+}
+
 /// Bumped when a field changes meaning or disappears (adding fields keeps the version).
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Writes `{"schema":"dunwatch.export","schema_version":1, settings, verification, head, seal,
-/// cases, flags, events}` (`seal` is null when a chain is broken).
+/// cases, loans, loan_costs, flags, events}` (`seal` is null when a chain is broken).
 pub fn write_json(store: &Store, out: &mut dyn Write) -> Result<()> {
     let settings = store.settings()?;
     let zone = settings.zone()?;
@@ -28,6 +41,8 @@ pub fn write_json(store: &Store, out: &mut dyn Write) -> Result<()> {
         "head": { "rows": rows, "hash": head },
         "seal": seal.map(|s| json!({ "code": s.code, "text": s.text() })),
         "cases": store.cases()?,
+        "loans": store.loan_history()?,
+        "loan_costs": loan_costs(store, &settings)?,
     });
     // The header object without its closing brace, then the streamed flags and events arrays.
     let text = serde_json::to_string(&header)?;

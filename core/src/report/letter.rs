@@ -101,6 +101,12 @@ pub fn draft(data: &ReportData, case: &CaseView, tx: Text) -> Letter {
             ("max_day", max_day),
         ],
     )));
+    let (loan_lines, loan_above) = case
+        .loan
+        .as_ref()
+        .map(|l| super::loan::letter_lines(l, tx))
+        .unwrap_or_default();
+    lines.extend(loan_lines.into_iter().map(|t| Line::Para(plain(&t))));
     let late: Vec<&Contact> = case.inbound().filter(|c| outside(c, w)).collect();
     if !late.is_empty() {
         let examples = late
@@ -171,6 +177,9 @@ pub fn draft(data: &ReportData, case: &CaseView, tx: Text) -> Letter {
     }
     lines.push(Line::Heading(tx.letter("requests_head").to_string()));
     lines.push(Line::Para(tx.letter("requests").to_string()));
+    if loan_above {
+        lines.push(Line::Para(tx.letter("loan_request").to_string()));
+    }
     if police {
         lines.push(Line::Para(tx.letter("police").to_string()));
     }

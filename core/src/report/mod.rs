@@ -11,11 +11,12 @@ mod export;
 mod html;
 mod json;
 mod letter;
+mod loan;
 mod svg;
 mod tabular;
 mod text;
 
-pub use data::{CaseView, Contact, ReportData, RuleSummary};
+pub use data::{CaseView, Contact, LoanView, ReportData, RuleSummary};
 pub use export::{csv_paths, default_lang, export, write_atomic, Exported, Format};
 pub use html::{render_html, write_html};
 pub use json::{write_json, SCHEMA_VERSION};

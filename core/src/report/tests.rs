@@ -43,7 +43,24 @@ fn store() -> Store {
         detail: serde_json::json!({"window": "08:00-21:00"}).into(),
     }])
     .unwrap();
+    s.add_loan(&loan()).unwrap();
     s
+}
+
+/// The example's loan (tests/fixtures/backup/loan-sujie.toml), with a hostile note.
+fn loan() -> crate::loan::LoanRecord {
+    use crate::loan::{Flow, LoanRecord, Money};
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let mut r = LoanRecord::new("速借金融", "CNY");
+    r.contract_date = Some(d("2025-02-07"));
+    r.principal = Some(Money(300_000));
+    r.received.push(Flow {
+        note: "<img src=x onerror=alert(1)>到账".into(),
+        ..Flow::new(d("2025-02-07"), Money(240_000))
+    });
+    r.fees.push(Flow::new(d("2025-02-07"), Money(19_900)));
+    r.due.push(Flow::new(d("2025-03-09"), Money(320_000)));
+    r
 }
 
 /// Every tag and attribute in the page is one the renderer writes: nothing from message content
@@ -293,6 +310,13 @@ fn json_export_has_schema_and_everything() {
     assert_eq!(v["head"]["hash"], s.head().unwrap().1);
     assert_eq!(v["cases"][0]["name"], "速借金融");
     assert!(v["events"][0]["hash"].as_str().unwrap().len() == 64);
+    assert_eq!(v["loans"][0]["record"]["case"], "速借金融");
+    assert_eq!(v["loans"][0]["record"]["received"][0]["amount"], "2400.00");
+    let cost = &v["loan_costs"][0]["assessment"]["cost"];
+    assert_eq!(
+        (cost["received"].as_i64(), cost["paid"].as_i64()),
+        (Some(240_000), Some(339_900))
+    );
 }
 
 #[test]
@@ -325,6 +349,49 @@ fn csv_exports_open_in_spreadsheets() {
     write_flags_csv(&s, &mut fl).unwrap();
     let text = String::from_utf8(fl).unwrap();
     assert!(text.starts_with('\u{feff}') && text.contains("TEST.TIME.ESCAPING"));
+}
+
+#[test]
+fn loan_section_in_both_languages() {
+    let s = store();
+    let data = ReportData::gather(&s).unwrap();
+    let case = data.cases.iter().find(|c| c.name == "速借金融").unwrap();
+    assert!(case.loan.as_ref().unwrap().assessment.is_ok());
+    let cost = crate::loan::compute(&loan()).unwrap();
+    let rate = crate::loan::pct(cost.annual_rate * 100.0);
+    for (lang, heading, facts) in [
+        (Lang::Zh, "借款成本", "实际到手2400.00 CNY"),
+        (
+            Lang::En,
+            "Cost of the loan",
+            "I actually received 2400.00 CNY",
+        ),
+    ] {
+        let h = render_html(&data, lang);
+        assert_only_known_markup(&h);
+        let sec = &h[h.find("<div class=\"loan\">").expect("loan section")..];
+        let sec = &sec[..sec.find("</div>").unwrap()];
+        assert!(sec.contains(heading), "{lang:?}");
+        // The cash-flow table: received in, fee and scheduled payment out.
+        assert!(sec.contains("2400.00") && sec.contains("199.00") && sec.contains("3200.00"));
+        assert!(sec.contains(&rate), "{rate} not in the {lang:?} section");
+        // The 600 deducted up front, with art. 670.
+        assert!(sec.contains("600.00 CNY") && sec.contains("670"));
+        // Each line with its source; 4 × the LPR of 3.10% fixed 2024-10-21 is 12.40%.
+        for rule in ["CN.RATE.LPR4", "CN.RATE.36", "CN.RATE.24"] {
+            assert!(sec.contains(rule), "{rule}");
+        }
+        assert!(sec.contains("12.40%") && sec.contains("2024-10-21"));
+        let pack = crate::rules::pack::builtin(data.settings.jurisdiction).unwrap();
+        let (_, source) = pack.text_in(pack.rule("CN.RATE.LPR4").unwrap(), lang.as_str());
+        assert!(sec.contains(&escape::html(source)), "{lang:?}: {source}");
+        // The note is the user's text: escaped.
+        assert!(!sec.contains("<img") && sec.contains("&lt;img src=x"));
+        // The letter states the facts and asks for the excess back.
+        let letter = &h[h.find("<section class=\"letter\">").unwrap()..];
+        assert!(letter.contains(facts), "{lang:?}");
+        assert!(letter.contains(&rate));
+    }
 }
 
 #[test]

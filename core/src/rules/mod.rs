@@ -100,11 +100,12 @@ impl Classify for Memo {
 const ENGINE_VERSION: &str = "rules-engine-1";
 
 /// Digest of what the code reads the evidence with: the engine version and the built-in
-/// classifier lexicon (a lexicon update re-reads every SMS).
+/// classifier lexicon and model weights (an update of either re-reads every SMS).
 static CODE_KEY: once_cell::sync::Lazy<Vec<u8>> = once_cell::sync::Lazy::new(|| {
     let mut h = Sha256::new();
     h.update(ENGINE_VERSION);
     h.update(crate::classify::BUILTIN_LEXICON_SOURCE);
+    h.update(crate::classify::BUILTIN_MODEL);
     h.finalize().to_vec()
 });
 
@@ -547,15 +548,18 @@ fn rebuild_locked(store: &Store, cls: &dyn Classify) -> Result<RebuildSummary> {
     let fp = fingerprint_of(store, &settings)?;
     let world = load_world(store, pack, settings.role)?;
     let out = engine::replay(&world, &contacts, &classes, i64::MIN, None);
+    // Loans above a legal line: flags of their own, resting on no event (crate::loan).
+    let loan_flags = crate::loan::flags(store, pack, &settings.zone()?)?;
     store.write(|tx| {
         rs::delete_all_flags(tx)?;
         rs::insert_flags(tx, &out.flags)?;
+        rs::insert_flags(tx, &loan_flags)?;
         rs::state_set(tx, EVALUATED_THROUGH, &top.to_string())?;
         finish(tx, &out.suggestions, &fp)
     })?;
     Ok(RebuildSummary {
         events: contacts.iter().map(|c| c.ids.len()).sum(),
-        flags: out.flags.len(),
+        flags: out.flags.len() + loan_flags.len(),
     })
 }
 

@@ -130,6 +130,9 @@ pub struct Pack {
     pub exempt_parties: Vec<String>,
     pub suggest: Suggest,
     pub rules: Vec<Rule>,
+    /// The legal lines of the cost of credit (`[loan]`), see `crate::loan::lines`.
+    #[serde(default)]
+    pub loan: Option<crate::loan::LoanRules>,
 }
 
 /// Parses "HH:MM" into seconds after midnight.
@@ -203,6 +206,11 @@ impl Pack {
                     _ => {}
                 }
             }
+        }
+        if let Some(l) = &self.loan {
+            let ids: Vec<&str> = self.rules.iter().map(|r| r.id.as_str()).collect();
+            l.validate(&ids)
+                .map_err(|m| Error::Parse(format!("rule pack {}: {m}", self.id)))?;
         }
         Ok(())
     }

@@ -18,6 +18,9 @@ pub enum AnnotationKind {
     OptOut,
     /// A free-text note.
     Note,
+    /// A loan record (JSON of `loan::LoanRecord`), written only by `Store::add_loan`, which
+    /// checks it; the newest of a case supersedes the earlier ones.
+    Loan,
 }
 
 impl AnnotationKind {
@@ -26,6 +29,7 @@ impl AnnotationKind {
             AnnotationKind::StopRequest => "stop_request",
             AnnotationKind::OptOut => "opt_out",
             AnnotationKind::Note => "note",
+            AnnotationKind::Loan => "loan",
         }
     }
     pub fn from_name(s: &str) -> Option<Self> {
@@ -33,6 +37,7 @@ impl AnnotationKind {
             "stop_request" => AnnotationKind::StopRequest,
             "opt_out" => AnnotationKind::OptOut,
             "note" => AnnotationKind::Note,
+            "loan" => AnnotationKind::Loan,
             _ => return None,
         })
     }
@@ -149,6 +154,15 @@ pub(crate) fn read_annotations(c: &Connection) -> Result<Vec<Chained<Annotation>
     Ok(out)
 }
 
+/// The annotations of one kind, oldest first.
+pub(crate) fn read_annotations_of(c: &Connection, kind: AnnotationKind) -> Result<Vec<Annotation>> {
+    Ok(read_annotations(c)?
+        .into_iter()
+        .map(|t| t.0)
+        .filter(|a| a.data.kind == kind)
+        .collect())
+}
+
 /// An attachment with its raw digest bytes.
 pub(crate) type AttachmentRow = (Attachment, Vec<u8>);
 
@@ -199,39 +213,45 @@ pub(crate) fn read_attachments(c: &Connection) -> Result<Vec<Chained<AttachmentR
     Ok(out)
 }
 
+/// Appends an annotation to its chain inside the caller's transaction; returns its id.
+pub(crate) fn append_annotation(tx: &Connection, a: &NewAnnotation) -> Result<i64> {
+    if a.text.len() > MAX_TEXT {
+        return invalid(format!("note longer than {MAX_TEXT} bytes"));
+    }
+    if let Some(name) = &a.case_name {
+        super::cases::ensure_case_in(tx, name, None)?;
+    }
+    let (last, prev) = chain_head(tx, "annotations")?;
+    let id = last + 1;
+    let rec = now_ms();
+    let hash = annotation_canon(id, a, rec).chain_hash(&prev);
+    tx.execute(
+        "INSERT INTO annotations(id, kind, case_name, event_id, utc_ms, offset_s, text, \
+         recorded_ms, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            id,
+            a.kind.as_str(),
+            a.case_name,
+            a.event_id,
+            a.at.utc_ms,
+            a.at.offset_secs,
+            a.text,
+            rec,
+            prev,
+            &hash[..]
+        ],
+    )?;
+    set_chain_head(tx, "annotations", id, &hash)?;
+    Ok(id)
+}
+
 impl Store {
     /// Records a stop request, opt-out or note; returns its id.
     pub fn add_annotation(&self, a: &NewAnnotation) -> Result<i64> {
-        if a.text.len() > MAX_TEXT {
-            return invalid(format!("note longer than {MAX_TEXT} bytes"));
+        if a.kind == AnnotationKind::Loan {
+            return invalid("a loan record is added with add_loan, which checks it");
         }
-        self.write(|tx| {
-            if let Some(name) = &a.case_name {
-                super::cases::ensure_case_in(tx, name, None)?;
-            }
-            let (last, prev) = chain_head(tx, "annotations")?;
-            let id = last + 1;
-            let rec = now_ms();
-            let hash = annotation_canon(id, a, rec).chain_hash(&prev);
-            tx.execute(
-                "INSERT INTO annotations(id, kind, case_name, event_id, utc_ms, offset_s, text, \
-                 recorded_ms, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    id,
-                    a.kind.as_str(),
-                    a.case_name,
-                    a.event_id,
-                    a.at.utc_ms,
-                    a.at.offset_secs,
-                    a.text,
-                    rec,
-                    prev,
-                    &hash[..]
-                ],
-            )?;
-            set_chain_head(tx, "annotations", id, &hash)?;
-            Ok(id)
-        })
+        self.write(|tx| append_annotation(tx, a))
     }
 
     pub fn annotations(&self) -> Result<Vec<Annotation>> {

@@ -19,6 +19,7 @@ pub mod schema;
 mod seal;
 mod verify;
 
+pub(crate) use annotations::{append_annotation, read_annotations_of};
 pub use annotations::{Annotation, AnnotationKind, Attachment, NewAnnotation, NewAttachment};
 pub use cases::{Case, CaseId, NumberInfo, TagSource};
 pub(crate) use checkpoint::Checkpointer;

@@ -24,8 +24,9 @@ class DunwatchScreeningService : CallScreeningService() {
         val at = Moments.at(System.currentTimeMillis(), ZoneId.systemDefault())
         val app = applicationContext
         Stores.screening.execute {
+            val choice = ScreeningPrefs.load(app)
             val screening = try {
-                CallScreening(Stores.get(app))
+                CallScreening(Stores.get(app), choice.responsePrefs(), choice.policy())
             } catch (e: Exception) {
                 Log.e(TAG, "store unavailable; letting the call ring", e)
                 respondToCall(details, build(ResponsePlans.onError()))
@@ -36,7 +37,12 @@ class DunwatchScreeningService : CallScreeningService() {
             // Answer first: the system waits for us while the phone is about to ring.
             respondToCall(details, build(decision.plan))
             try {
-                screening.record(number, at, decision)
+                val rec = screening.record(number, at, decision)
+                decision.screening?.let { s ->
+                    val caseId = s.caseName?.let { name -> Stores.get(app).cases().firstOrNull { it.name == name }?.id }
+                    Notifications.screened(app, s, caseId)
+                }
+                if (rec.newFlags > 0) SmsReceiver.notifyViolations(app, Stores.get(app), listOf(rec.id), at.utcMs)
                 CallLogJobService.schedule(app)
             } catch (e: Exception) {
                 Log.e(TAG, "could not record a screened call", e)

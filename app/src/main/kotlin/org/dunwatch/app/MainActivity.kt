@@ -2,234 +2,318 @@ package org.dunwatch.app
 
 import android.Manifest
 import android.app.Activity
-import android.app.role.RoleManager
 import android.content.Intent
 import android.content.pm.PackageManager
+import android.os.Build
 import android.os.Bundle
-import android.provider.OpenableColumns
+import android.view.Gravity
 import android.view.View
-import android.widget.Button
-import android.widget.EditText
+import android.view.ViewGroup
+import android.widget.FrameLayout
 import android.widget.LinearLayout
-import android.widget.Spinner
+import android.widget.ScrollView
 import android.widget.TextView
 import org.dunwatch.R
-import org.dunwatch.app.logic.DisplayText
-import org.dunwatch.app.logic.EvidenceForm
-import org.dunwatch.app.logic.FileDigest
-import org.dunwatch.app.logic.ReportNames
-import org.dunwatch.app.logic.SettingsForm
-import org.dunwatch.app.logic.TagForm
 import org.dunwatch.core.DunwatchStore
-import org.dunwatch.core.FlagQuery
-import org.dunwatch.core.Moment
-import org.dunwatch.core.ReportFormat
-import java.io.File
-import java.time.ZoneId
 
 /**
- * The one screen: settings, cases and flags (rule, description, legal source), verify, export
- * and share. Store work runs on [Stores.background]; results come back on the main thread.
+ * The app's one activity: first-run onboarding, then six screens behind a bottom bar (Today,
+ * Timeline, Cases, Evidence, Settings, Export). Store work runs on [Stores.background]; results
+ * come back on the main thread. The open screen, the open case and the timeline's filter survive
+ * rotation and process death (saved state); typed text is kept by the framework (fixed view ids).
  */
 class MainActivity : Activity() {
-    private lateinit var jurisdiction: Spinner
-    private lateinit var role: Spinner
-    private lateinit var homeZone: EditText
+    enum class Tab(val label: Int) {
+        TODAY(R.string.tab_today), TIMELINE(R.string.tab_timeline), CASES(R.string.tab_cases),
+        EVIDENCE(R.string.tab_evidence), SETTINGS(R.string.tab_settings), EXPORT(R.string.tab_export),
+    }
+
+    lateinit var ui: Ui
+        private set
     private lateinit var status: TextView
-    private lateinit var cases: LinearLayout
-    private lateinit var flags: LinearLayout
+    private lateinit var content: FrameLayout
+    private lateinit var tabs: LinearLayout
+
+    var tab: Tab = Tab.TODAY
+        private set
+    /** The case the Cases screen shows (null: the list). */
+    var openCaseId: Long? = null
+    /** The timeline's case filter (null: every collector). */
+    var timelineCaseId: Long? = null
+    var onboarding: Boolean = false
+        private set
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        setContentView(R.layout.activity_main)
-        jurisdiction = findViewById(R.id.jurisdiction)
-        role = findViewById(R.id.role)
-        homeZone = findViewById(R.id.home_zone)
-        status = findViewById(R.id.status)
-        cases = findViewById(R.id.cases)
-        flags = findViewById(R.id.flags)
-        findViewById<Button>(R.id.save_settings).setOnClickListener { saveSettings() }
-        findViewById<Button>(R.id.grant_permissions).setOnClickListener {
-            requestPermissions(arrayOf(Manifest.permission.RECEIVE_SMS, Manifest.permission.READ_SMS, Manifest.permission.READ_CALL_LOG), REQ_PERMISSIONS)
+        ui = Ui(this)
+        val root = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
+        status = ui.body("").apply {
+            id = R.id.status
+            visibility = View.GONE
+            setPadding(ui.dp(16), ui.dp(8), ui.dp(16), ui.dp(8))
+            setBackgroundColor(0xFFFFF3E0.toInt())
+            accessibilityLiveRegion = View.ACCESSIBILITY_LIVE_REGION_POLITE
         }
-        findViewById<Button>(R.id.tag).setOnClickListener { tagNumber() }
-        findViewById<Button>(R.id.stop_request).setOnClickListener { recordEvidence(EvidenceForm.Kind.STOP_REQUEST) }
-        findViewById<Button>(R.id.add_note).setOnClickListener { recordEvidence(EvidenceForm.Kind.NOTE) }
-        findViewById<Button>(R.id.attach_file).setOnClickListener {
-            // The system picker: the app needs no storage permission and sees only what is picked.
-            val pick = Intent(Intent.ACTION_OPEN_DOCUMENT).addCategory(Intent.CATEGORY_OPENABLE).setType("*/*")
-            startActivityForResult(pick, REQ_ATTACH)
+        content = FrameLayout(this).apply { id = R.id.content }
+        tabs = LinearLayout(this).apply {
+            id = R.id.tabs
+            orientation = LinearLayout.HORIZONTAL
+            setBackgroundColor(0xFFF1F3F4.toInt())
         }
-        findViewById<Button>(R.id.screening_role).setOnClickListener { askScreeningRole() }
-        findViewById<Button>(R.id.sync_calls).setOnClickListener {
-            work({
-                val sms = SmsHistorySync.run(applicationContext)
-                val calls = CallLogSync.run(applicationContext)
-                sms to calls
-            }) { (sms, calls) ->
-                refreshLists()
-                if (sms == null && calls == null) {
-                    getString(R.string.grant_permissions)
-                } else {
-                    getString(R.string.synced, sms?.recorded ?: 0, calls?.recorded ?: 0, calls?.updated ?: 0)
-                }
-            }
+        root.addView(status, LinearLayout.LayoutParams(ViewGroup.LayoutParams.MATCH_PARENT, ViewGroup.LayoutParams.WRAP_CONTENT))
+        root.addView(content, LinearLayout.LayoutParams(ViewGroup.LayoutParams.MATCH_PARENT, 0, 1f))
+        root.addView(tabs, LinearLayout.LayoutParams(ViewGroup.LayoutParams.MATCH_PARENT, ViewGroup.LayoutParams.WRAP_CONTENT))
+        Insets.apply(root)
+        setContentView(root)
+
+        savedInstanceState?.let { s ->
+            tab = Tab.entries.getOrNull(s.getInt(STATE_TAB)) ?: Tab.TODAY
+            openCaseId = s.getLong(STATE_CASE, -1).takeIf { it >= 0 }
+            timelineCaseId = s.getLong(STATE_FILTER, -1).takeIf { it >= 0 }
+            s.getCharSequence(STATE_STATUS)?.let(::say)
         }
-        findViewById<Button>(R.id.verify).setOnClickListener { work({ it.verify() }) { DisplayText.verify(it) } }
-        findViewById<Button>(R.id.export).setOnClickListener { export() }
+        onboarding = !Onboarding.done(this)
+        intent?.let(::openFromIntent)
+        Notifications.channels(applicationContext)
         CallLogJobService.schedule(applicationContext)
-        loadSettings()
+        render()
     }
 
-    override fun onResume() {
-        super.onResume()
-        refreshLists()
+    override fun onNewIntent(intent: Intent) {
+        super.onNewIntent(intent)
+        setIntent(intent)
+        if (openFromIntent(intent)) render()
     }
 
-    private fun loadSettings() = work({ it.settings }, quiet = true) { s ->
-        val (j, r) = SettingsForm.positions(s)
-        jurisdiction.setSelection(j)
-        role.setSelection(r)
-        homeZone.setText(s.homeTz)
-        if (packageManager.hasSystemFeature(PackageManager.FEATURE_TELEPHONY)) null else getString(R.string.no_telephony)
+    /** A notification's tap: open the collector's case. */
+    private fun openFromIntent(intent: Intent): Boolean {
+        if (!intent.hasExtra(Notifications.EXTRA_CASE)) return false
+        openCaseId = intent.getLongExtra(Notifications.EXTRA_CASE, -1).takeIf { it >= 0 }
+        tab = Tab.CASES
+        intent.removeExtra(Notifications.EXTRA_CASE)
+        return true
     }
 
-    private fun saveSettings() {
-        when (val parsed = SettingsForm.parse(jurisdiction.selectedItemPosition, role.selectedItemPosition, homeZone.text.toString())) {
-            is SettingsForm.Result.Invalid -> status.text = parsed.message
-            is SettingsForm.Result.Ok -> work({ it.changeSettings(parsed.settings) }) { summary ->
-                refreshLists()
-                getString(R.string.settings_saved, summary.flags, summary.events)
-            }
-        }
+    override fun onSaveInstanceState(outState: Bundle) {
+        super.onSaveInstanceState(outState)
+        outState.putInt(STATE_TAB, tab.ordinal)
+        openCaseId?.let { outState.putLong(STATE_CASE, it) }
+        timelineCaseId?.let { outState.putLong(STATE_FILTER, it) }
+        if (status.visibility == View.VISIBLE) outState.putCharSequence(STATE_STATUS, status.text)
     }
 
-    private fun tagNumber() {
-        val number = findViewById<EditText>(R.id.tag_number).text.toString()
-        val case = findViewById<EditText>(R.id.tag_case).text.toString()
-        when (val input = TagForm.parse(number, case)) {
-            is TagForm.Result.Invalid -> status.text = input.message
-            is TagForm.Result.Ok -> work({ it.tagNumber(input.number, input.caseName) }) { info ->
-                refreshLists()
-                getString(R.string.tagged, info.number, info.caseName ?: input.caseName)
-            }
-        }
+    fun show(t: Tab) {
+        tab = t
+        render()
     }
 
-    private fun recordEvidence(kind: EvidenceForm.Kind) {
-        val case = findViewById<EditText>(R.id.evidence_case).text.toString()
-        val text = findViewById<EditText>(R.id.evidence_text).text.toString()
-        val time = findViewById<EditText>(R.id.evidence_time).text.toString()
-        when (val input = EvidenceForm.parse(kind, case, text, time, ZoneId.systemDefault(), System.currentTimeMillis())) {
-            is EvidenceForm.Result.Invalid -> status.text = input.message
-            is EvidenceForm.Result.Ok -> work({ store ->
-                when (kind) {
-                    EvidenceForm.Kind.STOP_REQUEST -> store.recordStopRequest(input.caseName, input.text, input.at)
-                    EvidenceForm.Kind.NOTE -> store.addNote(input.text, input.at, input.caseName)
-                }
-            }) {
-                refreshLists()
-                findViewById<EditText>(R.id.evidence_text).text.clear()
-                val who = input.caseName ?: getString(R.string.everyone)
-                when (kind) {
-                    EvidenceForm.Kind.STOP_REQUEST -> getString(R.string.stop_recorded, who)
-                    EvidenceForm.Kind.NOTE -> getString(R.string.note_recorded, who)
-                }
-            }
-        }
+    fun finishOnboarding() {
+        Onboarding.markDone(this)
+        onboarding = false
+        render()
     }
 
-    override fun onActivityResult(requestCode: Int, resultCode: Int, data: Intent?) {
-        super.onActivityResult(requestCode, resultCode, data)
-        val uri = data?.data
-        if (requestCode != REQ_ATTACH || resultCode != RESULT_OK || uri == null) return
-        val case = findViewById<EditText>(R.id.evidence_case).text.toString().trim().ifEmpty { null }
-        val resolver = contentResolver
-        work({ store ->
-            val name = resolver.query(uri, arrayOf(OpenableColumns.DISPLAY_NAME), null, null, null)?.use { c ->
-                if (c.moveToFirst() && !c.isNull(0)) c.getString(0) else null
-            }
-            val digest = resolver.openInputStream(uri)?.use(FileDigest::of)
-                ?: throw java.io.FileNotFoundException("cannot read $uri")
-            val clean = FileDigest.cleanName(name)
-            store.addAttachment(clean, digest.sha256Hex, digest.size, Moment.now(), case)
-            Triple(clean, digest.size, digest.sha256Hex)
-        }) { (name, size, sha) -> getString(R.string.attached, name, size, sha.take(16)) }
-    }
-
-    private fun askScreeningRole() {
-        val roles = getSystemService(RoleManager::class.java) ?: return
-        if (roles.isRoleAvailable(RoleManager.ROLE_CALL_SCREENING) && !roles.isRoleHeld(RoleManager.ROLE_CALL_SCREENING)) {
-            startActivityForResult(roles.createRequestRoleIntent(RoleManager.ROLE_CALL_SCREENING), REQ_ROLE)
-        }
-    }
-
-    private fun refreshLists() = work({ store -> store.cases() to store.flags(FlagQuery(limit = 500)) }, quiet = true) { (cs, fs) ->
-        fill(cases, cs.map(DisplayText::case))
-        fill(flags, fs.map(DisplayText::flag))
-        null
-    }
-
-    private fun fill(list: LinearLayout, lines: List<String>) {
-        list.removeAllViews()
-        for (line in lines.ifEmpty { listOf(getString(R.string.none_yet)) }) {
-            list.addView(
-                TextView(this).apply {
-                    text = line
-                    setTextIsSelectable(true)
-                    setPadding(0, 12, 0, 12)
-                },
-            )
-        }
-    }
-
-    private fun export() {
-        val zone = ZoneId.systemDefault()
-        work({ store ->
-            val dir = ReportProvider.dir(applicationContext)
-            val name = ReportNames.unique(ReportNames.forExport(System.currentTimeMillis(), zone)) { File(dir, it).exists() }
-            val file = File(dir, name)
-            store.exportReport(file.path, ReportFormat.HTML)
-            file
-        }) { file ->
-            val share = Intent(Intent.ACTION_SEND)
-                .setType("text/html")
-                .putExtra(Intent.EXTRA_STREAM, ReportProvider.uriFor(file))
-                .putExtra(Intent.EXTRA_SUBJECT, file.name)
-                .addFlags(Intent.FLAG_GRANT_READ_URI_PERMISSION)
-            startActivity(Intent.createChooser(share, getString(R.string.share_title)))
-            getString(R.string.exported, file.name)
-        }
+    fun showOnboarding() {
+        onboarding = true
+        render()
     }
 
     /**
-     * Runs [task] with the store on the background thread, then [show] on the main thread; its
-     * text (if any) replaces the status line. Errors are shown, never thrown at the UI. A [quiet]
-     * task (list refreshes) does not announce itself, so it never hides another task's message.
+     * Shows core's own HTML report (charts as inline SVG) in a WebView with JavaScript, file and
+     * network access off; the SMS bodies in it are escaped by core. Back returns to Export.
      */
-    private fun <T> work(task: (DunwatchStore) -> T, quiet: Boolean = false, show: (T) -> String?) {
-        if (!quiet) status.setText(R.string.working)
+    fun showReport(html: String) {
+        content.removeAllViews()
+        val column = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
+        column.addView(ui.button(getString(R.string.report_back)) { render() })
+        val web = android.webkit.WebView(this).apply {
+            id = R.id.report_view
+            settings.javaScriptEnabled = false
+            settings.blockNetworkLoads = true
+            settings.allowFileAccess = false
+            settings.allowContentAccess = false
+            contentDescription = getString(R.string.export_view)
+            loadDataWithBaseURL(null, html, "text/html", "UTF-8", null)
+        }
+        column.addView(web, LinearLayout.LayoutParams(ViewGroup.LayoutParams.MATCH_PARENT, 0, 1f))
+        content.addView(column)
+    }
+
+    /** Builds the current screen (synchronously, so saved view state finds its views). */
+    fun render() {
+        content.removeAllViews()
+        renderTabs()
+        val screen: Screen = if (onboarding) {
+            OnboardingScreen(this)
+        } else {
+            when (tab) {
+                Tab.TODAY -> TodayScreen(this)
+                Tab.TIMELINE -> TimelineScreen(this)
+                Tab.CASES -> CaseScreen(this)
+                Tab.EVIDENCE -> EvidenceScreen(this)
+                Tab.SETTINGS -> SettingsScreen(this)
+                Tab.EXPORT -> ExportScreen(this)
+            }
+        }
+        val scroll = ScrollView(this).apply {
+            id = View.generateViewId()
+            isFillViewport = true
+            addView(screen.view)
+        }
+        content.addView(scroll)
+        title = getString(if (onboarding) R.string.app_name else tab.label)
+        screen.load()
+    }
+
+    private fun renderTabs() {
+        tabs.removeAllViews()
+        tabs.visibility = if (onboarding) View.GONE else View.VISIBLE
+        for (t in Tab.entries) {
+            val selected = t == tab
+            tabs.addView(
+                TextView(this).apply {
+                    setText(t.label)
+                    gravity = Gravity.CENTER
+                    minHeight = ui.dp(56)
+                    maxLines = 1
+                    // Long labels (German-length English, large fonts) shrink instead of being cut.
+                    setAutoSizeTextTypeUniformWithConfiguration(8, 13, 1, android.util.TypedValue.COMPLEX_UNIT_SP)
+                    contentDescription = getString(t.label)
+                    setPadding(ui.dp(2), 0, ui.dp(2), 0)
+                    setTextColor(if (selected) 0xFF1A73E8.toInt() else 0xFF444444.toInt())
+                    if (selected) setTypeface(typeface, android.graphics.Typeface.BOLD)
+                    isSelected = selected
+                    isClickable = true
+                    isFocusable = true
+                    background = getDrawable(android.R.drawable.list_selector_background)
+                    setOnClickListener { if (t == Tab.CASES) openCaseId = null; show(t) }
+                },
+                LinearLayout.LayoutParams(0, ViewGroup.LayoutParams.WRAP_CONTENT, 1f),
+            )
+        }
+        // After auto-sizing, every label takes the smallest size, so the bar reads evenly.
+        tabs.post {
+            val labels = (0 until tabs.childCount).map { tabs.getChildAt(it) as TextView }
+            val size = labels.minOfOrNull { it.textSize } ?: return@post
+            for (l in labels) {
+                l.setAutoSizeTextTypeWithDefaults(TextView.AUTO_SIZE_TEXT_TYPE_NONE)
+                l.setTextSize(android.util.TypedValue.COMPLEX_UNIT_PX, size)
+            }
+        }
+    }
+
+    fun say(text: CharSequence?) {
+        status.text = text
+        status.visibility = if (text.isNullOrEmpty()) View.GONE else View.VISIBLE
+    }
+
+    /** The screen's language is Chinese (either script): rule texts pick their Chinese part. */
+    val chinese: Boolean get() = resources.configuration.locales[0]?.language == "zh"
+
+    val hasTelephony: Boolean get() = packageManager.hasSystemFeature(PackageManager.FEATURE_TELEPHONY)
+
+    /**
+     * Runs [task] with the store on the background thread, then [show] on the main thread; its
+     * text (if any) replaces the status line. A store that cannot open, a full disk or any other
+     * error is shown, never thrown at the UI. A [quiet] task does not announce itself.
+     */
+    fun <T> work(task: (DunwatchStore) -> T, quiet: Boolean = false, show: (T) -> CharSequence?) {
+        if (!quiet) say(getString(R.string.working))
         val app = applicationContext
         Stores.background.execute {
-            val outcome = try {
-                Result.success(task(Stores.get(app)))
+            val outcome: Result<T> = try {
+                val store = try {
+                    Stores.get(app)
+                } catch (e: Exception) {
+                    throw StoreUnavailable(e)
+                }
+                Result.success(task(store))
             } catch (e: Exception) {
                 Result.failure(e)
             }
             runOnUiThread {
                 if (isDestroyed) return@runOnUiThread
                 outcome.fold(
-                    onSuccess = { text -> show(text)?.let { status.text = it } },
-                    onFailure = { status.text = getString(R.string.error, it.message ?: it.javaClass.simpleName) },
+                    onSuccess = { text ->
+                        val shown = show(text)
+                        if (shown != null) say(shown) else if (!quiet) say(null)
+                    },
+                    onFailure = { say(describe(it)) },
                 )
-                status.visibility = View.VISIBLE
             }
         }
     }
 
-    private companion object {
+    /** A failure in the user's words. */
+    fun describe(e: Throwable): String = when {
+        e is StoreUnavailable -> getString(R.string.store_error, e.cause?.message ?: "?")
+        Stores.isDiskFull(e) -> getString(R.string.disk_full)
+        else -> getString(R.string.error, e.message ?: e.javaClass.simpleName)
+    }
+
+    private class StoreUnavailable(cause: Exception) : Exception(cause)
+
+    fun askPermissions() {
+        val wanted = mutableListOf(Manifest.permission.RECEIVE_SMS, Manifest.permission.READ_SMS, Manifest.permission.READ_CALL_LOG)
+        if (Build.VERSION.SDK_INT >= 33) wanted += "android.permission.POST_NOTIFICATIONS"
+        requestPermissions(wanted.toTypedArray(), REQ_PERMISSIONS)
+    }
+
+    override fun onRequestPermissionsResult(requestCode: Int, permissions: Array<out String>, grantResults: IntArray) {
+        super.onRequestPermissionsResult(requestCode, permissions, grantResults)
+        if (requestCode != REQ_PERMISSIONS) return
+        val recording = setOf(Manifest.permission.RECEIVE_SMS, Manifest.permission.READ_CALL_LOG)
+        val denied = permissions.indices.any { permissions[it] in recording && grantResults.getOrNull(it) != PackageManager.PERMISSION_GRANTED }
+        if (denied) say(getString(R.string.permissions_denied))
+    }
+
+    fun askScreeningRole() {
+        val roles = getSystemService(android.app.role.RoleManager::class.java) ?: return
+        val role = android.app.role.RoleManager.ROLE_CALL_SCREENING
+        if (roles.isRoleAvailable(role) && !roles.isRoleHeld(role)) {
+            startActivityForResult(roles.createRequestRoleIntent(role), REQ_ROLE)
+        } else if (roles.isRoleHeld(role)) {
+            say(getString(R.string.role_held))
+        }
+    }
+
+    fun screeningRoleHeld(): Boolean =
+        getSystemService(android.app.role.RoleManager::class.java)?.isRoleHeld(android.app.role.RoleManager.ROLE_CALL_SCREENING) == true
+
+    private var onAttachment: ((android.net.Uri) -> Unit)? = null
+
+    fun pickAttachment(then: (android.net.Uri) -> Unit) {
+        onAttachment = then
+        // The system picker: the app needs no storage permission and sees only what is picked.
+        val pick = Intent(Intent.ACTION_OPEN_DOCUMENT).addCategory(Intent.CATEGORY_OPENABLE).setType("*/*")
+        startActivityForResult(pick, REQ_ATTACH)
+    }
+
+    override fun onActivityResult(requestCode: Int, resultCode: Int, data: Intent?) {
+        super.onActivityResult(requestCode, resultCode, data)
+        when (requestCode) {
+            REQ_ROLE -> say(getString(if (resultCode == RESULT_OK) R.string.role_held else R.string.role_refused))
+            REQ_ATTACH -> {
+                val uri = data?.data
+                if (resultCode == RESULT_OK && uri != null) (onAttachment ?: EvidenceScreen.attachTo(this)).invoke(uri)
+            }
+        }
+    }
+
+    companion object {
         const val REQ_PERMISSIONS = 1
         const val REQ_ROLE = 2
         const val REQ_ATTACH = 3
+        private const val STATE_TAB = "tab"
+        private const val STATE_CASE = "case"
+        private const val STATE_FILTER = "timeline_case"
+        private const val STATE_STATUS = "status"
     }
+
+}
+
+/** One screen: its view, built at once, and its data, loaded in the background. */
+interface Screen {
+    val view: View
+    fun load()
 }

@@ -42,7 +42,7 @@ class ReportProvider : ContentProvider() {
         return ParcelFileDescriptor.open(fileFor(uri), ParcelFileDescriptor.MODE_READ_ONLY)
     }
 
-    override fun getType(uri: Uri): String = "text/html"
+    override fun getType(uri: Uri): String = ReportNames.mimeType(uri.lastPathSegment.orEmpty())
 
     override fun query(uri: Uri, projection: Array<out String>?, selection: String?, args: Array<out String>?, sort: String?): Cursor {
         val file = fileFor(uri)

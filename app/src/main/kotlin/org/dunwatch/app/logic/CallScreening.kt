@@ -4,16 +4,22 @@ import org.dunwatch.core.CallDirection
 import org.dunwatch.core.DunwatchStore
 import org.dunwatch.core.Moment
 import org.dunwatch.core.Recorded
+import org.dunwatch.core.ScreenPolicy
 import org.dunwatch.core.Screening
 import org.dunwatch.core.Source
 
 /** The screening service's work: decide, then keep the call and the decision as evidence. */
-class CallScreening(private val store: DunwatchStore, private val prefs: ResponsePrefs = ResponsePrefs()) {
+class CallScreening(
+    private val store: DunwatchStore,
+    private val prefs: ResponsePrefs = ResponsePrefs(),
+    /** The user's policy; null: core's default. */
+    private val policy: ScreenPolicy? = null,
+) {
     /** Core's decision (null when screening failed) and the response to give. Never throws. */
     data class Decision(val screening: Screening?, val plan: ResponsePlan, val error: Exception? = null)
 
     fun decide(number: String, at: Moment): Decision = try {
-        val s = store.screenCall(number, at)
+        val s = store.screenCall(number, at, policy)
         Decision(s, ResponsePlans.forScreening(s, prefs))
     } catch (e: Exception) {
         Decision(null, ResponsePlans.onError(), e)

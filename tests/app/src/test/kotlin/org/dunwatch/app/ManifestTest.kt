@@ -39,7 +39,10 @@ class ManifestTest {
         assertFalse("android.permission.INTERNET" in perms, "the app must not be able to reach the network")
         assertFalse(perms.any { it.contains("NETWORK_STATE") || it.contains("WIFI") })
         assertEquals(
-            setOf("android.permission.RECEIVE_SMS", "android.permission.READ_SMS", "android.permission.READ_CALL_LOG"),
+            setOf(
+                "android.permission.RECEIVE_SMS", "android.permission.READ_SMS", "android.permission.READ_CALL_LOG",
+                "android.permission.POST_NOTIFICATIONS",
+            ),
             perms.toSet(),
         )
     }

@@ -1,0 +1,83 @@
+package org.dunwatch.app
+
+import android.app.Notification
+import android.app.NotificationChannel
+import android.app.NotificationManager
+import android.app.PendingIntent
+import android.content.Context
+import android.content.Intent
+import org.dunwatch.R
+import org.dunwatch.app.logic.ViolationAlert
+import org.dunwatch.core.ScreenDecision
+import org.dunwatch.core.Screening
+
+/**
+ * The app's two notification channels: rule violations (one notification per collector per day,
+ * updated as the day goes on) and screened calls. A tap opens the collector's case.
+ */
+object Notifications {
+    const val VIOLATIONS = "violations"
+    const val SCREENED = "screened"
+    const val EXTRA_CASE = "org.dunwatch.extra.CASE_ID"
+
+    fun channels(context: Context) {
+        val nm = context.getSystemService(NotificationManager::class.java) ?: return
+        nm.createNotificationChannel(
+            NotificationChannel(VIOLATIONS, context.getString(R.string.channel_violations), NotificationManager.IMPORTANCE_DEFAULT)
+                .apply { description = context.getString(R.string.channel_violations_about) },
+        )
+        nm.createNotificationChannel(
+            NotificationChannel(SCREENED, context.getString(R.string.channel_screened), NotificationManager.IMPORTANCE_LOW)
+                .apply { description = context.getString(R.string.channel_screened_about) },
+        )
+    }
+
+    /** Posts or updates the day's notification for [alert]'s collector. */
+    fun violation(context: Context, alert: ViolationAlert) {
+        channels(context)
+        val nm = context.getSystemService(NotificationManager::class.java) ?: return
+        val text = context.getString(R.string.notify_violations_text, alert.count, alert.rules.joinToString(", "))
+        val n = Notification.Builder(context, VIOLATIONS)
+            .setSmallIcon(R.drawable.ic_notify)
+            .setContentTitle(context.getString(R.string.notify_violations_title, alert.who))
+            .setContentText(text)
+            .setStyle(Notification.BigTextStyle().bigText(text))
+            .setCategory(Notification.CATEGORY_EVENT)
+            .setContentIntent(openCase(context, alert.caseId, alert.key.hashCode()))
+            .setAutoCancel(true)
+            .setOnlyAlertOnce(false)
+            .build()
+        nm.notify(alert.key, ID_VIOLATIONS, n)
+    }
+
+    /** Tells the user a collector's call was silenced or rejected (allowed calls ring anyway). */
+    fun screened(context: Context, screening: Screening, caseId: Long?) {
+        if (screening.decision != ScreenDecision.REJECT && screening.decision != ScreenDecision.SILENCE) return
+        channels(context)
+        val nm = context.getSystemService(NotificationManager::class.java) ?: return
+        val title = context.getString(
+            if (screening.decision == ScreenDecision.REJECT) R.string.notify_rejected else R.string.notify_silenced,
+            screening.caseName ?: screening.number,
+        )
+        val n = Notification.Builder(context, SCREENED)
+            .setSmallIcon(R.drawable.ic_notify)
+            .setContentTitle(title)
+            .setContentText(screening.number)
+            .setCategory(Notification.CATEGORY_CALL)
+            .setGroup(SCREENED)
+            .setContentIntent(openCase(context, caseId, screening.number.hashCode()))
+            .setAutoCancel(true)
+            .build()
+        nm.notify(screening.number, ID_SCREENED, n)
+    }
+
+    private fun openCase(context: Context, caseId: Long?, request: Int): PendingIntent {
+        val intent = Intent(context, MainActivity::class.java)
+            .addFlags(Intent.FLAG_ACTIVITY_NEW_TASK or Intent.FLAG_ACTIVITY_CLEAR_TOP)
+        if (caseId != null) intent.putExtra(EXTRA_CASE, caseId)
+        return PendingIntent.getActivity(context, request, intent, PendingIntent.FLAG_IMMUTABLE or PendingIntent.FLAG_UPDATE_CURRENT)
+    }
+
+    private const val ID_VIOLATIONS = 1
+    private const val ID_SCREENED = 2
+}

@@ -1,0 +1,440 @@
+//! The learned part of the classifier: a multi-label linear model over hashed features of the
+//! normalised text, on top of the lexicon.
+//!
+//! Features ([`for_each_feature`]): CJK char 2- and 3-grams (after the lexicon's
+//! normalisation, so Traditional text reads as Simplified), Latin words and word pairs
+//! (lower-cased, digits folded to `0`), and the lexicon rules that fired (by rule id). Each is
+//! hashed into `2^bits` buckets; a bucket holds one quantised weight per output (`collection`
+//! and the six flags). Training (`core/examples/train.rs`) uses exactly this code, so training
+//! and inference cannot disagree.
+//!
+//! The weights file (`core/data/model/collection.dwm`) is little-endian binary:
+//! `DWMODEL1`, u32 header length, a JSON [`Header`], u32 entry count, then per entry a u32
+//! bucket (strictly increasing) and 8 i8 weights (outputs in [`OUTPUTS`] order, one spare).
+//! [`Model::from_bytes`] checks all of it and never panics.
+
+use super::normalize::Normalized;
+use serde::{Deserialize, Serialize};
+
+/// Bump when the feature code changes meaning: a weights file trained with another feature
+/// version is refused instead of silently scoring garbage.
+pub const FEATURE_VERSION: u32 = 1;
+/// The outputs, in lane order.
+pub const OUTPUTS: [&str; 7] = [
+    "collection",
+    "threat",
+    "abuse",
+    "exposure",
+    "false_authority",
+    "third_party",
+    "pressure_borrow",
+];
+/// Lanes per bucket (7 outputs and one spare, so a bucket is one 8-byte load).
+pub const LANES: usize = 8;
+const MAGIC: &[u8; 8] = b"DWMODEL1";
+/// Largest weights file accepted (the shipped one is far smaller).
+pub const MAX_FILE_BYTES: usize = 8 << 20;
+const MIN_BITS: u32 = 10;
+const MAX_BITS: u32 = 22;
+
+/// Feature kinds (mixed into the hash so that equal values of different kinds differ).
+const K_CJK2: u64 = 0x2a4c_6e80_b3d5_f792;
+const K_CJK3: u64 = 0x3b5d_7f91_c4e6_08a3;
+const K_W1: u64 = 0x4c6e_80a2_d5f7_19b4;
+const K_W2: u64 = 0x5d7f_91b3_e608_2ac5;
+const K_RULE: u64 = 0x6e80_a2c4_f719_3bd6;
+const K_LEX: u64 = 0x7f91_b3d5_082a_4ce7;
+
+#[inline(always)]
+fn mix(mut h: u64) -> u64 {
+    h ^= h >> 31;
+    h = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    h ^= h >> 29;
+    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    h ^ (h >> 32)
+}
+
+#[inline(always)]
+fn feat(kind: u64, a: u64, b: u64, c: u64) -> u64 {
+    mix(kind
+        ^ a.wrapping_mul(0xA24B_AED4_963E_E407)
+        ^ b.rotate_left(21).wrapping_mul(0x9FB2_1C65_1E98_DF25)
+        ^ c.rotate_left(42).wrapping_mul(0xC2B2_AE3D_27D4_EB4F))
+}
+
+/// FNV-1a step.
+#[inline(always)]
+fn fnv(h: u64, b: u8) -> u64 {
+    (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+}
+const FNV0: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// Hash of a lexicon rule id, as a feature.
+pub(crate) fn rule_feature(id: &str) -> u64 {
+    feat(K_RULE, id.bytes().fold(FNV0, fnv), 0, 0)
+}
+
+/// The feature "the lexicon alone reads this as collection".
+pub(crate) fn lexicon_collection_feature() -> u64 {
+    feat(K_LEX, 1, 0, 0)
+}
+
+/// Calls `emit(hash, start, end)` for every text feature of `norm` (start/end: byte range of
+/// the normalised text it covers). No allocation.
+#[inline]
+#[allow(unused_assignments)] // the word state after the last word is never read
+pub(crate) fn for_each_feature(norm: &Normalized, mut emit: impl FnMut(u64, u32, u32)) {
+    let text = norm.text.as_bytes();
+    // CJK (any non-ASCII char) context: the last two chars and where they start.
+    let (mut c1, mut c2) = (0u64, 0u64);
+    let (mut p1, mut p2) = (u32::MAX, u32::MAX);
+    // Latin word in progress and the previous word.
+    let mut w_start = u32::MAX;
+    let mut w_hash = FNV0;
+    let (mut prev_w, mut prev_w_start) = (0u64, u32::MAX);
+    let mut i = 0usize;
+    macro_rules! finish_word {
+        ($end:expr) => {
+            if w_start != u32::MAX {
+                let end = $end as u32;
+                emit(feat(K_W1, w_hash, 0, 0), w_start, end);
+                if prev_w_start != u32::MAX {
+                    emit(feat(K_W2, prev_w, w_hash, 0), prev_w_start, end);
+                }
+                prev_w = w_hash;
+                prev_w_start = w_start;
+                w_start = u32::MAX;
+            }
+        };
+    }
+    while i < text.len() {
+        let b = text[i];
+        if b < 0x80 {
+            // The normalised text holds only ASCII alphanumerics and non-ASCII chars.
+            if w_start != u32::MAX && norm.boundary_at(i) {
+                finish_word!(i);
+            }
+            if w_start == u32::MAX {
+                w_start = i as u32;
+                w_hash = FNV0;
+                p1 = u32::MAX;
+                p2 = u32::MAX;
+            }
+            w_hash = fnv(w_hash, if b.is_ascii_digit() { b'0' } else { b });
+            i += 1;
+            continue;
+        }
+        finish_word!(i);
+        prev_w_start = u32::MAX;
+        let len = utf8_len(b);
+        let end = (i + len).min(text.len());
+        let mut c = 0u64;
+        for &x in &text[i..end] {
+            c = (c << 8) | x as u64;
+        }
+        let start = i as u32;
+        let e = end as u32;
+        // No CJK unigrams: single chars (你, 天) carry little and would make poor explanations.
+        if p1 != u32::MAX {
+            emit(feat(K_CJK2, c1, c, 0), p1, e);
+            if p2 != u32::MAX {
+                emit(feat(K_CJK3, c2, c1, c), p2, e);
+            }
+        }
+        c2 = c1;
+        p2 = p1;
+        c1 = c;
+        p1 = start;
+        i = end;
+    }
+    finish_word!(text.len());
+}
+
+#[inline(always)]
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+/// The JSON header of a weights file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    /// The model's version (date and sequence, like the lexicon's).
+    pub version: String,
+    /// Must equal [`FEATURE_VERSION`].
+    pub feature_version: u32,
+    /// log2 of the number of buckets.
+    pub bits: u32,
+    /// Output names, must equal [`OUTPUTS`].
+    pub outputs: Vec<String>,
+    /// Per output: weight = quantised value * scale.
+    pub scale: Vec<f32>,
+    /// Per output: the bias (logit of an empty message).
+    pub bias: Vec<f32>,
+    /// Per output: the logit at or above which the output is raised. For `collection` this is
+    /// the threshold for a message the lexicon does not read as collection (an unknown sender).
+    pub threshold: Vec<f32>,
+    /// The collection logit a message the lexicon reads as collection must reach to stay
+    /// collection: the model's veto on the lexicon's look-alikes (news about collectors,
+    /// phishing in the form of an overdue notice, debt-relief ads).
+    pub veto_threshold: f32,
+    /// What the weights were trained on (files and counts), for the record.
+    #[serde(default)]
+    pub trained_on: String,
+}
+
+/// A loaded, checked model.
+#[derive(Debug)]
+pub struct Model {
+    header: Header,
+    mask_shift: u32,
+    /// Dense table, `2^bits` buckets of [`LANES`] weights.
+    table: Box<[[i8; LANES]]>,
+    scale: [f32; LANES],
+    bias: [f32; LANES],
+    threshold: [f32; LANES],
+    entries: usize,
+    /// SHA-256 of the file, part of the rules fingerprint.
+    digest: [u8; 32],
+}
+
+/// Raw output sums of one message.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Sums(pub [i32; LANES]);
+
+impl Model {
+    /// Reads and checks a weights file; every defect is an error, never a panic.
+    pub fn from_bytes(b: &[u8]) -> Result<Model, String> {
+        use sha2::{Digest, Sha256};
+        let err = |m: &str| Err(format!("model: {m}"));
+        if b.len() > MAX_FILE_BYTES {
+            return err(&format!(
+                "file is {} bytes, more than the {MAX_FILE_BYTES} allowed",
+                b.len()
+            ));
+        }
+        if b.len() < 12 || &b[..8] != MAGIC {
+            return err("not a dunwatch model file (bad magic)");
+        }
+        let hlen = u32::from_le_bytes([b[8], b[9], b[10], b[11]]) as usize;
+        let Some(hjson) = b.get(12..12 + hlen) else {
+            return err("truncated header");
+        };
+        let header: Header =
+            serde_json::from_slice(hjson).map_err(|e| format!("model: bad header: {e}"))?;
+        if header.feature_version != FEATURE_VERSION {
+            return err(&format!(
+                "trained for feature version {}, this build computes version {FEATURE_VERSION}",
+                header.feature_version
+            ));
+        }
+        if !header.veto_threshold.is_finite() {
+            return err("veto_threshold is not a finite number");
+        }
+        if header.version.trim().is_empty() {
+            return err("empty version");
+        }
+        if !(MIN_BITS..=MAX_BITS).contains(&header.bits) {
+            return err(&format!(
+                "bits {} outside {MIN_BITS}..={MAX_BITS}",
+                header.bits
+            ));
+        }
+        if header.outputs.iter().map(String::as_str).ne(OUTPUTS) {
+            return err(&format!("outputs must be {OUTPUTS:?}"));
+        }
+        let mut scale = [0f32; LANES];
+        let mut bias = [0f32; LANES];
+        let mut threshold = [f32::INFINITY; LANES];
+        for (name, v, dst) in [
+            ("scale", &header.scale, &mut scale),
+            ("bias", &header.bias, &mut bias),
+            ("threshold", &header.threshold, &mut threshold),
+        ] {
+            if v.len() != OUTPUTS.len() || v.iter().any(|x| !x.is_finite()) {
+                return err(&format!("{name} needs {} finite numbers", OUTPUTS.len()));
+            }
+            dst[..OUTPUTS.len()].copy_from_slice(v);
+        }
+        let mut at = 12 + hlen;
+        let Some(n) = b.get(at..at + 4) else {
+            return err("truncated entry count");
+        };
+        let n = u32::from_le_bytes([n[0], n[1], n[2], n[3]]) as usize;
+        at += 4;
+        let buckets = 1usize << header.bits;
+        if n > buckets {
+            return err(&format!("{n} entries for {buckets} buckets"));
+        }
+        if b.len() != at + n * 12 {
+            return err(&format!(
+                "{} bytes of entries, expected {} for {n} entries",
+                b.len().saturating_sub(at),
+                n * 12
+            ));
+        }
+        let mut table = vec![[0i8; LANES]; buckets].into_boxed_slice();
+        let mut last: Option<u32> = None;
+        for e in b[at..].chunks_exact(12) {
+            let k = u32::from_le_bytes([e[0], e[1], e[2], e[3]]);
+            if k as usize >= buckets || last.is_some_and(|l| k <= l) {
+                return err(&format!("bucket {k} out of order or out of range"));
+            }
+            last = Some(k);
+            let mut w = [0i8; LANES];
+            for (d, s) in w.iter_mut().zip(&e[4..12]) {
+                *d = *s as i8;
+            }
+            table[k as usize] = w;
+        }
+        Ok(Model {
+            mask_shift: 64 - header.bits,
+            header,
+            table,
+            scale,
+            bias,
+            threshold,
+            entries: n,
+            digest: Sha256::digest(b).into(),
+        })
+    }
+
+    /// Writes a model in the file format (used by the training command).
+    pub fn to_bytes(header: &Header, entries: &[(u32, [i8; LANES])]) -> Vec<u8> {
+        let h = serde_json::to_vec_pretty(header).expect("header serialises");
+        let mut out = Vec::with_capacity(16 + h.len() + entries.len() * 12);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(h.len() as u32).to_le_bytes());
+        out.extend_from_slice(&h);
+        out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+        for (k, w) in entries {
+            out.extend_from_slice(&k.to_le_bytes());
+            out.extend(w.iter().map(|&x| x as u8));
+        }
+        out
+    }
+
+    /// Reads a weights file at run time (bounded size), e.g. `dunwatch classify --model`.
+    pub fn from_file(path: &std::path::Path) -> Result<Model, String> {
+        use std::io::Read;
+        let f = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut b = Vec::new();
+        f.take(MAX_FILE_BYTES as u64 + 1)
+            .read_to_end(&mut b)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Model::from_bytes(&b).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    pub fn version(&self) -> &str {
+        &self.header.version
+    }
+
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// Non-zero buckets.
+    pub fn entries(&self) -> usize {
+        self.entries
+    }
+
+    /// SHA-256 of the weights file.
+    pub fn digest(&self) -> &[u8; 32] {
+        &self.digest
+    }
+
+    /// The bucket of a feature hash.
+    #[inline(always)]
+    pub(crate) fn bucket(&self, h: u64) -> usize {
+        (h >> self.mask_shift) as usize
+    }
+
+    #[inline(always)]
+    pub(crate) fn weights(&self, h: u64) -> &[i8; LANES] {
+        // bucket() < 2^bits == table.len() by construction.
+        &self.table[self.bucket(h)]
+    }
+
+    #[inline(always)]
+    pub(crate) fn add(&self, sums: &mut Sums, h: u64) {
+        for (s, &w) in sums.0.iter_mut().zip(self.weights(h)) {
+            *s += w as i32;
+        }
+    }
+
+    /// The logit of output `lane` from its sum.
+    #[inline]
+    pub(crate) fn logit(&self, sums: &Sums, lane: usize) -> f32 {
+        self.bias[lane] + self.scale[lane] * sums.0[lane] as f32
+    }
+
+    /// The contribution of one feature to output `lane`.
+    #[inline]
+    pub(crate) fn contribution(&self, h: u64, lane: usize) -> f32 {
+        self.scale[lane] * self.weights(h)[lane] as f32
+    }
+
+    #[inline]
+    pub(crate) fn threshold(&self, lane: usize) -> f32 {
+        self.threshold[lane]
+    }
+
+    #[inline]
+    pub(crate) fn veto_threshold(&self) -> f32 {
+        self.header.veto_threshold
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header() -> Header {
+        Header {
+            version: "t".into(),
+            feature_version: FEATURE_VERSION,
+            bits: 12,
+            outputs: OUTPUTS.iter().map(|s| s.to_string()).collect(),
+            scale: vec![0.1; 7],
+            bias: vec![-1.0; 7],
+            threshold: vec![0.0; 7],
+            veto_threshold: -1.0,
+            trained_on: String::new(),
+        }
+    }
+
+    #[test]
+    fn round_trip_and_every_defect_is_an_error() {
+        let ok = Model::to_bytes(&header(), &[(3, [1; LANES]), (7, [-2; LANES])]);
+        let m = Model::from_bytes(&ok).unwrap();
+        assert_eq!(m.entries(), 2);
+        assert_eq!(m.table[7][0], -2);
+        // Every truncation fails cleanly.
+        for n in 0..ok.len() {
+            assert!(Model::from_bytes(&ok[..n]).is_err(), "{n}");
+        }
+        let unordered = Model::to_bytes(&header(), &[(7, [1; LANES]), (3, [1; LANES])]);
+        assert!(Model::from_bytes(&unordered)
+            .unwrap_err()
+            .contains("out of order"));
+        let out_of_range = Model::to_bytes(&header(), &[(1 << 12, [1; LANES])]);
+        assert!(Model::from_bytes(&out_of_range).is_err());
+        let mut h = header();
+        h.feature_version += 1;
+        assert!(Model::from_bytes(&Model::to_bytes(&h, &[]))
+            .unwrap_err()
+            .contains("feature version"));
+        let mut h = header();
+        h.bits = 40;
+        assert!(Model::from_bytes(&Model::to_bytes(&h, &[])).is_err());
+        let mut h = header();
+        h.threshold[2] = f32::NAN;
+        assert!(Model::from_bytes(&Model::to_bytes(&h, &[])).is_err());
+        assert!(Model::from_bytes(b"garbage!garbage!").is_err());
+    }
+}

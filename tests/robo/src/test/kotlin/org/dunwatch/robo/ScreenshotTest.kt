@@ -1,0 +1,134 @@
+package org.dunwatch.robo
+
+import android.graphics.Bitmap
+import android.graphics.Canvas
+import android.graphics.Color
+import android.view.View
+import android.widget.FrameLayout
+import android.widget.ScrollView
+import org.dunwatch.R
+import org.dunwatch.app.CallLogSync
+import org.dunwatch.app.MainActivity
+import org.dunwatch.app.Onboarding
+import org.dunwatch.app.SmsHistorySync
+import org.dunwatch.app.Stores
+import org.dunwatch.core.Jurisdiction
+import org.dunwatch.core.Role
+import org.dunwatch.core.Settings
+import org.junit.After
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertTrue
+import org.junit.Before
+import org.junit.Test
+import org.junit.runner.RunWith
+import org.robolectric.Robolectric
+import org.robolectric.RuntimeEnvironment
+import org.robolectric.Shadows.shadowOf
+import org.robolectric.annotation.GraphicsMode
+import java.io.File
+import java.io.FileOutputStream
+import java.time.OffsetDateTime
+import java.util.TimeZone
+
+/**
+ * Renders every screen to PNG (target/screenshots) in English, Simplified and Traditional Chinese,
+ * and the Today screen at the largest font scale, from a store filled with the example phone
+ * export through the app's own history import, as on 2025-03-28 at 23:00 in Shanghai.
+ */
+@RunWith(DunwatchRunner::class)
+@GraphicsMode(GraphicsMode.Mode.NATIVE)
+class ScreenshotTest : RoboBase() {
+    private val dir = File(System.getProperty("dunwatch.screenshot.dir") ?: "target/screenshots").apply { mkdirs() }
+    private val savedZone = TimeZone.getDefault()
+
+    @Before
+    fun exampleStore() {
+        TimeZone.setDefault(TimeZone.getTimeZone("Asia/Shanghai"))
+        Stores.clock = { OffsetDateTime.parse("2025-03-28T23:00:00+08:00").toInstant().toEpochMilli() }
+        shadowOf(app).grantPermissions(android.Manifest.permission.READ_SMS, android.Manifest.permission.READ_CALL_LOG)
+        store.changeSettings(Settings(Jurisdiction.CN, Role.BORROWER, "Asia/Shanghai"))
+        Providers.install()
+        Providers.loadExampleExport()
+        assertEquals(59, SmsHistorySync.run(app)!!.recorded)
+        assertEquals(146, CallLogSync.run(app)!!.recorded)
+        // The collectors' numbers, as the user tags them (tests/fixtures/backup/README.md).
+        for (n in listOf("17012345678", "17198765432", "+8616533334444", "10690000123", "4008881234")) store.tagNumber(n, "速借金融")
+        for (n in listOf("16677778888", "13344445555")) store.tagNumber(n, "花花分期")
+    }
+
+    @After
+    fun restore() {
+        TimeZone.setDefault(savedZone)
+        Stores.clock = System::currentTimeMillis
+    }
+
+    private fun shoot(a: MainActivity, name: String) {
+        settle()
+        val decor = a.window.decorView
+        val content = a.findViewById<FrameLayout>(R.id.content)
+        val scroll = content.getChildAt(0) as ScrollView
+        val inner = scroll.getChildAt(0)
+        val w = decor.width
+        inner.measure(View.MeasureSpec.makeMeasureSpec(scroll.width, View.MeasureSpec.EXACTLY), View.MeasureSpec.makeMeasureSpec(0, View.MeasureSpec.UNSPECIFIED))
+        // The whole screen, made as tall as its content (capped), so nothing hides below the fold.
+        val h = (decor.height - scroll.height + inner.measuredHeight).coerceIn(decor.height, MAX_HEIGHT)
+        decor.measure(View.MeasureSpec.makeMeasureSpec(w, View.MeasureSpec.EXACTLY), View.MeasureSpec.makeMeasureSpec(h, View.MeasureSpec.EXACTLY))
+        decor.layout(0, 0, w, h)
+        val bmp = Bitmap.createBitmap(w, h, Bitmap.Config.ARGB_8888)
+        bmp.eraseColor(Color.WHITE)
+        decor.draw(Canvas(bmp))
+        FileOutputStream(File(dir, "$name.png")).use { bmp.compress(Bitmap.CompressFormat.PNG, 100, it) }
+        assertTrue(File(dir, "$name.png").length() > 10_000)
+        // Half size, for docs/screens (scripts/app-screens.sh copies some).
+        val small = Bitmap.createScaledBitmap(bmp, w / 2, h / 2, true)
+        File(dir, "small").mkdirs()
+        FileOutputStream(File(dir, "small/$name.png")).use { small.compress(Bitmap.CompressFormat.PNG, 100, it) }
+    }
+
+    private fun everyScreen(lang: String, qualifier: String?) {
+        RuntimeEnvironment.setQualifiers(SCREEN)
+        qualifier?.let { RuntimeEnvironment.setQualifiers("+$it") }
+        val a = Robolectric.buildActivity(MainActivity::class.java).setup().get()
+        settle()
+        assertTrue("onboarding first", a.onboarding)
+        shoot(a, "$lang-onboarding")
+        a.finishOnboarding()
+        for (t in MainActivity.Tab.entries) {
+            a.show(t)
+            shoot(a, "$lang-${t.name.lowercase()}")
+        }
+        a.openCaseId = store.cases().first { it.name == "速借金融" }.id
+        a.show(MainActivity.Tab.CASES)
+        shoot(a, "$lang-case")
+        a.timelineCaseId = store.cases().first { it.name == "花花分期" }.id
+        a.show(MainActivity.Tab.TIMELINE)
+        shoot(a, "$lang-timeline-case")
+        assertTrue(Onboarding.done(app))
+    }
+
+    @Test fun english() = everyScreen("en", null)
+
+    @Test fun simplifiedChinese() = everyScreen("zh-Hans", "zh-rCN")
+
+    @Test fun traditionalChinese() = everyScreen("zh-Hant", "zh-rTW")
+
+    @Test
+    fun largestFontScale() {
+        RuntimeEnvironment.setQualifiers(SCREEN)
+        RuntimeEnvironment.setFontScale(2.0f)
+        Onboarding.markDone(app)
+        val a = Robolectric.buildActivity(MainActivity::class.java).setup().get()
+        a.show(MainActivity.Tab.TODAY)
+        shoot(a, "en-today-font2x")
+        a.openCaseId = store.cases().first { it.name == "速借金融" }.id
+        a.show(MainActivity.Tab.CASES)
+        shoot(a, "en-case-font2x")
+    }
+
+    private companion object {
+        const val MAX_HEIGHT = 9000
+        /** A common phone (411 × 891 dp), at xhdpi to keep the files small. */
+        const val SCREEN = "w411dp-h891dp-xhdpi"
+    }
+
+}
