@@ -79,3 +79,50 @@ fn a_seal_given_out_catches_the_newest_rows_deleted() {
     assert!(!o.status.success());
     assert!(text(&o).contains("does not match"), "{}", text(&o));
 }
+
+#[test]
+fn verify_names_flags_forged_with_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.sqlite");
+    let db_s = db.to_str().unwrap();
+    {
+        let store = dunwatch_core::Store::open(&db).unwrap();
+        store
+            .tag_number(
+                "02112345678",
+                "lender",
+                dunwatch_core::store::TagSource::User,
+            )
+            .unwrap();
+        // Missed calls at 23:00 local: night-time flags.
+        let evs: Vec<_> = (0..4)
+            .map(|i| call(&store, 15 * 60 + i * 24 * 60))
+            .collect();
+        store.insert_batch(&evs).unwrap();
+        dunwatch_core::rules::rebuild(&store).unwrap();
+    }
+    let o = dunwatch(&["verify", "--db", db_s], dir.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("the same as the evidence gives"),
+        "{}",
+        text(&o)
+    );
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "INSERT INTO flags(rule, case_id, at_ms, offset_s, severity, description, source, \
+             detail, events, numbers) SELECT 'CN.CRIME', case_id, at_ms, offset_s, 'high', 'x', \
+             'x', '{}', events, numbers FROM flags LIMIT 1",
+            [],
+        )
+        .unwrap();
+    let o = dunwatch(&["verify", "--db", db_s], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("FLAGS CHANGED OUTSIDE DUNWATCH"),
+        "{}",
+        text(&o)
+    );
+    assert!(text(&o).contains("not derived: CN.CRIME"), "{}", text(&o));
+}

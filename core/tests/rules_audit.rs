@@ -36,6 +36,7 @@ fn untouched_flags_pass_and_forged_or_deleted_ones_are_named() {
     let store = Store::open(&path).unwrap();
     let a = audit(&store).unwrap();
     assert!(a.ok(), "{a:?}");
+    assert!(a.inputs_current && !a.tampered());
     assert!(a.stored > 0);
     assert_eq!(a.stored, a.derived);
     drop(store);
@@ -64,6 +65,7 @@ fn untouched_flags_pass_and_forged_or_deleted_ones_are_named() {
     let before = store.flags(&store::FlagQuery::default()).unwrap().len();
     let a = audit(&store).unwrap();
     assert!(!a.ok());
+    assert!(a.tampered(), "{a:?}");
     assert_eq!(a.missing.len(), 1, "{a:?}");
     assert_eq!(a.missing[0].rule, victim);
     assert_eq!(a.not_derived.len(), 1, "{a:?}");

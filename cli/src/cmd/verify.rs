@@ -1,4 +1,5 @@
-//! `dunwatch verify`: recompute the evidence chains.
+//! `dunwatch verify`: recompute the evidence chains, compare the stored flags with the ones the
+//! evidence gives, and check a seal.
 
 use super::DbArg;
 use anyhow::{Context, Result};
@@ -20,6 +21,8 @@ pub struct Args {
 pub fn run(a: Args) -> Result<ExitCode> {
     let ev = a.db.open_read_only_as_stored()?;
     let report = ev.verify()?;
+    // Flags sit outside the chains: re-derive them on a copy and compare.
+    let flags = ev.audit_flags()?;
     let seal = match &a.seal {
         None => None,
         Some(f) => {
@@ -31,11 +34,24 @@ pub fn run(a: Args) -> Result<ExitCode> {
     };
     let seal_ok = seal.as_ref().is_none_or(|s| s.ok());
     if a.json {
-        let out = serde_json::json!({ "verify": report, "seal": seal });
+        let out = serde_json::json!({ "verify": report, "seal": seal, "flags": flags });
         println!("{out}");
     } else {
         for c in &report.chains {
             println!("{:<12} {:>8} rows  head {}", c.chain, c.rows, c.head);
+        }
+        if flags.ok() {
+            println!(
+                "flags        {:>8} stored, the same as the evidence gives",
+                flags.stored
+            );
+        } else if !flags.inputs_current {
+            println!(
+                "flags        {:>8} stored, {} derived now: they were derived from other inputs \
+                 (a newer dunwatch, or a setting, case or annotation changed); the next report \
+                 derives them again",
+                flags.stored, flags.derived
+            );
         }
         if let Some(s) = &seal {
             println!("seal {}:", s.code);
@@ -43,6 +59,27 @@ pub fn run(a: Args) -> Result<ExitCode> {
                 println!("  {:<12} {:?}: {}", c.chain, c.status, c.reason);
             }
         }
+    }
+    if flags.tampered() {
+        eprintln!(
+            "FLAGS CHANGED OUTSIDE DUNWATCH: {} stored flag(s) the evidence does not give, {} \
+             flag(s) the evidence gives missing",
+            flags.not_derived.len(),
+            flags.missing.len()
+        );
+        for f in flags.not_derived.iter().take(20) {
+            eprintln!(
+                "  not derived: {} case {:?} events {:?}",
+                f.rule, f.case, f.events
+            );
+        }
+        for f in flags.missing.iter().take(20) {
+            eprintln!(
+                "  missing:     {} case {:?} events {:?}",
+                f.rule, f.case, f.events
+            );
+        }
+        return Ok(ExitCode::from(1));
     }
     if !seal_ok {
         eprintln!("SEAL NOT HONOURED: evidence that the seal covers is missing or changed");

@@ -42,6 +42,10 @@ pub struct FlagDiff {
 /// The stored flags against the flags the evidence gives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FlagAudit {
+    /// Whether the stored flags were derived from the inputs as they are now (settings, pack,
+    /// engine, cases, annotations, list). When not, differences are expected (a newer dunwatch,
+    /// or inputs changed outside it) and the next write or report derives the flags again.
+    pub inputs_current: bool,
     pub stored: usize,
     pub derived: usize,
     /// Stored but not derived from the evidence: inserted or altered outside dunwatch.
@@ -51,8 +55,15 @@ pub struct FlagAudit {
 }
 
 impl FlagAudit {
+    /// The stored flags are the ones the evidence gives.
     pub fn ok(&self) -> bool {
         self.not_derived.is_empty() && self.missing.is_empty()
+    }
+
+    /// The stored flags were changed outside dunwatch: their inputs are current, yet they are
+    /// not the ones those inputs give.
+    pub fn tampered(&self) -> bool {
+        self.inputs_current && !self.ok()
     }
 }
 
@@ -74,12 +85,14 @@ fn diff(a: &BTreeMap<Key, usize>, b: &BTreeMap<Key, usize>) -> Vec<FlagDiff> {
 
 /// Re-derives every flag on a copy of `store` in memory and compares with the stored ones.
 pub fn audit(store: &Store) -> Result<FlagAudit> {
+    let inputs_current = super::unchanged_settings(store, None)?.is_some();
     let stored = store.flags(&FlagQuery::default())?;
     let copy = store.copy_in_memory()?;
     super::rebuild(&copy)?;
     let derived = copy.flags(&FlagQuery::default())?;
     let (s, d) = (multiset(&stored), multiset(&derived));
     Ok(FlagAudit {
+        inputs_current,
         stored: stored.len(),
         derived: derived.len(),
         not_derived: diff(&s, &d),
