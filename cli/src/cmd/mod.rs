@@ -20,6 +20,20 @@ use anyhow::{anyhow, bail, Context, Result};
 use dunwatch_core::{Evidence, Instant};
 use std::path::PathBuf;
 
+/// What a note or an attachment is about, and when: shared by `note` and `attach`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct AboutArg {
+    /// The case it concerns.
+    #[arg(long)]
+    pub case: Option<String>,
+    /// The event it concerns (its id, as `dunwatch report --format json` lists it).
+    #[arg(long)]
+    pub event: Option<i64>,
+    /// When it happened: RFC 3339, or local `YYYY-MM-DD HH:MM[:SS]` in the store's zone. Default: now.
+    #[arg(long)]
+    pub at: Option<String>,
+}
+
 /// `--db PATH`, shared by every command that opens a store.
 #[derive(clap::Args, Debug, Clone)]
 pub struct DbArg {
