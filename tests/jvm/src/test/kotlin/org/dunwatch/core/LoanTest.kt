@@ -5,7 +5,6 @@ import org.dunwatch.core.Support.expectFailure
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
-import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
@@ -34,14 +33,14 @@ class LoanTest {
         assertTrue(r.new)
         assertEquals("速借花", r.caseName)
         assertEquals("CNY", r.currency)
-        val a = assertNotNull(r.assessment).let { r.assessment!! }
+        val a = r.assessment ?: error("no assessment: ${r.error}")
         // Independent check: the monthly IRR i discounts 12 × 1,000 to the 7,000 received.
         val i = a.annualRatePct / 1200.0
         val pv = (1..12).sumOf { 1000.0 / (1 + i).pow(it) }
         assertTrue(abs(pv - 7000.0) < 1e-3, "pv $pv")
         assertEquals("IRR per month × 12", a.method)
         assertEquals("3000.00", a.deducted)
-        val eff = assertNotNull(a.effectiveRatePct).let { a.effectiveRatePct!! }
+        val eff = a.effectiveRatePct ?: error("no effective rate")
         assertTrue(eff > a.annualRatePct)
         assertTrue(a.lines.any { it.above && it.source.isNotBlank() }, a.lines.toString())
         assertEquals(r.copy(new = false), store.loan("速借花"))

@@ -12,7 +12,6 @@ import org.dunwatch.core.Jurisdiction
 import org.dunwatch.core.Role
 import org.dunwatch.core.Settings
 import org.junit.Assert.assertEquals
-import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Test
@@ -56,7 +55,7 @@ class LoanScreenTest : RoboBase() {
         a.findViewById<Spinner>(R.id.loan_lender).setSelection(2) // licensed
         ComponentsTest.click(a, a.getString(R.string.loan_save))
         settle()
-        val loan = assertNotNull(store.loan("速借花")).let { store.loan("速借花")!! }
+        val loan = store.loan("速借花") ?: error("no loan stored")
         val rate = loan.assessment!!.annualRatePct
         val shown = texts(a.findViewById(R.id.loan_result))
         val pct = String.format(java.util.Locale.ROOT, "%.2f%%", rate)
