@@ -141,3 +141,51 @@ pub struct Written {
     /// Whether the evidence chains verified when the report was made.
     pub chain_ok: bool,
 }
+
+/// A loan record as stored, with what it costs against the pack's lines (`recordLoan`, `loan`).
+#[derive(Debug, Serialize)]
+pub struct LoanOut {
+    /// The record's annotation id.
+    pub id: i64,
+    /// False when the case's newest record was already exactly this one (nothing stored).
+    pub new: bool,
+    pub supersedes: Option<i64>,
+    pub record: dunwatch_core::loan::LoanRecord,
+    /// `None` when a stored record no longer computes; `error` then says why.
+    pub assessment: Option<LoanAssessmentOut>,
+    pub error: Option<String>,
+}
+
+/// The rates (percent) and each legal line held against the loan.
+#[derive(Debug, Serialize)]
+pub struct LoanAssessmentOut {
+    /// PBOC method (IRR per period × periods per year), percent.
+    pub annual_rate_pct: f64,
+    /// How it was annualised: "IRR per month × 12".
+    pub method: String,
+    /// XIRR actual/365, percent; `None` beyond what a float shows.
+    pub effective_rate_pct: Option<f64>,
+    pub currency: String,
+    /// Amounts as decimal text ("7000.00").
+    pub received: String,
+    pub paid: String,
+    pub cost: String,
+    pub deducted: Option<String>,
+    pub term_days: i64,
+    pub lines: Vec<LoanLineOut>,
+    /// The pack's statement that there is no numeric cap (when it has no lines), in English.
+    pub no_cap: Option<String>,
+}
+
+/// One legal line and the loan's verdict against it.
+#[derive(Debug, Serialize)]
+pub struct LoanLineOut {
+    pub rule: String,
+    /// `annual`, `monthly`, `stated_monthly`, `daily`, `total_cost`.
+    pub measure: String,
+    pub limit_pct: f64,
+    pub value_pct: f64,
+    pub above: bool,
+    pub source: String,
+    pub severity: String,
+}

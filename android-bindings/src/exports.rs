@@ -214,6 +214,16 @@ store_exports! {
         case_name: opt "caseName", name: str "name", sha256: str "sha256", meta: str "meta"
     ) -> Long = ops::add_attachment;
 
+    /// `nativeRecordLoan(handle: Long, caseName: String, recordJson: String): String` (the stored
+    /// loan with its assessment).
+    fn Java_org_dunwatch_core_NativeBridge_nativeRecordLoan(
+        case_name: str "caseName", record: str "record"
+    ) -> String = ops::record_loan;
+
+    /// `nativeLoan(handle: Long, caseName: String): String` (the case's loan JSON, or `null`).
+    fn Java_org_dunwatch_core_NativeBridge_nativeLoan(case_name: str "caseName") -> String
+        = ops::loan;
+
     /// `nativeVerify(handle: Long): String` (verification report JSON).
     fn Java_org_dunwatch_core_NativeBridge_nativeVerify() -> String = ops::verify;
 

@@ -9,6 +9,7 @@
 use crate::contract::*;
 use crate::error::{BridgeError, Kind, Result};
 use dunwatch_core::evidence::{annotation_kind, TimelineQuery};
+use dunwatch_core::loan::LoanRecord;
 use dunwatch_core::rules::ScreenPolicy;
 use dunwatch_core::store::{EventQuery, FlagQuery, NewAnnotation, NewAttachment};
 use dunwatch_core::{
@@ -255,6 +256,93 @@ pub fn add_attachment(
     })?)
 }
 
+fn loan_out(
+    ev: &Evidence,
+    id: i64,
+    new: bool,
+    supersedes: Option<i64>,
+    record: LoanRecord,
+) -> Result<String> {
+    let pack = dunwatch_core::rules::builtin_pack(ev.settings()?.jurisdiction)?;
+    let (assessment, error) = match dunwatch_core::loan::assess(&record, pack) {
+        Ok(a) => (Some(assessment_out(&a)), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    to_json(&LoanOut {
+        id,
+        new,
+        supersedes,
+        record,
+        assessment,
+        error,
+    })
+}
+
+fn assessment_out(a: &dunwatch_core::loan::Assessment) -> LoanAssessmentOut {
+    use dunwatch_core::loan::{method, money::show_cents};
+    LoanAssessmentOut {
+        annual_rate_pct: a.cost.annual_rate * 100.0,
+        method: method(&a.cost),
+        effective_rate_pct: a.cost.effective_rate.map(|r| r * 100.0),
+        currency: a.record.currency.clone(),
+        received: show_cents(a.cost.received),
+        paid: show_cents(a.cost.paid),
+        cost: show_cents(a.cost.cost),
+        deducted: a.cost.deducted.map(show_cents),
+        term_days: a.cost.term_days,
+        lines: a
+            .checks
+            .iter()
+            .map(|c| LoanLineOut {
+                rule: c.rule.clone(),
+                measure: c.measure.as_str().to_string(),
+                limit_pct: c.limit_pct,
+                value_pct: c.value_pct,
+                above: c.above,
+                source: c.source.clone(),
+                severity: c.severity.clone(),
+            })
+            .collect(),
+        no_cap: a.no_cap.get("en").cloned(),
+    }
+}
+
+/// Records the loan of case `case_name` from `record_json` (core's `LoanRecord` JSON; its `case`
+/// may be left out, and its currency defaults to the pack's). Everything is checked before
+/// anything is stored; a bad entry is refused naming it. Returns the stored record with its
+/// assessment; flags are re-derived.
+pub fn record_loan(ev: &Evidence, case_name: &str, record_json: &str) -> Result<String> {
+    let name = case_name.trim();
+    if name.is_empty() {
+        return Err(BridgeError::invalid("loan record: the case name is empty"));
+    }
+    let mut rec = LoanRecord::from_json(record_json)?;
+    if !rec.case_name.trim().is_empty() && rec.case_name.trim() != name {
+        return Err(BridgeError::invalid(format!(
+            "loan record: its case {:?} is not {name:?}",
+            rec.case_name
+        )));
+    }
+    rec.case_name = name.to_string();
+    if rec.currency.trim().is_empty() {
+        let pack = dunwatch_core::rules::builtin_pack(ev.settings()?.jurisdiction)?;
+        rec.currency = pack
+            .loan
+            .as_ref()
+            .map_or(String::new(), |l| l.currency.clone());
+    }
+    let added = ev.record_loan(&rec)?;
+    loan_out(ev, added.id, added.new, added.supersedes, rec)
+}
+
+/// The loan record that counts for case `case_name` with its assessment, or `null`.
+pub fn loan(ev: &Evidence, case_name: &str) -> Result<String> {
+    match ev.loan(case_name)? {
+        Some(l) => loan_out(ev, l.id, false, l.supersedes, l.record),
+        None => Ok("null".to_string()),
+    }
+}
+
 /// Recomputes every evidence chain; `{ok, chains, broken}`.
 pub fn verify(ev: &Evidence) -> Result<String> {
     let report = ev.verify()?;
@@ -415,5 +503,63 @@ mod tests {
         assert_eq!(d["action"], "silence");
         assert!(screen_call(&s, "13800138000", AT, Some("{}")).is_err());
         assert!(screen_call(&s, "13800138000", "{}", None).is_err());
+    }
+
+    const LOAN: &str = r#"{"principal":"10000","received":[{"date":"2025-01-01","amount":"7000"}],
+        "repaid":[{"date":"2025-02-01","amount":"1000"},{"date":"2025-03-01","amount":"1000"},
+        {"date":"2025-04-01","amount":"1000"},{"date":"2025-05-01","amount":"1000"},
+        {"date":"2025-06-01","amount":"1000"},{"date":"2025-07-01","amount":"1000"},
+        {"date":"2025-08-01","amount":"1000"},{"date":"2025-09-01","amount":"1000"},
+        {"date":"2025-10-01","amount":"1000"},{"date":"2025-11-01","amount":"1000"},
+        {"date":"2025-12-01","amount":"1000"},{"date":"2026-01-01","amount":"1000"}],
+        "lender":"licensed"}"#;
+
+    #[test]
+    fn loan_recorded_assessed_and_read_back() {
+        let s = store();
+        assert_eq!(loan(&s, "Loan A").unwrap(), "null");
+        let r = json(&record_loan(&s, "Loan A", LOAN).unwrap());
+        assert_eq!(r["new"], true);
+        assert_eq!(r["record"]["case"], "Loan A");
+        assert_eq!(r["record"]["currency"], "CNY");
+        let a = &r["assessment"];
+        // Independent check: 7000 = 1000 × annuity factor at the monthly IRR i.
+        let i = a["annual_rate_pct"].as_f64().unwrap() / 1200.0;
+        let pv: f64 = (1..=12).map(|k| 1000.0 / (1.0 + i).powi(k)).sum();
+        assert!((pv - 7000.0).abs() < 1e-3, "{pv}");
+        assert_eq!(a["method"], "IRR per month × 12");
+        assert_eq!(a["deducted"], "3000.00");
+        let lines = a["lines"].as_array().unwrap();
+        assert!(!lines.is_empty());
+        assert!(lines.iter().any(|l| l["above"] == true));
+        assert!(lines
+            .iter()
+            .all(|l| !l["source"].as_str().unwrap().is_empty()));
+        let back = json(&loan(&s, "Loan A").unwrap());
+        assert_eq!(back["id"], r["id"]);
+        assert_eq!(back["assessment"], r["assessment"]);
+        let again = json(&record_loan(&s, "Loan A", LOAN).unwrap());
+        assert_eq!(again["new"], false);
+        assert!(!json(&flags(&s, "{}").unwrap())
+            .as_array()
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn bad_loan_is_refused_naming_the_entry_and_stores_nothing() {
+        let s = store();
+        let bad = r#"{"received":[{"date":"2025-03-01","amount":"1000"}],
+            "repaid":[{"date":"2025-02-01","amount":"1300"}]}"#;
+        let e = record_loan(&s, "Loan A", bad).unwrap_err();
+        assert_eq!(e.kind, Kind::InvalidArgument);
+        assert!(e.message.contains("repaid #1"), "{}", e.message);
+        assert_eq!(loan(&s, "Loan A").unwrap(), "null");
+        let e = record_loan(&s, "Loan A", r#"{"received":"x"}"#).unwrap_err();
+        assert_eq!(e.kind, Kind::InvalidArgument);
+        assert!(record_loan(&s, " ", LOAN).is_err());
+        let other = LOAN.replacen('{', r#"{"case":"Loan B","#, 1);
+        assert!(record_loan(&s, "Loan A", &other).is_err());
+        assert_eq!(loan(&s, "Loan A").unwrap(), "null");
     }
 }

@@ -61,6 +61,10 @@ fn written_keys() -> BTreeSet<String> {
     outs.push(ops::today(&ev, AT).unwrap());
     outs.push(ops::case_page(&ev, 1).unwrap());
     outs.push(ops::verify(&ev).unwrap());
+    let loan = r#"{"principal":"10000","received":[{"date":"2025-01-01","amount":"7000"}],
+        "repaid":[{"date":"2025-02-01","amount":"7500"}],"lender":"licensed"}"#;
+    outs.push(ops::record_loan(&ev, "Loan A", loan).unwrap());
+    outs.push(ops::loan(&ev, "Loan A").unwrap());
     outs.push(ops::untag_number(&ev, "13800138000").unwrap());
     let dir = tempfile_dir();
     let html = dir.join("r.html");

@@ -5,14 +5,18 @@ import android.widget.ArrayAdapter
 import android.widget.LinearLayout
 import org.dunwatch.R
 import org.dunwatch.app.logic.CasePage
+import org.dunwatch.app.logic.LoanForm
 import org.dunwatch.app.logic.Pages
 import org.dunwatch.app.logic.RuleText
 import org.dunwatch.app.logic.TagForm
 import org.dunwatch.core.Case
+import org.dunwatch.core.Lender
+import org.dunwatch.core.StoredLoan
 
 /**
  * Cases: the list, and one case's numbers, counts, contacts per day (a bar chart and its text),
- * violations by rule with their legal source; add a number; merge another case into it.
+ * violations by rule with their legal source; its loan (what it really costs against the legal
+ * lines, and a form to record it); add a number; merge another case into it.
  */
 class CaseScreen(private val host: MainActivity) : Screen {
     private val ui = host.ui
@@ -22,6 +26,21 @@ class CaseScreen(private val host: MainActivity) : Screen {
     }
     private val caseName = ui.field(R.id.tag_case, host.getString(R.string.case_name_hint))
     private val mergeFrom = ui.spinner(R.id.merge_from, emptyList(), host.getString(R.string.case_merge_title))
+    private val loanDate = ui.field(R.id.loan_received_date, host.getString(R.string.loan_received_date_hint))
+    private val loanAmount = ui.field(R.id.loan_received_amount, host.getString(R.string.loan_received_amount_hint)).apply {
+        inputType = android.text.InputType.TYPE_CLASS_NUMBER or android.text.InputType.TYPE_NUMBER_FLAG_DECIMAL
+    }
+    private val loanPrincipal = ui.field(R.id.loan_principal, host.getString(R.string.loan_principal_hint)).apply {
+        inputType = android.text.InputType.TYPE_CLASS_NUMBER or android.text.InputType.TYPE_NUMBER_FLAG_DECIMAL
+    }
+    private val loanRepaid = ui.field(R.id.loan_repaid, host.getString(R.string.loan_repaid_hint), multiLine = true)
+    private val loanFees = ui.field(R.id.loan_fees, host.getString(R.string.loan_fees_hint), multiLine = true)
+    private val lenders = listOf(Lender.UNKNOWN, Lender.PRIVATE, Lender.LICENSED)
+    private val loanLender = ui.spinner(
+        R.id.loan_lender,
+        listOf(R.string.loan_lender_unknown, R.string.loan_lender_private, R.string.loan_lender_licensed).map { host.getString(it) },
+        host.getString(R.string.loan_lender_label),
+    )
 
     override val view: View = ui.column().apply {
         addView(body)
@@ -36,10 +55,12 @@ class CaseScreen(private val host: MainActivity) : Screen {
         host.work({ store ->
             val cases = store.cases()
             val open = cases.firstOrNull { it.id == id }
-            Triple(cases, open, open?.let { Pages.case(store, it) })
-        }, quiet = true) { (cases, open, page) ->
+            val loan = open?.let { store.loan(it.name) }
+            Triple(cases, open, open?.let { Pages.case(store, it) }) to loan
+        }, quiet = true) { (t, loan) ->
+            val (cases, open, page) = t
             body.removeAllViews()
-            if (open == null || page == null) list(cases) else detail(page, cases.filter { it.id != open.id })
+            if (open == null || page == null) list(cases) else detail(page, cases.filter { it.id != open.id }, loan)
             null
         }
     }
@@ -62,7 +83,7 @@ class CaseScreen(private val host: MainActivity) : Screen {
         }
     }
 
-    private fun detail(p: CasePage, others: List<Case>) {
+    private fun detail(p: CasePage, others: List<Case>, loan: StoredLoan?) {
         caseName.setText(p.case.name)
         body.addView(ui.button(host.getString(R.string.case_back)) { host.openCaseId = null; host.render() })
         body.addView(ui.title(p.case.name))
@@ -89,6 +110,7 @@ class CaseScreen(private val host: MainActivity) : Screen {
                 },
             )
         }
+        loanSection(p.case.name, loan)
         if (others.isNotEmpty()) {
             body.addView(ui.subtitle(host.getString(R.string.case_merge_title)))
             mergeFrom.adapter = ArrayAdapter(host, android.R.layout.simple_spinner_dropdown_item, others.map { it.name })
@@ -114,6 +136,76 @@ class CaseScreen(private val host: MainActivity) : Screen {
                 host.render()
                 host.getString(R.string.tagged, info.number, info.caseName ?: input.caseName)
             }
+        }
+    }
+
+    /** The case's loan: what it costs against each legal line, then the form that records it. */
+    private fun loanSection(caseName: String, loan: StoredLoan?) {
+        body.addView(ui.subtitle(host.getString(R.string.loan_title)))
+        body.addView(ui.card().apply { id = R.id.loan_result; showLoan(this, loan) })
+        for (v in listOf(loanDate, loanAmount, loanPrincipal, loanRepaid, loanFees)) (v.parent as? android.view.ViewGroup)?.removeView(v)
+        (loanLender.parent as? android.view.ViewGroup)?.removeView(loanLender)
+        body.addView(loanDate)
+        body.addView(loanAmount)
+        body.addView(loanPrincipal)
+        body.addView(loanRepaid)
+        body.addView(loanFees)
+        body.addView(ui.small(host.getString(R.string.loan_lender_label)))
+        body.addView(loanLender)
+        body.addView(ui.button(host.getString(R.string.loan_save)) { saveLoan(caseName) })
+    }
+
+    private fun showLoan(card: LinearLayout, loan: StoredLoan?) {
+        val a = loan?.assessment
+        when {
+            loan == null -> card.addView(ui.body(host.getString(R.string.loan_none)))
+            a == null -> card.addView(ui.body(host.getString(R.string.error, loan.error ?: "?")))
+            else -> {
+                card.addView(ui.body(host.getString(R.string.loan_annual, LoanForm.pct(a.annualRatePct), a.method)))
+                card.addView(ui.body(host.getString(R.string.loan_effective, a.effectiveRatePct?.let(LoanForm::pct) ?: "∞")))
+                card.addView(ui.small(host.getString(R.string.loan_amounts, a.received, a.paid, a.cost, a.currency)))
+                a.deducted?.let { card.addView(ui.small(host.getString(R.string.loan_deducted, it, a.currency))) }
+                if (a.lines.isEmpty()) card.addView(ui.small(a.noCap ?: host.getString(R.string.loan_no_lines)))
+                for (l in a.lines) {
+                    val verdict = host.getString(if (l.above) R.string.loan_above else R.string.loan_within)
+                    card.addView(ui.body(host.getString(R.string.loan_line, l.rule, verdict, LoanForm.pct(l.valuePct), LoanForm.pct(l.limitPct))))
+                    card.addView(ui.small(host.getString(R.string.source, l.source)))
+                }
+            }
+        }
+    }
+
+    private fun saveLoan(caseName: String) {
+        val lender = lenders.getOrElse(loanLender.selectedItemPosition) { Lender.UNKNOWN }
+        val form = LoanForm.parse(
+            loanDate.text.toString(), loanAmount.text.toString(), loanPrincipal.text.toString(),
+            loanRepaid.text.toString(), loanFees.text.toString(), lender,
+        )
+        when (form) {
+            is LoanForm.Result.Invalid -> host.say(invalid(form))
+            is LoanForm.Result.Ok -> host.work({ it.recordLoan(caseName, form.loan) }) { saved ->
+                host.render()
+                val rate = saved.assessment?.let { LoanForm.pct(it.annualRatePct) } ?: "?"
+                host.getString(if (saved.new) R.string.loan_saved else R.string.loan_unchanged, rate)
+            }
+        }
+    }
+
+    private fun invalid(e: LoanForm.Result.Invalid): String {
+        val name = host.getString(
+            when (e.field) {
+                LoanForm.Field.RECEIVED -> R.string.loan_field_received
+                LoanForm.Field.PRINCIPAL -> R.string.loan_field_principal
+                LoanForm.Field.REPAID -> R.string.loan_field_repaid
+                LoanForm.Field.FEES -> R.string.loan_field_fees
+            },
+        )
+        val field = if (e.line > 0) host.getString(R.string.loan_field_line, name, e.line) else name
+        return when (e.problem) {
+            LoanForm.Problem.MISSING -> host.getString(R.string.loan_missing)
+            LoanForm.Problem.BAD_DATE -> host.getString(R.string.loan_bad_date, field, e.text)
+            LoanForm.Problem.BAD_AMOUNT -> host.getString(R.string.loan_bad_amount, field, e.text)
+            LoanForm.Problem.BAD_LINE -> host.getString(R.string.loan_bad_line, field, e.text)
         }
     }
 }

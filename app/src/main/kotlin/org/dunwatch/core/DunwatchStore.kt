@@ -156,6 +156,20 @@ class DunwatchStore private constructor(private val handle: Long) : AutoCloseabl
         return NativeBridge.nativeAddAttachment(handle, caseName, name, sha256Hex, meta.toString())
     }
 
+    /**
+     * Records the loan of case [caseName] (evidence, append-only: a different record supersedes the
+     * case's previous one). Everything is checked first; a bad entry throws INVALID_ARGUMENT naming
+     * it ("repaid #2 ...") and nothing is stored. Flags are re-derived.
+     */
+    fun recordLoan(caseName: String, loan: LoanInput): StoredLoan =
+        Json.toStoredLoan(Json.obj(NativeBridge.nativeRecordLoan(handle, caseName, Json.loanInput(loan))))
+
+    /** The loan record that counts for [caseName] with what it costs, or null if none. */
+    fun loan(caseName: String): StoredLoan? {
+        val text = NativeBridge.nativeLoan(handle, caseName)
+        return if (text.trim() == "null") null else Json.toStoredLoan(Json.obj(text))
+    }
+
     /** Recomputes every evidence chain from the stored rows. */
     fun verify(): VerifyReport = Json.toVerify(Json.obj(NativeBridge.nativeVerify(handle)))
 

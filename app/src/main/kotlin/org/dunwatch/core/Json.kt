@@ -196,6 +196,52 @@ internal object Json {
         attachments = list(o.getJSONArray("attachments"), ::toAttachment),
     )
 
+    fun loanInput(l: LoanInput): String {
+        fun entries(es: List<LoanEntry>) = JSONArray().apply {
+            es.forEach { put(JSONObject().put("date", it.date).put("amount", it.amount)) }
+        }
+        return JSONObject()
+            .put("received", entries(l.received))
+            .put("repaid", entries(l.repaid))
+            .put("fees", entries(l.fees))
+            .putOpt("principal", l.principal)
+            .put("lender", l.lender.code)
+            .putOpt("contract_date", l.contractDate)
+            .putOpt("currency", l.currency)
+            .toString()
+    }
+
+    fun JSONObject.doubleOrNull(key: String): Double? = if (isNull(key)) null else getDouble(key)
+
+    fun toStoredLoan(o: JSONObject) = StoredLoan(
+        id = o.getLong("id"),
+        new = o.getBoolean("new"),
+        supersedes = o.longOrNull("supersedes"),
+        caseName = o.getJSONObject("record").getString("case"),
+        currency = o.getJSONObject("record").getString("currency"),
+        assessment = if (o.isNull("assessment")) null else toLoanAssessment(o.getJSONObject("assessment")),
+        error = o.stringOrNull("error"),
+    )
+
+    fun toLoanAssessment(o: JSONObject) = LoanAssessment(
+        annualRatePct = o.getDouble("annual_rate_pct"),
+        method = o.getString("method"),
+        effectiveRatePct = o.doubleOrNull("effective_rate_pct"),
+        currency = o.getString("currency"),
+        received = o.getString("received"),
+        paid = o.getString("paid"),
+        cost = o.getString("cost"),
+        deducted = o.stringOrNull("deducted"),
+        termDays = o.getLong("term_days"),
+        lines = list(o.getJSONArray("lines")) {
+            LoanLine(
+                it.getString("rule"), it.getString("measure"), it.getDouble("limit_pct"), it.getDouble("value_pct"),
+                it.getBoolean("above"), it.getString("source"), decode(it.getString("severity")),
+            )
+        },
+        noCap = o.stringOrNull("no_cap"),
+    )
+
     private fun strings(a: JSONArray): List<String> = (0 until a.length()).map { a.getString(it) }
 
     /** org.json values as plain Kotlin: maps, lists, strings, numbers, booleans and null. */

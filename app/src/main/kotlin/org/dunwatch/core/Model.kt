@@ -334,3 +334,63 @@ data class CasePage(
     val annotations: List<AnnotationRecord>,
     val attachments: List<AttachmentRecord>,
 )
+
+/** Who lent: it decides which legal line binds (CN: private lending vs licensed lenders). */
+enum class Lender(override val code: String) : Coded { PRIVATE("private"), LICENSED("licensed"), UNKNOWN("unknown") }
+
+/** One sum of money on one day: `date` is `YYYY-MM-DD`, `amount` decimal text ("7000.50"). */
+data class LoanEntry(val date: String, val amount: String)
+
+/** A loan as the borrower lived it; core's LoanRecord (the currency defaults to the pack's). */
+data class LoanInput(
+    /** Money that actually reached the borrower, net of anything deducted. */
+    val received: List<LoanEntry>,
+    val repaid: List<LoanEntry> = emptyList(),
+    val fees: List<LoanEntry> = emptyList(),
+    /** The principal the contract names (may be more than was received). */
+    val principal: String? = null,
+    val lender: Lender = Lender.UNKNOWN,
+    val contractDate: String? = null,
+    val currency: String? = null,
+)
+
+/** One legal line held against a loan, with its source. Percentages in the measure's unit. */
+data class LoanLine(
+    val rule: String,
+    /** `annual`, `monthly`, `stated_monthly`, `daily`, `total_cost`. */
+    val measure: String,
+    val limitPct: Double,
+    val valuePct: Double,
+    val above: Boolean,
+    val source: String,
+    val severity: Severity,
+)
+
+/** What a loan costs: the PBOC annual rate, the effective annual rate, and the lines. */
+data class LoanAssessment(
+    val annualRatePct: Double,
+    /** How it was annualised, e.g. "IRR per month × 12". */
+    val method: String,
+    val effectiveRatePct: Double?,
+    val currency: String,
+    val received: String,
+    val paid: String,
+    val cost: String,
+    val deducted: String?,
+    val termDays: Long,
+    val lines: List<LoanLine>,
+    /** The pack's statement that there is no numeric cap, when it has no lines. */
+    val noCap: String?,
+)
+
+/** A stored loan record of a case with its assessment ([error] when it no longer computes). */
+data class StoredLoan(
+    val id: Long,
+    /** False when the case's newest record already was exactly this one. */
+    val new: Boolean,
+    val supersedes: Long?,
+    val caseName: String,
+    val currency: String,
+    val assessment: LoanAssessment?,
+    val error: String?,
+)

@@ -47,6 +47,8 @@ object NativeBridge {
     @JvmStatic external fun nativeToday(handle: Long, atJson: String?): String
     @JvmStatic external fun nativeTimeline(handle: Long, queryJson: String?): String
     @JvmStatic external fun nativeCasePage(handle: Long, caseId: Long): String
+    @JvmStatic external fun nativeRecordLoan(handle: Long, caseName: String?, recordJson: String?): String
+    @JvmStatic external fun nativeLoan(handle: Long, caseName: String?): String
     @JvmStatic external fun nativeVerify(handle: Long): String
     @JvmStatic external fun nativeExportReport(handle: Long, path: String?, optionsJson: String?): String
 
