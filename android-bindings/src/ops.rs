@@ -8,7 +8,7 @@
 
 use crate::contract::*;
 use crate::error::{BridgeError, Kind, Result};
-use dunwatch_core::evidence::{annotation_kind, TimelineQuery};
+use dunwatch_core::evidence::annotation_kind;
 use dunwatch_core::loan::LoanRecord;
 use dunwatch_core::rules::ScreenPolicy;
 use dunwatch_core::store::{EventQuery, FlagQuery, NewAnnotation, NewAttachment};
@@ -137,14 +137,14 @@ fn page(limit: Option<usize>) -> Result<usize> {
     }
 }
 
-/// One page of contact events (SMS and calls, call-log updates folded in).
-pub fn events(ev: &Evidence, query_json: &str) -> Result<String> {
-    let q: EventQueryIn = parse(query_json, "event query")?;
+/// An event query from JSON, its number normalised and its page bounded (events and timeline).
+fn event_query(ev: &Evidence, query_json: &str, what: &str) -> Result<EventQuery> {
+    let q: EventQueryIn = parse(query_json, what)?;
     let number = match &q.number {
         Some(raw) => Some(ev.parse_number(raw)?.normalized),
         None => None,
     };
-    let query = EventQuery {
+    Ok(EventQuery {
         from_ms: q.from_ms,
         to_ms: q.to_ms,
         number,
@@ -152,26 +152,17 @@ pub fn events(ev: &Evidence, query_json: &str) -> Result<String> {
         offset: q.offset,
         limit: Some(page(q.limit)?),
         newest_first: q.newest_first,
-    };
-    to_json(&ev.events(&query)?)
+    })
+}
+
+/// One page of contact events (SMS and calls, call-log updates folded in).
+pub fn events(ev: &Evidence, query_json: &str) -> Result<String> {
+    to_json(&ev.events(&event_query(ev, query_json, "event query")?)?)
 }
 
 /// One page of the timeline: `[{event, flags}]`, the same query as [`events`].
 pub fn timeline(ev: &Evidence, query_json: &str) -> Result<String> {
-    let q: EventQueryIn = parse(query_json, "timeline query")?;
-    let number = match &q.number {
-        Some(raw) => Some(ev.parse_number(raw)?.normalized),
-        None => None,
-    };
-    to_json(&ev.timeline(&TimelineQuery {
-        from_ms: q.from_ms,
-        to_ms: q.to_ms,
-        number,
-        case: q.case,
-        offset: q.offset,
-        limit: Some(page(q.limit)?),
-        newest_first: q.newest_first,
-    })?)
+    to_json(&ev.timeline(&event_query(ev, query_json, "timeline query")?)?)
 }
 
 /// The "today" page at the instant `at_json`.

@@ -9,8 +9,7 @@
 mod pages;
 
 pub use pages::{
-    CasePage, DayCount, DayLimit, HoursWindow, RuleCount, TimelineEntry, TimelineQuery,
-    TodayCollector, TodayPage,
+    CasePage, DayCount, DayLimit, HoursWindow, RuleCount, TimelineEntry, TodayCollector, TodayPage,
 };
 
 use crate::error::{Error, Result};
@@ -367,7 +366,7 @@ impl Evidence {
     }
 
     /// One page of the timeline: contacts with the flags resting on each, filterable by case.
-    pub fn timeline(&self, q: &TimelineQuery) -> Result<Vec<TimelineEntry>> {
+    pub fn timeline(&self, q: &EventQuery) -> Result<Vec<TimelineEntry>> {
         pages::timeline(&self.store, q)
     }
 

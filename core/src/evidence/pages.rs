@@ -72,19 +72,6 @@ pub struct TodayCollector {
     pub violations: Vec<FlagRecord>,
 }
 
-/// A page of the timeline.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TimelineQuery {
-    pub from_ms: Option<i64>,
-    pub to_ms: Option<i64>,
-    pub case: Option<CaseId>,
-    /// Normalised number.
-    pub number: Option<String>,
-    pub offset: usize,
-    pub limit: Option<usize>,
-    pub newest_first: bool,
-}
-
 /// A contact with the flags resting on it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TimelineEntry {
@@ -372,16 +359,9 @@ pub(super) fn today(store: &Store, at: Instant) -> Result<TodayPage> {
     })
 }
 
-pub(super) fn timeline(store: &Store, q: &TimelineQuery) -> Result<Vec<TimelineEntry>> {
-    let events = store.events(&EventQuery {
-        from_ms: q.from_ms,
-        to_ms: q.to_ms,
-        number: q.number.clone(),
-        case: q.case,
-        offset: q.offset,
-        limit: q.limit,
-        newest_first: q.newest_first,
-    })?;
+/// The events `q` selects, each with the flags resting on it.
+pub(super) fn timeline(store: &Store, q: &EventQuery) -> Result<Vec<TimelineEntry>> {
+    let events = store.events(q)?;
     events
         .into_iter()
         .map(|event| {

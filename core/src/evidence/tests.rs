@@ -155,11 +155,11 @@ fn timeline_and_case_page() {
     e.tag("13800138000", "Loan A", None).unwrap();
     let c = call(&e, "13800138000", AT, 0);
     sms(&e, "13700137000", AT + 1000, "hello");
-    let all = e.timeline(&TimelineQuery::default()).unwrap();
+    let all = e.timeline(&EventQuery::default()).unwrap();
     assert_eq!(all.len(), 2);
     let case = e.cases().unwrap()[0].id;
     let mine = e
-        .timeline(&TimelineQuery {
+        .timeline(&EventQuery {
             case: Some(case),
             ..Default::default()
         })
