@@ -13,7 +13,9 @@ object RuleText {
         val rule = description.substringBefore(" — ")
         val facts = description.substringAfter(" — ", "")
         val parts = rule.split(" / ")
-        val pick = if (chinese) parts.firstOrNull(::cjk) else parts.firstOrNull { !cjk(it) }
+        // The pack's languages come primary first and English last; an English text may quote a
+        // Chinese term ("address-book bombing" (爆通讯录)), so English is picked by position.
+        val pick = if (chinese) parts.firstOrNull(::cjk) else parts.last()
         return when {
             pick == null -> rule
             chinese -> pick

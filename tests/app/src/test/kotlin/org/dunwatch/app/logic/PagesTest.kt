@@ -97,6 +97,10 @@ class RuleTextTest {
     fun `one language at a time`() {
         assertEquals("夜间（22:00–08:00）不得催收", RuleText.describe(cn, chinese = true))
         assertEquals("no collection at night — call at 2025-03-28 22:51:14 (UTC+08:00) local time", RuleText.describe(cn, chinese = false))
+        // An English text that quotes a Chinese term is still the English one.
+        val quoted = "不得“爆通讯录” / no \"address-book bombing\" (爆通讯录) — message flagged exposure"
+        assertEquals("不得“爆通讯录”", RuleText.describe(quoted, chinese = true))
+        assertEquals("no \"address-book bombing\" (爆通讯录) — message flagged exposure", RuleText.describe(quoted, chinese = false))
         // An English-only pack (US) keeps its text in either language.
         assertEquals("no calls before 8 am", RuleText.describe("no calls before 8 am", chinese = true))
         assertEquals("no calls before 8 am — 3 calls", RuleText.describe("no calls before 8 am — 3 calls", chinese = false))
