@@ -68,8 +68,9 @@ pub(crate) struct Known {
 }
 
 impl Known {
-    /// Cases and list from the store, and the stored collection SMS of `numbers` from
-    /// `from_ms` on (one range of the (number, utc_ms) index per number).
+    /// Cases and list from the store, and the stored collection SMS of `numbers` that decide
+    /// whether they are known at their messages from `from_ms` on (those from `from_ms` on and
+    /// the last one before it).
     pub fn load(c: &Connection, numbers: &[String], from_ms: i64) -> Result<Known> {
         let mut k = Known {
             cases: rs::case_names(c)?,
@@ -77,7 +78,7 @@ impl Known {
             sent: HashMap::new(),
         };
         for n in numbers {
-            k.add(rs::collection_sms_of(c, n, from_ms)?);
+            k.add(rs::collection_sms_of(c, n, from_ms, RECENT_MS)?);
         }
         Ok(k)
     }

@@ -510,15 +510,15 @@ fn evaluate_locked(
     // SMS not stored yet are taken before the stored ones are read: a write stored meanwhile
     // is then read from the store.
     let unstored = store.engine().unstored().clone();
+    // The senders of the messages read (from `t0 - within` on, as `classify_rest`).
     let senders: Vec<String> = contacts
         .iter()
-        .filter(|c| c.channel == pack::Channel::Sms && c.incoming)
+        .filter(|c| c.channel == pack::Channel::Sms && c.incoming && c.at.utc_ms >= t0 - within)
         .map(|c| c.number.clone())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let mut known =
-        store.read(|c| known::Known::load(c, &senders, t0 - within - known::RECENT_MS))?;
+    let mut known = store.read(|c| known::Known::load(c, &senders, t0 - within))?;
     known.add(unstored);
     known.add(sent.iter().cloned());
     store.engine().unstored().extend(sent.iter().cloned());

@@ -381,18 +381,34 @@ fn sent_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<super::known::Sent> {
     })
 }
 
-/// The collection SMS `number` sent from `from_ms` on (the (number, utc_ms) index).
+/// The collection SMS `number` sent from `from_ms` on, and the last one before `from_ms` if it
+/// is at most `recent_ms` older (what decides whether the sender is known at each message from
+/// `from_ms` on). Two ranges of the (number, utc_ms) index.
 pub(crate) fn collection_sms_of(
     c: &Connection,
     number: &str,
     from_ms: i64,
+    recent_ms: i64,
 ) -> Result<Vec<super::known::Sent>> {
+    let mut last = c.prepare_cached(
+        "SELECT event_id, number, utc_ms, offset_s FROM collection_sms \
+         WHERE number = ?1 AND utc_ms < ?2 AND utc_ms >= ?3 \
+         ORDER BY utc_ms DESC, event_id DESC LIMIT 1",
+    )?;
+    let mut out: Vec<super::known::Sent> = last
+        .query_map(
+            params![number, from_ms, from_ms.saturating_sub(recent_ms)],
+            sent_row,
+        )?
+        .collect::<rusqlite::Result<_>>()?;
     let mut st = c.prepare_cached(
         "SELECT event_id, number, utc_ms, offset_s FROM collection_sms \
          WHERE number = ?1 AND utc_ms >= ?2",
     )?;
-    let rows = st.query_map(params![number, from_ms], sent_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    for r in st.query_map(params![number, from_ms], sent_row)? {
+        out.push(r?);
+    }
+    Ok(out)
 }
 
 /// Records collection SMS (derived: the strict reading of received SMS).
