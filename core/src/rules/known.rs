@@ -77,9 +77,14 @@ impl Known {
             listed: rs::listed(c)?,
             sent: HashMap::new(),
         };
+        // A number in a case or on the list is known whatever it sent.
+        let mut sent = Vec::new();
         for n in numbers {
-            k.add(rs::collection_sms_of(c, n, from_ms, RECENT_MS)?);
+            if !k.cases.contains_key(n) && !k.listed.contains_key(n) {
+                sent.extend(rs::collection_sms_of(c, n, from_ms, RECENT_MS)?);
+            }
         }
+        k.add(sent);
         Ok(k)
     }
 
