@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 /// Bump when the feature code changes meaning: a weights file trained with another feature
 /// version is refused instead of silently scoring garbage.
-pub const FEATURE_VERSION: u32 = 1;
+pub const FEATURE_VERSION: u32 = 2;
 /// The outputs, in lane order.
 pub const OUTPUTS: [&str; 7] = [
     "collection",
@@ -135,7 +135,9 @@ pub(crate) fn for_each_feature(norm: &Normalized, mut emit: impl FnMut(u64, u32,
         let start = i as u32;
         let e = end as u32;
         // No CJK unigrams: single chars (你, 天) carry little and would make poor explanations.
-        if p1 != u32::MAX {
+        // A run of one char (了了了了, 哈哈哈) emits its n-gram once: a repeated n-gram must
+        // not add its weight again and again (training counts each feature once per message).
+        if p1 != u32::MAX && !(c1 == c && c2 == c) {
             emit(feat(K_CJK2, c1, c, 0), p1, e);
             if p2 != u32::MAX {
                 emit(feat(K_CJK3, c2, c1, c), p2, e);
