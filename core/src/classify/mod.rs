@@ -202,6 +202,8 @@ struct Scratch {
     norm: Normalized,
     /// (rule, normalised start byte, normalised end byte)
     hits: Vec<(u16, u32, u32)>,
+    /// The model's buckets already added for this message.
+    seen: model::Seen,
 }
 
 thread_local! {
@@ -474,8 +476,10 @@ impl Classifier {
         normalize_into(truncate(text), &self.fold, &mut s.norm);
         self.lexicon_hits(&mut s);
         let mut sums = Sums::default();
-        model::for_each_feature(&s.norm, |h, _, _| m.add(&mut sums, h));
-        self.for_each_rule_feature(&s, |h, _, _| m.add(&mut sums, h));
+        let mut seen = model::Seen::default();
+        seen.reset(m.buckets());
+        model::for_each_feature(&s.norm, |h, _, _| m.add_once(&mut sums, &mut seen, h));
+        self.for_each_rule_feature(&s, |h, _, _| m.add_once(&mut sums, &mut seen, h));
         let mut l = [0f32; 7];
         let mut t = [0f32; 7];
         for k in 0..7 {
@@ -668,8 +672,11 @@ impl Classifier {
         // The model: one table lookup per feature, no allocation.
         let sums = model.map(|m| {
             let mut sums = Sums::default();
-            model::for_each_feature(&s.norm, |h, _, _| m.add(&mut sums, h));
-            self.for_each_rule_feature(s, |h, _, _| m.add(&mut sums, h));
+            let mut seen = std::mem::take(&mut s.seen);
+            seen.reset(m.buckets());
+            model::for_each_feature(&s.norm, |h, _, _| m.add_once(&mut sums, &mut seen, h));
+            self.for_each_rule_feature(s, |h, _, _| m.add_once(&mut sums, &mut seen, h));
+            s.seen = seen;
             sums
         });
         let model_raised = |lane: usize| match (model, &sums) {

@@ -205,6 +205,44 @@ pub struct Model {
     digest: [u8; 32],
 }
 
+/// The buckets already added for the message being scored, so that a feature counts once per
+/// message, as in training ("要看要看要看…" must not add the weight of 要看 a hundred times).
+/// A bitmap over the buckets, cleared word by word after each message.
+#[derive(Default)]
+pub(crate) struct Seen {
+    bits: Vec<u64>,
+    touched: Vec<u32>,
+}
+
+impl Seen {
+    /// Empties the set for a new message of a model with `buckets` buckets.
+    pub(crate) fn reset(&mut self, buckets: usize) {
+        for &w in &self.touched {
+            self.bits[w as usize] = 0;
+        }
+        self.touched.clear();
+        let words = buckets.div_ceil(64);
+        if self.bits.len() < words {
+            self.bits.resize(words, 0);
+        }
+    }
+
+    /// True the first time `bucket` is seen since [`Seen::reset`].
+    #[inline(always)]
+    fn first(&mut self, bucket: usize) -> bool {
+        let w = &mut self.bits[bucket >> 6];
+        let m = 1u64 << (bucket & 63);
+        if *w & m != 0 {
+            return false;
+        }
+        if *w == 0 {
+            self.touched.push((bucket >> 6) as u32);
+        }
+        *w |= m;
+        true
+    }
+}
+
 /// Raw output sums of one message.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Sums(pub [i32; LANES]);
@@ -360,6 +398,19 @@ impl Model {
     pub(crate) fn weights(&self, h: u64) -> &[i8; LANES] {
         // bucket() < 2^bits == table.len() by construction.
         &self.table[self.bucket(h)]
+    }
+
+    /// Buckets in the table.
+    pub(crate) fn buckets(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Adds the feature `h` unless its bucket was already added for this message.
+    #[inline(always)]
+    pub(crate) fn add_once(&self, sums: &mut Sums, seen: &mut Seen, h: u64) {
+        if seen.first(self.bucket(h)) {
+            self.add(sums, h);
+        }
     }
 
     #[inline(always)]
