@@ -477,7 +477,7 @@ impl Classifier {
         self.lexicon_hits(&mut s);
         let mut sums = Sums::default();
         let mut seen = model::Seen::default();
-        seen.reset(m.buckets());
+        seen.reset();
         model::for_each_feature(&s.norm, |h, _, _| m.add_once(&mut sums, &mut seen, h));
         self.for_each_rule_feature(&s, |h, _, _| m.add_once(&mut sums, &mut seen, h));
         let mut l = [0f32; 7];
@@ -673,7 +673,7 @@ impl Classifier {
         let sums = model.map(|m| {
             let mut sums = Sums::default();
             let mut seen = std::mem::take(&mut s.seen);
-            seen.reset(m.buckets());
+            seen.reset();
             model::for_each_feature(&s.norm, |h, _, _| m.add_once(&mut sums, &mut seen, h));
             self.for_each_rule_feature(s, |h, _, _| m.add_once(&mut sums, &mut seen, h));
             s.seen = seen;

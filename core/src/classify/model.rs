@@ -206,39 +206,47 @@ pub struct Model {
 }
 
 /// The buckets already added for the message being scored, so that a feature counts once per
-/// message, as in training ("要看要看要看…" must not add the weight of 要看 a hundred times).
-/// A bitmap over the buckets, cleared word by word after each message.
-#[derive(Default)]
+/// message, as in training ("要看要看要看…" must not add the weight of 要看 a hundred times). A
+/// direct-mapped table of the last bucket seen per slot, stamped with the message's number so
+/// that nothing is cleared between messages: a bucket is never mistaken for another (the whole
+/// bucket is compared), and a repeat is missed only when another bucket took its slot in
+/// between, which bounds how often a repeated n-gram adds up instead of forbidding it.
 pub(crate) struct Seen {
-    bits: Vec<u64>,
-    touched: Vec<u32>,
+    slots: Box<[(u32, u32); SEEN_SLOTS]>,
+    message: u32,
+}
+
+const SEEN_SLOTS: usize = 512;
+
+impl Default for Seen {
+    fn default() -> Seen {
+        Seen {
+            slots: Box::new([(0, 0); SEEN_SLOTS]),
+            message: 0,
+        }
+    }
 }
 
 impl Seen {
-    /// Empties the set for a new message of a model with `buckets` buckets.
-    pub(crate) fn reset(&mut self, buckets: usize) {
-        for &w in &self.touched {
-            self.bits[w as usize] = 0;
-        }
-        self.touched.clear();
-        let words = buckets.div_ceil(64);
-        if self.bits.len() < words {
-            self.bits.resize(words, 0);
+    /// Starts a new message.
+    pub(crate) fn reset(&mut self) {
+        self.message = self.message.wrapping_add(1);
+        if self.message == 0 {
+            // Wrapped: stamps of 4 billion messages ago could match again.
+            self.slots.fill((0, 0));
+            self.message = 1;
         }
     }
 
-    /// True the first time `bucket` is seen since [`Seen::reset`].
+    /// True the first time `bucket` is seen in this message (see the type's note).
     #[inline(always)]
     fn first(&mut self, bucket: usize) -> bool {
-        let w = &mut self.bits[bucket >> 6];
-        let m = 1u64 << (bucket & 63);
-        if *w & m != 0 {
+        let b = bucket as u32;
+        let slot = &mut self.slots[bucket % SEEN_SLOTS];
+        if *slot == (b, self.message) {
             return false;
         }
-        if *w == 0 {
-            self.touched.push((bucket >> 6) as u32);
-        }
-        *w |= m;
+        *slot = (b, self.message);
         true
     }
 }
@@ -398,11 +406,6 @@ impl Model {
     pub(crate) fn weights(&self, h: u64) -> &[i8; LANES] {
         // bucket() < 2^bits == table.len() by construction.
         &self.table[self.bucket(h)]
-    }
-
-    /// Buckets in the table.
-    pub(crate) fn buckets(&self) -> usize {
-        self.table.len()
     }
 
     /// Adds the feature `h` unless its bucket was already added for this message.
