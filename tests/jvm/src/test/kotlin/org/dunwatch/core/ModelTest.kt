@@ -39,8 +39,9 @@ class ModelTest {
     }
 
     @Test
-    fun `the shipped model reads a threat the term list alone misses and the store re-reads its messages`() {
-        // No debt word the term list knows: only the learned model reads it as collection.
+    fun `the shipped model reads a collector message the term list alone misses and the store re-reads its messages`() {
+        // A training message with no debt word the term list knows: only the learned model reads
+        // it as collection (this checks the wiring, not accuracy).
         val text = "你通讯录一共312个人，今晚八点前不还我就一个一个发过去，说到做到"
         val path = Support.tempDb().toString()
         DunwatchStore.open(path, borrower).use { s ->
