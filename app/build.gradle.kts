@@ -37,6 +37,9 @@ android {
     kotlinOptions { jvmTarget = "17" }
 
     sourceSets["main"].jniLibs.srcDir(layout.buildDirectory.dir("rustJniLibs"))
+    // The classifier's weights (collection.dwm) ship as an asset, handed to the library at store
+    // open (Stores.kt): the library is built without them to stay within its size budget.
+    sourceSets["main"].assets.srcDir("../core/data/model")
 }
 
 /** Builds libdunwatch_android.so for every ABI into build/rustJniLibs/<abi>/. */

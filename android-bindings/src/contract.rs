@@ -189,3 +189,13 @@ pub struct LoanLineOut {
     pub source: String,
     pub severity: String,
 }
+
+/// The learned model the process now reads messages with (`installModel`).
+#[derive(Debug, Serialize)]
+pub struct ModelOut {
+    pub version: String,
+    /// Non-zero buckets of the weights file.
+    pub entries: usize,
+    /// SHA-256 of the file (hex), part of every store's rules fingerprint.
+    pub sha256: String,
+}

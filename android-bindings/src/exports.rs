@@ -7,10 +7,11 @@
 //! at most a few local references (its result string, or the exception), all released when it
 //! returns to Java, so no loop in Java can make them pile up.
 
-use crate::error::{Result, ThrowDunwatch};
+use crate::error::{BridgeError, Result, ThrowDunwatch};
 use crate::{handles, logging, ops, strings};
+use dunwatch_core::classify::model::MAX_FILE_BYTES;
 use dunwatch_core::Evidence;
-use jni::objects::{JClass, JString};
+use jni::objects::{JByteArray, JClass, JString};
 use jni::sys::{jint, jlong};
 use jni::{Env, EnvUnowned};
 
@@ -244,6 +245,31 @@ pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeDebugPanic<'l>(
     call(env, |env| -> Result<()> {
         let message = strings::required(env, &message, "message")?;
         panic!("debug panic requested: {message}");
+    })
+}
+
+/// `nativeInstallModel(model: ByteArray): String`: the classifier's weights file (the app's
+/// asset) for every store of the process; `{version, entries, sha256}` JSON. A null, oversized or
+/// malformed file throws `DunwatchException(INVALID_ARGUMENT)` and changes nothing.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_dunwatch_core_NativeBridge_nativeInstallModel<'l>(
+    env: EnvUnowned<'l>,
+    _class: JClass<'l>,
+    model: JByteArray<'l>,
+) -> JString<'l> {
+    call(env, |env| {
+        if model.is_null() {
+            return Err(BridgeError::invalid("model is null"));
+        }
+        let len = model.len(env)?;
+        if len > MAX_FILE_BYTES {
+            return Err(BridgeError::invalid(format!(
+                "model: file is {len} bytes, more than the {MAX_FILE_BYTES} allowed"
+            )));
+        }
+        let bytes = env.convert_byte_array(&model)?;
+        let out = ops::install_model(&bytes)?;
+        jstring(env, out)
     })
 }
 

@@ -41,6 +41,22 @@ pub fn open(path: &str, settings_json: Option<&str>) -> Result<Evidence> {
     Ok(Evidence::open(path, wanted.as_ref())?)
 }
 
+/// Checks `bytes` as the classifier's weights file (the app's `collection.dwm` asset) and makes
+/// it the model every store of the process reads messages with; returns [`ModelOut`] JSON. A bad
+/// file is refused (`invalid_argument`, saying what is wrong) and the current model stays.
+/// Installed before a store opens, a store whose flags were read with other weights re-reads
+/// its messages when it opens (the model is part of its rules fingerprint).
+pub fn install_model(bytes: &[u8]) -> Result<String> {
+    let m = dunwatch_core::classify::Model::from_bytes(bytes).map_err(BridgeError::invalid)?;
+    let out = ModelOut {
+        version: m.version().to_string(),
+        entries: m.entries(),
+        sha256: m.digest().iter().map(|b| format!("{b:02x}")).collect(),
+    };
+    dunwatch_core::classify::install_model(std::sync::Arc::new(m));
+    to_json(&out)
+}
+
 /// Core's facts the app's logic must agree with: `{same_call_tolerance_ms, withheld_numbers}`.
 pub fn facts() -> Result<String> {
     to_json(&dunwatch_core::evidence::facts())

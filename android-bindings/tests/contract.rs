@@ -30,7 +30,14 @@ fn keys(v: &Value, out: &mut BTreeSet<String>) {
 /// Every result shape, from each export that returns JSON, with optional parts filled in.
 fn written_keys() -> BTreeSet<String> {
     let ev = Evidence::open_in_memory(None).unwrap();
+    // The shipped weights (what the app hands over from its asset); the builtin ones, if any.
+    let dwm = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/data/model/collection.dwm"
+    ))
+    .unwrap();
     let mut outs: Vec<String> = vec![
+        ops::install_model(&dwm).unwrap(),
         ops::facts().unwrap(),
         ops::settings(&ev).unwrap(),
         ops::set_settings(

@@ -21,6 +21,8 @@ gen="$here/target/generated-sources/aapt"
 cfg="$here/target/robo-config/com/android/tools"
 rm -rf "$out" "$gen" "$cfg"
 mkdir -p "$out/assets" "$gen" "$cfg"
+# The app's assets as the Gradle build merges them (app/build.gradle.kts): the classifier's weights.
+cp "$root/core/data/model/collection.dwm" "$out/assets/"
 aapt2 compile --dir "$root/app/src/main/res" -o "$out/res.zip"
 sed 's|<manifest xmlns:android="http://schemas.android.com/apk/res/android"|& package="org.dunwatch"|' \
   "$root/app/src/main/AndroidManifest.xml" >"$out/AndroidManifest.xml"

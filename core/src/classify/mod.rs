@@ -29,7 +29,8 @@ use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 #[cfg(feature = "toml-files")]
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// The lexicon compiled into the library: `core/data/lexicon/collection.toml` as JSON (build.rs).
 pub(crate) const BUILTIN_LEXICON: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicon.json"));
@@ -201,6 +202,8 @@ struct Scratch {
     norm: Normalized,
     /// (rule, normalised start byte, normalised end byte)
     hits: Vec<(u16, u32, u32)>,
+    /// The model's buckets already added for this message.
+    seen: model::Seen,
 }
 
 thread_local! {
@@ -221,10 +224,70 @@ static BUILTIN: Lazy<Classifier> = Lazy::new(|| {
         .with_model(BUILTIN_MODEL_PARSED.clone())
 });
 
+/// The process's classifier when a model was installed ([`install_model`]); null: [`BUILTIN`].
+/// Each installed classifier is leaked once per distinct weights file, so the `&'static` handed
+/// out by [`Classifier::builtin`] stays valid (an app installs one file, once per process).
+static INSTALLED: AtomicPtr<Classifier> = AtomicPtr::new(std::ptr::null_mut());
+/// The installed classifiers by weights digest, so installing the same file again leaks nothing.
+static INSTALLED_BY_DIGEST: Lazy<Mutex<Vec<&'static Classifier>>> =
+    Lazy::new(|| Mutex::new(Vec::new()));
+/// Bumped on every install that changes the process's classifier (memos of classifications
+/// compare it).
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// Makes `model` the model of the process's classifier ([`Classifier::builtin`]): the stores'
+/// engines, imports and reports read with the builtin lexicon and these weights from now on.
+/// The Android library has no weights of its own (feature `builtin-model` off); the app hands
+/// the asset's bytes here through the bridge before it opens its store. The rules fingerprint
+/// includes the model's digest, so a store opened afterwards re-reads its messages when the
+/// weights differ from those its flags were derived with.
+pub fn install_model(model: Arc<Model>) {
+    let mut known = INSTALLED_BY_DIGEST
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let c: &'static Classifier = match known
+        .iter()
+        .find(|c| c.model().is_some_and(|m| m.digest() == model.digest()))
+    {
+        Some(c) => c,
+        None => {
+            let c: &'static Classifier = Box::leak(Box::new(
+                Classifier::builtin_lexicon_only().with_model(Some(model)),
+            ));
+            known.push(c);
+            c
+        }
+    };
+    let old = INSTALLED.swap(c as *const Classifier as *mut Classifier, Ordering::AcqRel);
+    if !std::ptr::eq(old, c) {
+        GENERATION.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
+/// Checks `bytes` as a weights file and installs it ([`install_model`]); returns its version.
+pub fn install_model_bytes(bytes: &[u8]) -> std::result::Result<String, String> {
+    let m = Model::from_bytes(bytes)?;
+    let v = m.version().to_string();
+    install_model(Arc::new(m));
+    Ok(v)
+}
+
+/// Changes whenever [`install_model`] changes the process's classifier.
+pub(crate) fn generation() -> u64 {
+    GENERATION.load(Ordering::Acquire)
+}
+
 impl Classifier {
-    /// The lexicon and model compiled into the library.
+    /// The process's classifier: the lexicon compiled into the library with the model compiled
+    /// into it, or the model installed by [`install_model`].
     pub fn builtin() -> &'static Classifier {
-        &BUILTIN
+        let p = INSTALLED.load(Ordering::Acquire);
+        if p.is_null() {
+            &BUILTIN
+        } else {
+            // SAFETY: INSTALLED only ever holds pointers from `Box::leak`, never freed.
+            unsafe { &*p }
+        }
     }
 
     /// The builtin lexicon without the model (the training command's feature extractor, and a
@@ -413,8 +476,10 @@ impl Classifier {
         normalize_into(truncate(text), &self.fold, &mut s.norm);
         self.lexicon_hits(&mut s);
         let mut sums = Sums::default();
-        model::for_each_feature(&s.norm, |h, _, _| m.add(&mut sums, h));
-        self.for_each_rule_feature(&s, |h, _, _| m.add(&mut sums, h));
+        let mut seen = model::Seen::default();
+        seen.reset();
+        model::for_each_feature(&s.norm, |h, _, _| m.add_once(&mut sums, &mut seen, h));
+        self.for_each_rule_feature(&s, |h, _, _| m.add_once(&mut sums, &mut seen, h));
         let mut l = [0f32; 7];
         let mut t = [0f32; 7];
         for k in 0..7 {
@@ -607,8 +672,11 @@ impl Classifier {
         // The model: one table lookup per feature, no allocation.
         let sums = model.map(|m| {
             let mut sums = Sums::default();
-            model::for_each_feature(&s.norm, |h, _, _| m.add(&mut sums, h));
-            self.for_each_rule_feature(s, |h, _, _| m.add(&mut sums, h));
+            let mut seen = std::mem::take(&mut s.seen);
+            seen.reset();
+            model::for_each_feature(&s.norm, |h, _, _| m.add_once(&mut sums, &mut seen, h));
+            self.for_each_rule_feature(s, |h, _, _| m.add_once(&mut sums, &mut seen, h));
+            s.seen = seen;
             sums
         });
         let model_raised = |lane: usize| match (model, &sums) {

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 /// Bump when the feature code changes meaning: a weights file trained with another feature
 /// version is refused instead of silently scoring garbage.
-pub const FEATURE_VERSION: u32 = 1;
+pub const FEATURE_VERSION: u32 = 2;
 /// The outputs, in lane order.
 pub const OUTPUTS: [&str; 7] = [
     "collection",
@@ -135,7 +135,9 @@ pub(crate) fn for_each_feature(norm: &Normalized, mut emit: impl FnMut(u64, u32,
         let start = i as u32;
         let e = end as u32;
         // No CJK unigrams: single chars (你, 天) carry little and would make poor explanations.
-        if p1 != u32::MAX {
+        // A run of one char (了了了了, 哈哈哈) emits its n-gram once: a repeated n-gram must
+        // not add its weight again and again (training counts each feature once per message).
+        if p1 != u32::MAX && !(c1 == c && c2 == c) {
             emit(feat(K_CJK2, c1, c, 0), p1, e);
             if p2 != u32::MAX {
                 emit(feat(K_CJK3, c2, c1, c), p2, e);
@@ -201,6 +203,52 @@ pub struct Model {
     entries: usize,
     /// SHA-256 of the file, part of the rules fingerprint.
     digest: [u8; 32],
+}
+
+/// The buckets already added for the message being scored, so that a feature counts once per
+/// message, as in training ("要看要看要看…" must not add the weight of 要看 a hundred times). A
+/// direct-mapped table of the last bucket seen per slot, stamped with the message's number so
+/// that nothing is cleared between messages: a bucket is never mistaken for another (the whole
+/// bucket is compared), and a repeat is missed only when another bucket took its slot in
+/// between, which bounds how often a repeated n-gram adds up instead of forbidding it.
+pub(crate) struct Seen {
+    slots: Box<[(u32, u32); SEEN_SLOTS]>,
+    message: u32,
+}
+
+const SEEN_SLOTS: usize = 512;
+
+impl Default for Seen {
+    fn default() -> Seen {
+        Seen {
+            slots: Box::new([(0, 0); SEEN_SLOTS]),
+            message: 0,
+        }
+    }
+}
+
+impl Seen {
+    /// Starts a new message.
+    pub(crate) fn reset(&mut self) {
+        self.message = self.message.wrapping_add(1);
+        if self.message == 0 {
+            // Wrapped: stamps of 4 billion messages ago could match again.
+            self.slots.fill((0, 0));
+            self.message = 1;
+        }
+    }
+
+    /// True the first time `bucket` is seen in this message (see the type's note).
+    #[inline(always)]
+    fn first(&mut self, bucket: usize) -> bool {
+        let b = bucket as u32;
+        let slot = &mut self.slots[bucket % SEEN_SLOTS];
+        if *slot == (b, self.message) {
+            return false;
+        }
+        *slot = (b, self.message);
+        true
+    }
 }
 
 /// Raw output sums of one message.
@@ -358,6 +406,14 @@ impl Model {
     pub(crate) fn weights(&self, h: u64) -> &[i8; LANES] {
         // bucket() < 2^bits == table.len() by construction.
         &self.table[self.bucket(h)]
+    }
+
+    /// Adds the feature `h` unless its bucket was already added for this message.
+    #[inline(always)]
+    pub(crate) fn add_once(&self, sums: &mut Sums, seen: &mut Seen, h: u64) {
+        if seen.first(self.bucket(h)) {
+            self.add(sums, h);
+        }
     }
 
     #[inline(always)]

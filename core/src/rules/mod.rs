@@ -67,6 +67,8 @@ const MEMO_CAP: usize = 20_000;
 struct MemoMap {
     by_sender: HashMap<String, HashMap<Context, HashMap<String, Classification>>>,
     len: usize,
+    /// The classifier generation the entries were read with (`classify::install_model`).
+    generation: u64,
 }
 
 /// The engine's state for one open store: one evaluation at a time (the SMS receiver and the
@@ -100,21 +102,31 @@ impl EngineState {
 impl Classify for Memo<'_> {
     fn classify(&self, text: &str, sender: Option<&str>, ctx: &Context) -> Classification {
         let key = sender.unwrap_or_default();
-        if let Some(k) = self
-            .0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .by_sender
-            .get(key)
-            .and_then(|m| m.get(ctx))
-            .and_then(|m| m.get(text))
+        let generation = crate::classify::generation();
         {
-            return k.clone();
+            let mut memo = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            if memo.generation != generation {
+                *memo = MemoMap {
+                    generation,
+                    ..MemoMap::default()
+                };
+            }
+            if let Some(k) = memo
+                .by_sender
+                .get(key)
+                .and_then(|m| m.get(ctx))
+                .and_then(|m| m.get(text))
+            {
+                return k.clone();
+            }
         }
         let k = Classifier::builtin().classify_for_rules_with(text, sender, ctx);
         let mut memo = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if memo.len >= MEMO_CAP {
-            *memo = MemoMap::default();
+        if memo.len >= MEMO_CAP || memo.generation != generation {
+            *memo = MemoMap {
+                generation,
+                ..MemoMap::default()
+            };
         }
         let old = memo
             .by_sender
@@ -134,14 +146,23 @@ impl Classify for Memo<'_> {
 const ENGINE_VERSION: &str = "rules-engine-2";
 
 /// Digest of what the code reads the evidence with: the engine version and the built-in
-/// classifier lexicon and model weights (an update of either re-reads every SMS).
+/// classifier lexicon (an update re-reads every SMS). The model is added by [`fingerprint_of`]:
+/// it can be installed at run time (`classify::install_model`).
 static CODE_KEY: once_cell::sync::Lazy<Vec<u8>> = once_cell::sync::Lazy::new(|| {
     let mut h = Sha256::new();
     h.update(ENGINE_VERSION);
     h.update(crate::classify::BUILTIN_LEXICON_SOURCE);
-    h.update(crate::classify::BUILTIN_MODEL);
     h.finalize().to_vec()
 });
+
+/// The SHA-256 of the weights the process's classifier reads with (new weights, builtin or
+/// installed, re-read every SMS); empty without a model.
+fn model_key() -> Vec<u8> {
+    Classifier::builtin()
+        .model()
+        .map(|m| m.digest().to_vec())
+        .unwrap_or_default()
+}
 
 /// `rules_state` key: every event with an id up to this one has been evaluated (by a rebuild,
 /// or by incremental evaluations of a contiguous run of ids). An import killed after storing a
@@ -831,6 +852,7 @@ fn fingerprint_of(store: &Store, settings: &crate::model::Settings) -> Result<St
     let inputs = store.read(rs::inputs_summary)?;
     let mut h = Sha256::new();
     h.update(&*CODE_KEY);
+    h.update(model_key());
     h.update(serde_json::to_string(settings)?);
     h.update(pack.version_key());
     h.update(inputs);

@@ -2,6 +2,7 @@ package org.dunwatch.app
 
 import android.content.Context
 import android.telephony.TelephonyManager
+import android.util.Log
 import org.dunwatch.app.logic.FirstRun
 import org.dunwatch.app.logic.SmsDedup
 import org.dunwatch.core.DunwatchStore
@@ -17,6 +18,8 @@ import java.util.concurrent.Executors
  */
 object Stores {
     private const val FILE = "evidence.sqlite"
+    private const val MODEL_ASSET = "collection.dwm"
+    private const val TAG = "dunwatch"
 
     @Volatile private var store: DunwatchStore? = null
 
@@ -50,8 +53,22 @@ object Stores {
             val app = context.applicationContext
             val file = File(app.noBackupFilesDir, FILE)
             val first = if (file.exists()) null else FirstRun.settings(country(app), ZoneId.systemDefault())
-            DunwatchStore.open(file.path, first).also { store = it }
+            val model = model(app)
+            val opened = if (model == null) DunwatchStore.open(file.path, first) else DunwatchStore.open(file.path, first, model)
+            opened.also { store = it }
         }
+    }
+
+    /**
+     * The classifier's weights: the asset `collection.dwm` (the build copies core/data/model
+     * into the assets; the native library carries no weights of its own). Without it the store
+     * reads messages with the term list alone, which the log says; a damaged file throws.
+     */
+    private fun model(context: Context): ByteArray? = try {
+        context.assets.open(MODEL_ASSET).use { it.readBytes() }
+    } catch (e: java.io.IOException) {
+        Log.w(TAG, "no $MODEL_ASSET asset: messages are read by the term list alone", e)
+        null
     }
 
     /** The SIM's country, else the locale's. */

@@ -19,6 +19,23 @@ class DunwatchStore private constructor(private val handle: Long) : AutoCloseabl
         fun open(path: String, settings: Settings? = null): DunwatchStore =
             DunwatchStore(NativeBridge.nativeOpen(path, settings?.let(Json::settings)))
 
+        /**
+         * Opens the store at [path] reading messages with the classifier weights [model] (the
+         * bytes of the app's `collection.dwm` asset: the native library carries none). A bad file
+         * throws [DunwatchException] ([DunwatchException.Kind.INVALID_ARGUMENT]) before the store
+         * opens. Weights other than those the store's flags were read with re-read its messages.
+         */
+        fun open(path: String, settings: Settings?, model: ByteArray): DunwatchStore {
+            installModel(model)
+            return open(path, settings)
+        }
+
+        /**
+         * Makes [model] (a `collection.dwm` weights file) the classifier model of every store in
+         * this process; throws [DunwatchException] on a bad file and keeps the current model.
+         */
+        fun installModel(model: ByteArray): ModelInfo = Json.toModelInfo(Json.obj(NativeBridge.nativeInstallModel(model)))
+
         /** Version of the native library. */
         val nativeVersion: String get() = NativeBridge.nativeVersion()
 

@@ -138,6 +138,8 @@ internal object Json {
         },
     )
 
+    fun toModelInfo(o: JSONObject) = ModelInfo(o.getString("version"), o.getInt("entries"), o.getString("sha256"))
+
     fun toFacts(o: JSONObject) = CoreFacts(
         o.getLong("same_call_tolerance_ms"), strings(o.getJSONArray("withheld_numbers")).toSet(),
     )

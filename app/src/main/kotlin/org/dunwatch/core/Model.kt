@@ -225,6 +225,9 @@ data class ReportFiles(val files: List<String>, val chainOk: Boolean)
 enum class ReportLanguage(override val code: String) : Coded { ZH("zh"), EN("en") }
 
 /** Facts core owns that the app's logic must agree with; see [DunwatchStore.coreFacts]. */
+/** The classifier weights the process reads messages with ([DunwatchStore.installModel]). */
+data class ModelInfo(val version: String, val entries: Int, val sha256: String)
+
 data class CoreFacts(
     /** Records of one number's calls whose starts are at most this far apart are one call. */
     val sameCallToleranceMs: Long,

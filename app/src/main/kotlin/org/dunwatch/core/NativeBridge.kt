@@ -23,6 +23,7 @@ object NativeBridge {
 
     @JvmStatic external fun nativeVersion(): String
     @JvmStatic external fun nativeFacts(): String
+    @JvmStatic external fun nativeInstallModel(model: ByteArray?): String
     @JvmStatic external fun nativeOpen(path: String?, settingsJson: String?): Long
     @JvmStatic external fun nativeClose(handle: Long)
     @JvmStatic external fun nativeOpenHandles(): Int
