@@ -180,6 +180,11 @@ store_exports! {
     fn Java_org_dunwatch_core_NativeBridge_nativeTimeline(query: str "query") -> String
         = ops::timeline;
 
+    /// `nativeRuleTexts(handle: Long, lang: String): String` (JSON array of the pack's rules,
+    /// each `{rule, severity, description, source, parameters}` in `lang`).
+    fn Java_org_dunwatch_core_NativeBridge_nativeRuleTexts(lang: str "lang") -> String
+        = ops::rule_texts;
+
     /// `nativeToday(handle: Long, atJson: String): String` (today page JSON).
     fn Java_org_dunwatch_core_NativeBridge_nativeToday(at: str "at") -> String = ops::today;
 

@@ -137,14 +137,15 @@ fn page(limit: Option<usize>) -> Result<usize> {
     }
 }
 
-/// An event query from JSON, its number normalised and its page bounded (events and timeline).
-fn event_query(ev: &Evidence, query_json: &str, what: &str) -> Result<EventQuery> {
+/// An event query from JSON, its number normalised and its page bounded (events and timeline),
+/// and whether it asks for collector contacts only.
+fn event_query(ev: &Evidence, query_json: &str, what: &str) -> Result<(EventQuery, bool)> {
     let q: EventQueryIn = parse(query_json, what)?;
     let number = match &q.number {
         Some(raw) => Some(ev.parse_number(raw)?.normalized),
         None => None,
     };
-    Ok(EventQuery {
+    let query = EventQuery {
         from_ms: q.from_ms,
         to_ms: q.to_ms,
         number,
@@ -152,17 +153,30 @@ fn event_query(ev: &Evidence, query_json: &str, what: &str) -> Result<EventQuery
         offset: q.offset,
         limit: Some(page(q.limit)?),
         newest_first: q.newest_first,
-    })
+    };
+    Ok((query, q.collectors_only))
 }
 
 /// One page of contact events (SMS and calls, call-log updates folded in).
 pub fn events(ev: &Evidence, query_json: &str) -> Result<String> {
-    to_json(&ev.events(&event_query(ev, query_json, "event query")?)?)
+    let (q, collectors_only) = event_query(ev, query_json, "event query")?;
+    if collectors_only {
+        return Err(BridgeError::invalid(
+            "event query: collectors_only applies to the timeline",
+        ));
+    }
+    to_json(&ev.events(&q)?)
 }
 
 /// One page of the timeline: `[{event, flags}]`, the same query as [`events`].
 pub fn timeline(ev: &Evidence, query_json: &str) -> Result<String> {
-    to_json(&ev.timeline(&event_query(ev, query_json, "timeline query")?)?)
+    let (q, collectors_only) = event_query(ev, query_json, "timeline query")?;
+    to_json(&ev.timeline(&q, collectors_only)?)
+}
+
+/// Every rule of the store's pack with its description and legal source in `lang` (`zh`, `en`).
+pub fn rule_texts(ev: &Evidence, lang: &str) -> Result<String> {
+    to_json(&ev.rule_texts(lang)?)
 }
 
 /// The "today" page at the instant `at_json`.
@@ -406,6 +420,27 @@ mod tests {
         assert_eq!(d["permitted_now"], false, "06:13 in Shanghai");
         assert_eq!(d["collectors"][0]["name"], "Loan A");
         assert_eq!(d["collectors"][0]["calls"], 1);
+        let sms = format!(r#"{{"direction":"incoming","received":{AT}}}"#);
+        record_sms(&s, "13700137000", "hello", &sms).unwrap();
+        let all = json(&timeline(&s, "{}").unwrap());
+        assert_eq!(all.as_array().unwrap().len(), 2);
+        let mine = json(&timeline(&s, r#"{"collectors_only":true}"#).unwrap());
+        assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+        let e = events(&s, r#"{"collectors_only":true}"#).unwrap_err();
+        assert_eq!(e.kind, Kind::InvalidArgument);
+        let zh = json(&rule_texts(&s, "zh").unwrap());
+        let en = json(&rule_texts(&s, "en").unwrap());
+        let night = |v: &Value| {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["rule"] == "CN.TIME.GBT")
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(night(&zh)["description"], "夜间（22:00–08:00）不得催收");
+        assert_eq!(night(&en)["description"], "no collection at night");
+        assert_ne!(night(&zh)["source"], night(&en)["source"]);
         let c = json(&case_page(&s, 1).unwrap());
         assert_eq!(c["case"]["name"], "Loan A");
         assert_eq!(c["days"][0]["calls"], 1);
