@@ -174,6 +174,20 @@ pub fn timeline(ev: &Evidence, query_json: &str) -> Result<String> {
     to_json(&ev.timeline(&q, collectors_only)?)
 }
 
+/// Tests only (like `nativeDebugPanic`): caps the store file at its current size plus
+/// `extra_pages` pages for this open handle, so that SQLite reports a full disk and the callers'
+/// handling of it can be tested on a real store. Returns the cap. Reopening the store lifts it.
+pub fn debug_limit_pages(ev: &Evidence, extra_pages: i64) -> Result<i64> {
+    let extra = u32::try_from(extra_pages)
+        .map_err(|_| BridgeError::invalid(format!("extra pages {extra_pages} out of range")))?;
+    let pages: u32 = ev
+        .store()
+        .read(|c| Ok(c.query_row("PRAGMA page_count", [], |r| r.get(0))?))?;
+    let cap = pages.saturating_add(extra);
+    ev.store().limit_pages_for_test(cap)?;
+    Ok(i64::from(cap))
+}
+
 /// Every rule of the store's pack with its description and legal source in `lang` (`zh`, `en`).
 pub fn rule_texts(ev: &Evidence, lang: &str) -> Result<String> {
     to_json(&ev.rule_texts(lang)?)
@@ -443,6 +457,20 @@ mod tests {
         assert_ne!(night(&zh)["source"], night(&en)["source"]);
         let c = json(&case_page(&s, 1).unwrap());
         assert_eq!(c["case"]["name"], "Loan A");
+        // A full disk reaches the caller as its own kind.
+        let path = std::env::temp_dir().join(format!("dw-full-{}.sqlite", std::process::id()));
+        let full = open(path.to_str().unwrap(), None).unwrap();
+        debug_limit_pages(&full, 0).unwrap();
+        // Free pages of the file are used first; then nothing fits.
+        let e = (0..100)
+            .find_map(|i| {
+                let big = format!("{i}{}", "满".repeat(5000));
+                record_sms(&full, "13800138000", &big, &sms).err()
+            })
+            .expect("the capped store fills up");
+        assert_eq!(e.kind, Kind::StorageFull, "{e:?}");
+        drop(full);
+        let _ = std::fs::remove_file(&path);
         assert_eq!(c["days"][0]["calls"], 1);
         assert_eq!(case_page(&s, 7).unwrap_err().kind, Kind::NotFound);
         let u = json(&untag_number(&s, "13800138000").unwrap());

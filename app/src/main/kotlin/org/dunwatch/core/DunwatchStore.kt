@@ -193,5 +193,11 @@ class DunwatchStore private constructor(private val handle: Long) : AutoCloseabl
         return Json.toReportFiles(Json.obj(NativeBridge.nativeExportReport(handle, path, options.toString())))
     }
 
+    /**
+     * Tests only: until this store is closed, its file may grow by at most [extraPages] pages;
+     * beyond that every write fails as a full disk ([DunwatchException.Kind.STORAGE_FULL]).
+     */
+    fun debugLimitPages(extraPages: Long = 0): Long = NativeBridge.nativeDebugLimitPages(handle, extraPages)
+
     override fun close() = NativeBridge.nativeClose(handle)
 }

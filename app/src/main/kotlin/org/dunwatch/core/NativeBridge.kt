@@ -53,6 +53,9 @@ object NativeBridge {
     @JvmStatic external fun nativeVerify(handle: Long): String
     @JvmStatic external fun nativeExportReport(handle: Long, path: String?, optionsJson: String?): String
 
+    /** Tests only: caps the store file at its size plus [extraPages] pages, so SQLite reports a full disk. */
+    @JvmStatic external fun nativeDebugLimitPages(handle: Long, extraPages: Long): Long
+
     /** Panics inside Rust on purpose (tests check that it arrives as [DunwatchException]). */
     @JvmStatic external fun nativeDebugPanic(message: String?)
 }
