@@ -434,7 +434,7 @@ pub(super) fn timeline(
                 .number()
                 .is_some_and(|p| known.contains(&p.normalized));
             let e = entry(event)?;
-            if !(mine || !e.flags.is_empty()) {
+            if !mine && e.flags.is_empty() {
                 continue;
             }
             if skip > 0 {
