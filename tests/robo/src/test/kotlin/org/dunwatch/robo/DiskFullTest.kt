@@ -105,5 +105,13 @@ class DiskFullTest : RoboBase() {
         // (The screened call's small record may have fitted; nothing else was added, nothing lost.)
         assertTrue("what was stored before the disk filled is all there", report.chains.sumOf { it.rows } in kept..kept + 1)
         assertTrue(store.events().filterIsInstance<SmsEvent>().none { it.body == body })
+        // The failed message is not remembered as seen: delivered again, it is stored.
+        app.sendBroadcast(
+            Intent(Telephony.Sms.Intents.SMS_RECEIVED_ACTION)
+                .putExtra("pdus", Pdu.deliverLong(collector, body).toTypedArray<Any>())
+                .putExtra("format", "3gpp"),
+        )
+        settle()
+        assertEquals(1, store.events().filterIsInstance<SmsEvent>().count { it.body == body })
     }
 }
