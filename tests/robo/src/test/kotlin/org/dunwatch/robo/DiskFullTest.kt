@@ -80,7 +80,7 @@ class DiskFullTest : RoboBase() {
 
         // A long SMS arrives: the receiver fails to store it, says so in the log, and finishes.
         ShadowLog.clear()
-        val body = (1..30).joinToString("") { "第${it}段：逾期催收通知，请立即还款，否则后果自负。".padEnd(67, '。') }
+        val body = (1..30).joinToString("") { "磁盘满时第${it}段：逾期通知，请立即还款。".padEnd(67, '。') }
         app.sendBroadcast(
             Intent(Telephony.Sms.Intents.SMS_RECEIVED_ACTION)
                 .putExtra("pdus", Pdu.deliverLong(collector, body).toTypedArray<Any>())
