@@ -412,7 +412,7 @@ pub(super) fn timeline(
         return store.events(q)?.into_iter().map(entry).collect();
     }
     let mut known: std::collections::HashSet<String> = store
-        .read(crate::rules::repo::collector_set)?
+        .read(crate::rules::known::numbers)?
         .into_iter()
         .collect();
     known.extend(store.cases()?.into_iter().flat_map(|c| c.numbers));
