@@ -4,7 +4,7 @@
 # export) and copies a few, at half size, into docs/screens/ for the README and docs/APP.md.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-"$root/tests/robo/run.sh" -Dskip.sdk35=true -Dtest=ScreenshotTest
+"$root/tests/robo/run.sh" -Dskip.sdk36=true -Dtest=ScreenshotTest
 src="$root/tests/robo/target/screenshots/small"
 dst="$root/docs/screens"
 mkdir -p "$dst"

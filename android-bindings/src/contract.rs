@@ -79,6 +79,9 @@ pub struct EventQueryIn {
     pub limit: Option<usize>,
     #[serde(default)]
     pub newest_first: bool,
+    /// Timeline only: collector contacts alone (a case's or listed number, or flagged).
+    #[serde(default)]
+    pub collectors_only: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]

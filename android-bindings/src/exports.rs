@@ -181,6 +181,16 @@ store_exports! {
     fn Java_org_dunwatch_core_NativeBridge_nativeTimeline(query: str "query") -> String
         = ops::timeline;
 
+    /// `nativeDebugLimitPages(handle: Long, extraPages: Long): Long`: tests only, caps the file
+    /// so that SQLite reports a full disk (see `ops::debug_limit_pages`).
+    fn Java_org_dunwatch_core_NativeBridge_nativeDebugLimitPages(extra_pages: long "extraPages")
+        -> Long = ops::debug_limit_pages;
+
+    /// `nativeRuleTexts(handle: Long, lang: String): String` (JSON array of the pack's rules,
+    /// each `{rule, severity, description, source, parameters}` in `lang`).
+    fn Java_org_dunwatch_core_NativeBridge_nativeRuleTexts(lang: str "lang") -> String
+        = ops::rule_texts;
+
     /// `nativeToday(handle: Long, atJson: String): String` (today page JSON).
     fn Java_org_dunwatch_core_NativeBridge_nativeToday(at: str "at") -> String = ops::today;
 

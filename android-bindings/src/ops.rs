@@ -153,14 +153,15 @@ fn page(limit: Option<usize>) -> Result<usize> {
     }
 }
 
-/// An event query from JSON, its number normalised and its page bounded (events and timeline).
-fn event_query(ev: &Evidence, query_json: &str, what: &str) -> Result<EventQuery> {
+/// An event query from JSON, its number normalised and its page bounded (events and timeline),
+/// and whether it asks for collector contacts only.
+fn event_query(ev: &Evidence, query_json: &str, what: &str) -> Result<(EventQuery, bool)> {
     let q: EventQueryIn = parse(query_json, what)?;
     let number = match &q.number {
         Some(raw) => Some(ev.parse_number(raw)?.normalized),
         None => None,
     };
-    Ok(EventQuery {
+    let query = EventQuery {
         from_ms: q.from_ms,
         to_ms: q.to_ms,
         number,
@@ -168,17 +169,44 @@ fn event_query(ev: &Evidence, query_json: &str, what: &str) -> Result<EventQuery
         offset: q.offset,
         limit: Some(page(q.limit)?),
         newest_first: q.newest_first,
-    })
+    };
+    Ok((query, q.collectors_only))
 }
 
 /// One page of contact events (SMS and calls, call-log updates folded in).
 pub fn events(ev: &Evidence, query_json: &str) -> Result<String> {
-    to_json(&ev.events(&event_query(ev, query_json, "event query")?)?)
+    let (q, collectors_only) = event_query(ev, query_json, "event query")?;
+    if collectors_only {
+        return Err(BridgeError::invalid(
+            "event query: collectors_only applies to the timeline",
+        ));
+    }
+    to_json(&ev.events(&q)?)
 }
 
 /// One page of the timeline: `[{event, flags}]`, the same query as [`events`].
 pub fn timeline(ev: &Evidence, query_json: &str) -> Result<String> {
-    to_json(&ev.timeline(&event_query(ev, query_json, "timeline query")?)?)
+    let (q, collectors_only) = event_query(ev, query_json, "timeline query")?;
+    to_json(&ev.timeline(&q, collectors_only)?)
+}
+
+/// Tests only (like `nativeDebugPanic`): caps the store file at its current size plus
+/// `extra_pages` pages for this open handle, so that SQLite reports a full disk and the callers'
+/// handling of it can be tested on a real store. Returns the cap. Reopening the store lifts it.
+pub fn debug_limit_pages(ev: &Evidence, extra_pages: i64) -> Result<i64> {
+    let extra = u32::try_from(extra_pages)
+        .map_err(|_| BridgeError::invalid(format!("extra pages {extra_pages} out of range")))?;
+    let pages: u32 = ev
+        .store()
+        .read(|c| Ok(c.query_row("PRAGMA page_count", [], |r| r.get(0))?))?;
+    let cap = pages.saturating_add(extra);
+    ev.store().limit_pages_for_test(cap)?;
+    Ok(i64::from(cap))
+}
+
+/// Every rule of the store's pack with its description and legal source in `lang` (`zh`, `en`).
+pub fn rule_texts(ev: &Evidence, lang: &str) -> Result<String> {
+    to_json(&ev.rule_texts(lang)?)
 }
 
 /// The "today" page at the instant `at_json`.
@@ -422,8 +450,43 @@ mod tests {
         assert_eq!(d["permitted_now"], false, "06:13 in Shanghai");
         assert_eq!(d["collectors"][0]["name"], "Loan A");
         assert_eq!(d["collectors"][0]["calls"], 1);
+        let sms = format!(r#"{{"direction":"incoming","received":{AT}}}"#);
+        record_sms(&s, "13700137000", "hello", &sms).unwrap();
+        let all = json(&timeline(&s, "{}").unwrap());
+        assert_eq!(all.as_array().unwrap().len(), 2);
+        let mine = json(&timeline(&s, r#"{"collectors_only":true}"#).unwrap());
+        assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+        let e = events(&s, r#"{"collectors_only":true}"#).unwrap_err();
+        assert_eq!(e.kind, Kind::InvalidArgument);
+        let zh = json(&rule_texts(&s, "zh").unwrap());
+        let en = json(&rule_texts(&s, "en").unwrap());
+        let night = |v: &Value| {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["rule"] == "CN.TIME.GBT")
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(night(&zh)["description"], "夜间（22:00–08:00）不得催收");
+        assert_eq!(night(&en)["description"], "no collection at night");
+        assert_ne!(night(&zh)["source"], night(&en)["source"]);
         let c = json(&case_page(&s, 1).unwrap());
         assert_eq!(c["case"]["name"], "Loan A");
+        // A full disk reaches the caller as its own kind.
+        let path = std::env::temp_dir().join(format!("dw-full-{}.sqlite", std::process::id()));
+        let full = open(path.to_str().unwrap(), None).unwrap();
+        debug_limit_pages(&full, 0).unwrap();
+        // Free pages of the file are used first; then nothing fits.
+        let e = (0..100)
+            .find_map(|i| {
+                let big = format!("{i}{}", "满".repeat(5000));
+                record_sms(&full, "13800138000", &big, &sms).err()
+            })
+            .expect("the capped store fills up");
+        assert_eq!(e.kind, Kind::StorageFull, "{e:?}");
+        drop(full);
+        let _ = std::fs::remove_file(&path);
         assert_eq!(c["days"][0]["calls"], 1);
         assert_eq!(case_page(&s, 7).unwrap_err().kind, Kind::NotFound);
         let u = json(&untag_number(&s, "13800138000").unwrap());

@@ -65,6 +65,8 @@ fn written_keys() -> BTreeSet<String> {
     outs.push(ops::flags(&ev, "{}").unwrap());
     outs.push(ops::cases(&ev).unwrap());
     outs.push(ops::timeline(&ev, "{}").unwrap());
+    outs.push(ops::timeline(&ev, r#"{"collectors_only":true}"#).unwrap());
+    outs.push(ops::rule_texts(&ev, "zh").unwrap());
     outs.push(ops::today(&ev, AT).unwrap());
     outs.push(ops::case_page(&ev, 1).unwrap());
     outs.push(ops::verify(&ev).unwrap());

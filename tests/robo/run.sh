@@ -7,7 +7,9 @@
 #     framework-res.apk (binary resources mode), and writes Robolectric's test_config.properties.
 #  2. cargo builds libdunwatch_android.so for the host.
 #  3. Maven compiles the app and the tests and runs them at SDK 29, then the component tests
-#     again at SDK 35 in a JVM of their own (-Dskip.sdk35=true skips that round).
+#     again at SDK 36 in a JVM of their own, run by Java 21 or newer (Robolectric skips SDK 36 on
+#     Java 17): $JAVA_NEWER, else the newest JDK >= 21 under /usr/lib/jvm. Without one the SDK 36
+#     round is skipped with a message (-Dskip.sdk36=true skips it always).
 # Extra arguments go to mvn (e.g. -Dtest=SmsFlowTest).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -41,12 +43,28 @@ cargo build -p dunwatch-android --quiet
 libdir="${CARGO_TARGET_DIR:-$root/target}/debug"
 [ -f "$libdir/libdunwatch_android.so" ] || { echo "tests/robo/run.sh: $libdir/libdunwatch_android.so was not built" >&2; exit 1; }
 
+# A JVM of Java 21 or newer for the SDK 36 round.
+newer="${JAVA_NEWER:-}"
+if [ -z "$newer" ]; then
+  for j in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do
+    v="$("$j/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+    if [ -n "$v" ] && [ "${v%%.*}" -ge 21 ] 2>/dev/null; then newer="$j/bin/java"; break; fi
+  done
+fi
+sdk36=()
+if [ -n "$newer" ]; then
+  sdk36=(-Djava.newer="$newer")
+else
+  echo "tests/robo/run.sh: no Java 21 or newer found (set JAVA_NEWER): the SDK 36 round is skipped" >&2
+  sdk36=(-Dskip.sdk36=true)
+fi
+
 cd "$here"
 rm -rf target/surefire-reports target/screenshots
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
-mvn -q -B test -Ddunwatch.lib.dir="$libdir" "$@" 2>&1 | tee "$log" || status=$?
+mvn -q -B test -Ddunwatch.lib.dir="$libdir" "${sdk36[@]}" "$@" 2>&1 | tee "$log" || status=$?
 # -Xcheck:jni: Robolectric's own native runtime raises warnings; fail only on dunwatch's frames.
 python3 "$here/jni-check.py" target/surefire-reports || status=1
 [ "$status" -eq 0 ] || exit "$status"

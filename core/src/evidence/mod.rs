@@ -9,7 +9,8 @@
 mod pages;
 
 pub use pages::{
-    CasePage, DayCount, DayLimit, HoursWindow, RuleCount, TimelineEntry, TodayCollector, TodayPage,
+    CasePage, DayCount, DayLimit, HoursWindow, RuleCount, RuleText, TimelineEntry, TodayCollector,
+    TodayPage,
 };
 
 use crate::error::{Error, Result};
@@ -366,9 +367,10 @@ impl Evidence {
         pages::today(&self.store, at)
     }
 
-    /// One page of the timeline: contacts with the flags resting on each, filterable by case.
-    pub fn timeline(&self, q: &EventQuery) -> Result<Vec<TimelineEntry>> {
-        pages::timeline(&self.store, q)
+    /// One page of the timeline: contacts with the flags resting on each, filterable by case;
+    /// with `collectors_only`, collector contacts only (a case's or listed number, or flagged).
+    pub fn timeline(&self, q: &EventQuery, collectors_only: bool) -> Result<Vec<TimelineEntry>> {
+        pages::timeline(&self.store, q, collectors_only)
     }
 
     /// One case: its numbers, contacts per local day, violations per rule with legal sources,
@@ -376,7 +378,22 @@ impl Evidence {
     pub fn case_page(&self, case: CaseId) -> Result<CasePage> {
         pages::case_page(&self.store, case)
     }
+
+    /// Every rule of the store's pack with its description and legal source in `lang` (`zh`,
+    /// `en`), English where the pack has no text in that language.
+    pub fn rule_texts(&self, lang: &str) -> Result<Vec<RuleText>> {
+        pages::rule_texts(&self.store, lang)
+    }
 }
+
+/// How far apart a record the phone made live (the screening service's call, the SMS receiver's
+/// message) and the row the system's call log or SMS provider later holds for it may be and still
+/// be paired. Not [`SAME_CALL_TOLERANCE_MS`](crate::rules::history::SAME_CALL_TOLERANCE_MS): that
+/// one merges two records already stored when the rules count calls; this one finds, before
+/// anything is stored, which provider row is the live record's, and the provider's time stamp can
+/// trail the live one by the time the system took to write its row (a call-log row is written
+/// when the call ends; a default SMS app stores the message when it gets to it).
+pub const PROVIDER_MATCH_WINDOW_MS: i64 = 60_000;
 
 /// Facts core owns that the app's own logic (call-log matching, number display) must agree
 /// with: read through the bridge instead of being written again in Kotlin.
@@ -386,6 +403,8 @@ pub struct Facts {
     pub same_call_tolerance_ms: i64,
     /// What a withheld caller's number looks like (trimmed, lower case); stored as `hidden`.
     pub withheld_numbers: Vec<&'static str>,
+    /// [`PROVIDER_MATCH_WINDOW_MS`]: a live record and its call-log or SMS-provider row.
+    pub provider_match_window_ms: i64,
 }
 
 /// Core's [`Facts`].
@@ -393,6 +412,7 @@ pub fn facts() -> Facts {
     Facts {
         same_call_tolerance_ms: crate::rules::history::SAME_CALL_TOLERANCE_MS,
         withheld_numbers: crate::number::WITHHELD.to_vec(),
+        provider_match_window_ms: PROVIDER_MATCH_WINDOW_MS,
     }
 }
 

@@ -72,6 +72,19 @@ pub struct TodayCollector {
     pub violations: Vec<FlagRecord>,
 }
 
+/// A rule of the store's pack as a screen shows it: one language at a time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleText {
+    pub rule: String,
+    pub severity: String,
+    /// The description in the requested language (English where the pack has none in it).
+    pub description: String,
+    /// The legal source in the requested language (English where the pack has none in it).
+    pub source: String,
+    /// The rule's parameters as the legal summary states them.
+    pub parameters: String,
+}
+
 /// A contact with the flags resting on it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TimelineEntry {
@@ -359,19 +372,83 @@ pub(super) fn today(store: &Store, at: Instant) -> Result<TodayPage> {
     })
 }
 
-/// The events `q` selects, each with the flags resting on it.
-pub(super) fn timeline(store: &Store, q: &EventQuery) -> Result<Vec<TimelineEntry>> {
-    let events = store.events(q)?;
-    events
-        .into_iter()
-        .map(|event| {
-            let flags = store.flags(&FlagQuery {
-                event: Some(event.id),
-                ..Default::default()
-            })?;
-            Ok(TimelineEntry { event, flags })
+/// Every rule of the store's pack in `lang` (`zh`, `en`; an unknown code gives English), so a
+/// screen shows a flag's rule and legal source in the user's language and no other (flags keep
+/// the pack's languages together, as evidence written once).
+pub(super) fn rule_texts(store: &Store, lang: &str) -> Result<Vec<RuleText>> {
+    let pack = rules_pack(store)?;
+    Ok(pack
+        .rules
+        .iter()
+        .map(|r| {
+            let (description, source) = pack.text_in(r, lang);
+            RuleText {
+                rule: r.id.clone(),
+                severity: r.severity.clone(),
+                description: description.to_string(),
+                source: source.to_string(),
+                parameters: r.parameters.clone(),
+            }
         })
-        .collect()
+        .collect())
+}
+
+/// The events `q` selects, each with the flags resting on it. With `collectors_only`, only
+/// collector contacts: events of a number in a case or on the collector list, or that a flag
+/// rests on; `q.offset` and `q.limit` then count those entries.
+pub(super) fn timeline(
+    store: &Store,
+    q: &EventQuery,
+    collectors_only: bool,
+) -> Result<Vec<TimelineEntry>> {
+    let entry = |event: StoredEvent| -> Result<TimelineEntry> {
+        let flags = store.flags(&FlagQuery {
+            event: Some(event.id),
+            ..Default::default()
+        })?;
+        Ok(TimelineEntry { event, flags })
+    };
+    if !collectors_only {
+        return store.events(q)?.into_iter().map(entry).collect();
+    }
+    let mut known: std::collections::HashSet<String> = store
+        .read(crate::rules::known::numbers)?
+        .into_iter()
+        .collect();
+    known.extend(store.cases()?.into_iter().flat_map(|c| c.numbers));
+    let want = q.limit.unwrap_or(usize::MAX);
+    let step = q.limit.unwrap_or(1000).clamp(1, 1000);
+    let mut skip = q.offset;
+    let mut out = Vec::new();
+    let mut scan = EventQuery {
+        offset: 0,
+        limit: Some(step),
+        ..q.clone()
+    };
+    while out.len() < want {
+        let page = store.events(&scan)?;
+        let n = page.len();
+        for event in page {
+            let mine = event
+                .payload
+                .number()
+                .is_some_and(|p| known.contains(&p.normalized));
+            let e = entry(event)?;
+            if !mine && e.flags.is_empty() {
+                continue;
+            }
+            if skip > 0 {
+                skip -= 1;
+            } else if out.len() < want {
+                out.push(e);
+            }
+        }
+        if n < step {
+            break;
+        }
+        scan.offset += step;
+    }
+    Ok(out)
 }
 
 pub(super) fn case_page(store: &Store, id: CaseId) -> Result<CasePage> {

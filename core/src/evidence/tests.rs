@@ -155,14 +155,26 @@ fn timeline_and_case_page() {
     e.tag("13800138000", "Loan A", None).unwrap();
     let c = call(&e, "13800138000", AT, 0);
     sms(&e, "13700137000", AT + 1000, "hello");
-    let all = e.timeline(&EventQuery::default()).unwrap();
+    let all = e.timeline(&EventQuery::default(), false).unwrap();
     assert_eq!(all.len(), 2);
+    // Collector contacts only: the case's call, not the unknown number's greeting.
+    let collectors = e.timeline(&EventQuery::default(), true).unwrap();
+    assert_eq!(collectors.len(), 1);
+    assert_eq!(collectors[0].event.id, c.id);
+    let skipped = EventQuery {
+        offset: 1,
+        ..Default::default()
+    };
+    assert!(e.timeline(&skipped, true).unwrap().is_empty());
     let case = e.cases().unwrap()[0].id;
     let mine = e
-        .timeline(&EventQuery {
-            case: Some(case),
-            ..Default::default()
-        })
+        .timeline(
+            &EventQuery {
+                case: Some(case),
+                ..Default::default()
+            },
+            false,
+        )
         .unwrap();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].event.id, c.id);
@@ -180,4 +192,21 @@ fn timeline_and_case_page() {
         .iter()
         .all(|r| !r.source.is_empty() && r.count > 0));
     assert!(matches!(e.case_page(9999), Err(Error::NotFound(_))));
+}
+
+#[test]
+fn rule_texts_one_language_at_a_time() {
+    let e = ev();
+    let zh = e.rule_texts("zh").unwrap();
+    let en = e.rule_texts("en").unwrap();
+    assert_eq!(zh.len(), en.len());
+    let han = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let night = |v: &[RuleText]| v.iter().find(|r| r.rule == "CN.TIME.GBT").cloned().unwrap();
+    assert_eq!(night(&zh).description, "夜间（22:00–08:00）不得催收");
+    assert!(han(&night(&zh).source), "{}", night(&zh).source);
+    assert_eq!(night(&en).description, "no collection at night");
+    assert!(!han(&night(&en).source));
+    // Every English text is English alone, and an unknown language falls back to it.
+    assert!(en.iter().all(|r| !r.description.contains(" / ")));
+    assert_eq!(e.rule_texts("fr").unwrap(), en);
 }

@@ -11,7 +11,8 @@ import java.time.ZoneId
 
 /**
  * Reads `CallLog.Calls` rows added since the last sync and hands them to [CallLogSyncer]; keeps
- * the cursor in private preferences. Runs on a background thread.
+ * the cursor in private preferences; posts the violation notifications of the calls it recorded.
+ * Runs on a background thread.
  */
 object CallLogSync {
     private const val PREFS = "call_log_sync"
@@ -22,8 +23,12 @@ object CallLogSync {
         val prefs = CursorPrefs(context, PREFS)
         val cursor = prefs.load()
         val rows = query(context, cursor.lastId)
-        val result = CallLogSyncer(Stores.get(context), ZoneId.systemDefault()).sync(rows, cursor, System.currentTimeMillis())
+        val store = Stores.get(context)
+        val now = System.currentTimeMillis()
+        val result = CallLogSyncer(store, ZoneId.systemDefault()).sync(rows, cursor, now)
         prefs.save(result.cursor)
+        // Calls that broke a rule notify as SMS do: one notification per collector per day.
+        Notifications.violationsFor(context.applicationContext, store, result.flagged, now)
         result.error?.let { throw it }
         return result
     }

@@ -4,18 +4,19 @@ import android.view.View
 import android.widget.ArrayAdapter
 import android.widget.LinearLayout
 import org.dunwatch.R
-import org.dunwatch.app.logic.CasePage
+import org.dunwatch.app.logic.CaseActions
 import org.dunwatch.app.logic.LoanForm
-import org.dunwatch.app.logic.Pages
-import org.dunwatch.app.logic.RuleText
 import org.dunwatch.app.logic.TagForm
 import org.dunwatch.core.Case
+import org.dunwatch.core.CasePage
 import org.dunwatch.core.Lender
+import org.dunwatch.core.RuleText
 import org.dunwatch.core.StoredLoan
 
 /**
- * Cases: the list, and one case's numbers, counts, contacts per day (a bar chart and its text),
- * violations by rule with their legal source; its loan (what it really costs against the legal
+ * Cases: the list, and core's page of one case: its numbers (each removable, after a
+ * confirmation), counts, contacts per day (a bar chart and its text), violations by rule with
+ * their description and legal source in the user's language; its loan (what it really costs against the legal
  * lines, and a form to record it); add a number; merge another case into it.
  */
 class CaseScreen(private val host: MainActivity) : Screen {
@@ -56,11 +57,11 @@ class CaseScreen(private val host: MainActivity) : Screen {
             val cases = store.cases()
             val open = cases.firstOrNull { it.id == id }
             val loan = open?.let { store.loan(it.name) }
-            Triple(cases, open, open?.let { Pages.case(store, it) }) to loan
+            Triple(cases, open?.let { store.casePage(it.id) }, store.ruleTexts(host.language)) to loan
         }, quiet = true) { (t, loan) ->
-            val (cases, open, page) = t
+            val (cases, page, texts) = t
             body.removeAllViews()
-            if (open == null || page == null) list(cases) else detail(page, cases.filter { it.id != open.id }, loan)
+            if (page == null) list(cases) else detail(page, texts, cases.filter { it.id != page.case.id }, loan)
             null
         }
     }
@@ -83,30 +84,32 @@ class CaseScreen(private val host: MainActivity) : Screen {
         }
     }
 
-    private fun detail(p: CasePage, others: List<Case>, loan: StoredLoan?) {
+    private fun detail(p: CasePage, texts: Map<String, RuleText>, others: List<Case>, loan: StoredLoan?) {
         caseName.setText(p.case.name)
         body.addView(ui.button(host.getString(R.string.case_back)) { host.openCaseId = null; host.render() })
         body.addView(ui.title(p.case.name))
-        body.addView(ui.body(host.getString(R.string.counts, p.calls, p.connected, p.sms)))
+        body.addView(ui.body(host.getString(R.string.counts, p.days.sumOf { it.calls }, p.days.sumOf { it.connected }, p.days.sumOf { it.sms })))
         body.addView(ui.subtitle(host.getString(R.string.case_numbers)))
-        for (n in p.case.numbers) body.addView(ui.body(n).apply { setTextIsSelectable(true) })
+        for (n in p.case.numbers) body.addView(numberRow(n, p.case))
         body.addView(ui.subtitle(host.getString(R.string.case_chart_title)))
-        if (p.perDay.isNotEmpty()) {
-            val peak = p.perDay.maxBy { it.second }
-            val text = host.getString(R.string.case_chart_text, p.perDay.size, p.perDay.first().first.toString(), p.perDay.last().first.toString(), peak.second, peak.first.toString())
-            body.addView(DayChart(host).apply { id = R.id.chart; setDays(p.perDay); contentDescription = text })
+        val perDay = CaseActions.chartDays(p.days)
+        if (perDay.isNotEmpty()) {
+            val peak = perDay.maxBy { it.second }
+            val text = host.getString(R.string.case_chart_text, perDay.size, perDay.first().first.toString(), perDay.last().first.toString(), peak.second, peak.first.toString())
+            body.addView(DayChart(host).apply { id = R.id.chart; setDays(perDay); contentDescription = text })
             body.addView(ui.small(text))
         } else {
             body.addView(ui.body(host.getString(R.string.none_yet)))
         }
         body.addView(ui.subtitle(host.getString(R.string.case_rules_title)))
-        if (p.byRule.isEmpty()) body.addView(ui.body(host.getString(R.string.none_yet)))
-        for (r in p.byRule) {
+        if (p.rules.isEmpty()) body.addView(ui.body(host.getString(R.string.none_yet)))
+        for (r in p.rules) {
+            val text = texts[r.rule]
             body.addView(
                 ui.card().apply {
                     addView(ui.body(host.getString(R.string.case_rule_line, r.rule, r.count)))
-                    addView(ui.small(RuleText.describe(r.description, host.chinese).substringBefore(" — ")))
-                    addView(ui.small(host.getString(R.string.source, r.source)))
+                    text?.let { addView(ui.small(it.description)) }
+                    addView(ui.small(host.getString(R.string.source, text?.source ?: r.source)))
                 },
             )
         }
@@ -118,7 +121,7 @@ class CaseScreen(private val host: MainActivity) : Screen {
             body.addView(
                 ui.button(host.getString(R.string.case_merge)) {
                     val from = others.getOrNull(mergeFrom.selectedItemPosition) ?: return@button
-                    host.work({ Pages.merge(it, from, p.case) }) { n ->
+                    host.work({ CaseActions.merge(it, from, p.case) }) { n ->
                         host.render()
                         host.getString(R.string.merged, n, from.name, p.case.name)
                     }
@@ -127,9 +130,38 @@ class CaseScreen(private val host: MainActivity) : Screen {
         }
     }
 
+    /** One number of the case, with a button that removes it from the case once confirmed. */
+    private fun numberRow(number: String, case: Case) = LinearLayout(host).apply {
+        orientation = LinearLayout.HORIZONTAL
+        gravity = android.view.Gravity.CENTER_VERTICAL
+        addView(
+            ui.body(number).apply { setTextIsSelectable(true) },
+            LinearLayout.LayoutParams(0, android.view.ViewGroup.LayoutParams.WRAP_CONTENT, 1f),
+        )
+        addView(
+            ui.button(host.getString(R.string.case_remove)) { confirmUntag(number, case) }.apply {
+                contentDescription = host.getString(R.string.case_remove_number, number)
+            },
+        )
+    }
+
+    private fun confirmUntag(number: String, case: Case) {
+        android.app.AlertDialog.Builder(host)
+            .setTitle(host.getString(R.string.case_remove_title, number))
+            .setMessage(host.getString(R.string.case_remove_message, number, case.name))
+            .setPositiveButton(R.string.case_remove) { _, _ ->
+                host.work({ it.untagNumber(number) }) { info ->
+                    host.render()
+                    host.getString(R.string.untagged, number, case.name)
+                }
+            }
+            .setNegativeButton(android.R.string.cancel, null)
+            .show()
+    }
+
     private fun tag() {
         when (val input = TagForm.parse(number.text.toString(), caseName.text.toString())) {
-            is TagForm.Result.Invalid -> host.say(input.message)
+            is TagForm.Result.Invalid -> host.say(host.formProblem(input.problem, input.arg))
             is TagForm.Result.Ok -> host.work({ it.tagNumber(input.number, input.caseName) }) { info ->
                 number.text.clear()
                 host.openCaseId = info.caseId
@@ -159,7 +191,7 @@ class CaseScreen(private val host: MainActivity) : Screen {
         val a = loan?.assessment
         when {
             loan == null -> card.addView(ui.body(host.getString(R.string.loan_none)))
-            a == null -> card.addView(ui.body(host.getString(R.string.error, loan.error ?: "?")))
+            a == null -> card.addView(ui.body(host.getString(R.string.loan_error)))
             else -> {
                 card.addView(ui.body(host.getString(R.string.loan_annual, LoanForm.pct(a.annualRatePct), a.method)))
                 card.addView(ui.body(host.getString(R.string.loan_effective, a.effectiveRatePct?.let(LoanForm::pct) ?: "∞")))

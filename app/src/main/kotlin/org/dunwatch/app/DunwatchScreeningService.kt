@@ -42,7 +42,7 @@ class DunwatchScreeningService : CallScreeningService() {
                     val caseId = s.caseName?.let { name -> Stores.get(app).cases().firstOrNull { it.name == name }?.id }
                     Notifications.screened(app, s, caseId)
                 }
-                if (rec.newFlags > 0) SmsReceiver.notifyViolations(app, Stores.get(app), listOf(rec.id), at.utcMs)
+                if (rec.newFlags > 0) Notifications.violationsFor(app, Stores.get(app), listOf(rec.id), at.utcMs)
                 CallLogJobService.schedule(app)
             } catch (e: Exception) {
                 Log.e(TAG, "could not record a screened call", e)

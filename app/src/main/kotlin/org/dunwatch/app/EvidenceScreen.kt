@@ -34,8 +34,10 @@ class EvidenceScreen(private val host: MainActivity) : Screen {
 
     private fun record(kind: Kind) {
         val zone = ZoneId.systemDefault()
-        when (val input = EvidenceForm.parse(kind.form, case.text.toString(), text.text.toString(), time.text.toString(), zone, System.currentTimeMillis())) {
-            is EvidenceForm.Result.Invalid -> host.say(input.message)
+        when (val input = EvidenceForm.parse(kind.form, case.text.toString(), text.text.toString(), time.text.toString(), zone, System.currentTimeMillis(),
+            host.getString(if (kind == Kind.OPT_OUT) R.string.opt_out else R.string.stop_default),
+        )) {
+            is EvidenceForm.Result.Invalid -> host.say(host.formProblem(input.problem, input.arg))
             is EvidenceForm.Result.Ok -> host.work({ store ->
                 when (kind) {
                     Kind.STOP -> store.recordStopRequest(input.caseName, input.text, input.at)

@@ -33,7 +33,7 @@ class ExportScreen(private val host: MainActivity) : Screen {
         host.work({ store ->
             val dir = ReportProvider.dir(app)
             val name = ReportNames.unique(ReportNames.forExport(System.currentTimeMillis(), zone, format)) { File(dir, it).exists() }
-            store.exportReport(File(dir, name).path, format).files.map(::File)
+            store.exportReport(File(dir, name).path, format, host.language).files.map(::File)
         }) { files ->
             val uris = ArrayList<Uri>(files.map(ReportProvider::uriFor))
             val share = if (uris.size == 1) {
@@ -57,7 +57,7 @@ class ExportScreen(private val host: MainActivity) : Screen {
             val dir = ReportProvider.dir(app)
             val name = ReportNames.unique(ReportNames.forExport(System.currentTimeMillis(), zone)) { File(dir, it).exists() }
             val file = File(dir, name)
-            store.exportReport(file.path, ReportFormat.HTML, if (host.chinese) ReportLanguage.ZH else ReportLanguage.EN)
+            store.exportReport(file.path, ReportFormat.HTML, host.language)
             file.readText()
         }) { html ->
             host.showReport(html)

@@ -14,7 +14,10 @@ import android.widget.LinearLayout
 import android.widget.ScrollView
 import android.widget.TextView
 import org.dunwatch.R
+import org.dunwatch.app.logic.Failure
+import org.dunwatch.app.logic.FormProblem
 import org.dunwatch.core.DunwatchStore
+import org.dunwatch.core.ReportLanguage
 
 /**
  * The app's one activity: first-run onboarding, then six screens behind a bottom bar (Today,
@@ -207,8 +210,12 @@ class MainActivity : Activity() {
         status.visibility = if (text.isNullOrEmpty()) View.GONE else View.VISIBLE
     }
 
-    /** The screen's language is Chinese (either script): rule texts pick their Chinese part. */
-    val chinese: Boolean get() = resources.configuration.locales[0]?.language == "zh"
+    /**
+     * The language of core's texts on the screens (rule descriptions, legal sources): Chinese for
+     * either script (the packs carry Simplified Chinese), English otherwise.
+     */
+    val language: ReportLanguage
+        get() = if (resources.configuration.locales[0]?.language == "zh") ReportLanguage.ZH else ReportLanguage.EN
 
     val hasTelephony: Boolean get() = packageManager.hasSystemFeature(PackageManager.FEATURE_TELEPHONY)
 
@@ -238,17 +245,45 @@ class MainActivity : Activity() {
                         val shown = show(text)
                         if (shown != null) say(shown) else if (!quiet) say(null)
                     },
-                    onFailure = { say(describe(it)) },
+                    onFailure = {
+                        android.util.Log.w("dunwatch", "store work failed", it)
+                        say(describe(it))
+                    },
                 )
             }
         }
     }
 
-    /** A failure in the user's words. */
-    fun describe(e: Throwable): String = when {
-        e is StoreUnavailable -> getString(R.string.store_error, e.cause?.message ?: "?")
-        Stores.isDiskFull(e) -> getString(R.string.disk_full)
-        else -> getString(R.string.error, e.message ?: e.javaClass.simpleName)
+    /**
+     * A failure in the user's words: core's error kind (and, for the store, whether it opened)
+     * chooses a string resource; core's own English message is never shown.
+     */
+    fun describe(e: Throwable): String = getString(
+        when (Failure.of(e, storeOpening = e is StoreUnavailable)) {
+            Failure.DISK_FULL -> R.string.disk_full
+            Failure.STORE_UNAVAILABLE -> R.string.store_error
+            Failure.STORE_TOO_NEW -> R.string.error_schema_too_new
+            Failure.REFUSED -> R.string.error_refused
+            Failure.NOT_FOUND -> R.string.error_not_found
+            Failure.STORAGE -> R.string.error_storage
+            Failure.CANCELLED -> R.string.error_cancelled
+            Failure.OTHER -> R.string.error_internal
+        },
+    )
+
+    /** A form's refusal in the user's words. */
+    fun formProblem(p: FormProblem, arg: String): String = when (p) {
+        FormProblem.NUMBER_MISSING -> getString(R.string.form_number_missing)
+        FormProblem.CASE_MISSING -> getString(R.string.form_case_missing)
+        FormProblem.CASE_TOO_LONG -> getString(R.string.form_case_too_long, arg.toIntOrNull() ?: 0)
+        FormProblem.NOTE_MISSING -> getString(R.string.form_note_missing)
+        FormProblem.TEXT_TOO_LONG -> getString(R.string.form_text_too_long, arg.toIntOrNull() ?: 0)
+        FormProblem.BAD_TIME -> getString(R.string.form_bad_time)
+        FormProblem.FUTURE_TIME -> getString(R.string.form_future_time)
+        FormProblem.JURISDICTION_MISSING -> getString(R.string.form_jurisdiction_missing)
+        FormProblem.ROLE_MISSING -> getString(R.string.form_role_missing)
+        FormProblem.ZONE_MISSING -> getString(R.string.form_zone_missing)
+        FormProblem.ZONE_UNKNOWN -> getString(R.string.form_zone_unknown, arg)
     }
 
     private class StoreUnavailable(cause: Exception) : Exception(cause)

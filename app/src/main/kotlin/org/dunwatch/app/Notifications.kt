@@ -7,9 +7,15 @@ import android.app.PendingIntent
 import android.content.Context
 import android.content.Intent
 import org.dunwatch.R
+import android.util.Log
 import org.dunwatch.app.logic.ViolationAlert
+import org.dunwatch.app.logic.ViolationAlerts
+import org.dunwatch.core.DunwatchStore
+import org.dunwatch.core.FlagQuery
+import org.dunwatch.core.ReportLanguage
 import org.dunwatch.core.ScreenDecision
 import org.dunwatch.core.Screening
+import java.time.ZoneId
 
 /**
  * The app's two notification channels: rule violations (one notification per collector per day,
@@ -32,11 +38,33 @@ object Notifications {
         )
     }
 
-    /** Posts or updates the day's notification for [alert]'s collector. */
-    fun violation(context: Context, alert: ViolationAlert) {
+    /**
+     * Posts (or updates) the day's violation notification of each collector that the events
+     * [eventIds] (an SMS just received, calls just synced from the call log) broke a rule for.
+     * Errors only cost the notification, never the evidence.
+     */
+    fun violationsFor(app: Context, store: DunwatchStore, eventIds: List<Long>, atMs: Long) {
+        if (eventIds.isEmpty()) return
+        try {
+            val keys = eventIds.flatMap { store.flags(FlagQuery(eventId = it)) }.map(ViolationAlerts::keyOf).toSet()
+            val zone = ZoneId.systemDefault()
+            val dayStart = java.time.Instant.ofEpochMilli(atMs).atZone(zone).toLocalDate().atStartOfDay(zone).toInstant().toEpochMilli()
+            val day = store.flags(FlagQuery(fromMs = dayStart, limit = 1000))
+            val lang = if (app.resources.configuration.locales[0]?.language == "zh") ReportLanguage.ZH else ReportLanguage.EN
+            val texts = store.ruleTexts(lang)
+            ViolationAlerts.group(day).filter { it.key in keys }.forEach { alert ->
+                violation(app, alert, alert.rules.map { texts[it]?.description ?: it })
+            }
+        } catch (e: Exception) {
+            Log.e("dunwatch", "could not post a violation notification", e)
+        }
+    }
+
+    /** Posts or updates the day's notification for [alert]'s collector, naming its rules by [described]. */
+    fun violation(context: Context, alert: ViolationAlert, described: List<String> = alert.rules) {
         channels(context)
         val nm = context.getSystemService(NotificationManager::class.java) ?: return
-        val text = context.getString(R.string.notify_violations_text, alert.count, alert.rules.joinToString(", "))
+        val text = context.getString(R.string.notify_violations_text, alert.count, described.joinToString("; "))
         val n = Notification.Builder(context, VIOLATIONS)
             .setSmallIcon(R.drawable.ic_notify)
             .setContentTitle(context.getString(R.string.notify_violations_title, alert.who))

@@ -59,7 +59,7 @@ class SettingsScreen(private val host: MainActivity) : Screen {
 
     private fun save() {
         when (val parsed = SettingsForm.parse(jurisdiction.selectedItemPosition, role.selectedItemPosition, zone.text.toString())) {
-            is SettingsForm.Result.Invalid -> host.say(parsed.message)
+            is SettingsForm.Result.Invalid -> host.say(host.formProblem(parsed.problem, parsed.arg))
             is SettingsForm.Result.Ok -> host.work({ it.changeSettings(parsed.settings) }) { summary ->
                 host.getString(R.string.settings_saved, summary.flags, summary.events)
             }

@@ -5,12 +5,8 @@ import android.content.Context
 import android.content.Intent
 import android.provider.Telephony
 import android.util.Log
-import org.dunwatch.app.logic.Pages
 import org.dunwatch.app.logic.SmsIntake
 import org.dunwatch.app.logic.SmsPart
-import org.dunwatch.app.logic.ViolationAlerts
-import org.dunwatch.core.DunwatchStore
-import org.dunwatch.core.FlagQuery
 import java.time.ZoneId
 
 /** Records every incoming SMS as evidence (the logic is [SmsIntake]). */
@@ -31,7 +27,7 @@ class SmsReceiver : BroadcastReceiver() {
                 val flagged = outcomes.mapNotNull { it.recorded }.filter { it.newFlags > 0 }
                 if (flagged.isNotEmpty()) {
                     Log.i(TAG, "SMS recorded, ${flagged.sumOf { it.newFlags }} new rule violations")
-                    notifyViolations(app, store, flagged.map { it.id }, receivedMs)
+                    Notifications.violationsFor(app, store, flagged.map { it.id }, receivedMs)
                 }
                 // Content-trigger jobs do not survive a reboot: re-arm the call-log job whenever
                 // the app wakes up.
@@ -44,21 +40,7 @@ class SmsReceiver : BroadcastReceiver() {
         }
     }
 
-    companion object {
-        private const val TAG = "dunwatch"
-
-        /**
-         * Posts (or updates) the day's violation notification of each collector that the events
-         * [eventIds] broke a rule for. Errors only cost the notification, never the evidence.
-         */
-        fun notifyViolations(app: Context, store: DunwatchStore, eventIds: List<Long>, atMs: Long) {
-            try {
-                val keys = eventIds.flatMap { store.flags(FlagQuery(eventId = it)) }.map(ViolationAlerts::keyOf).toSet()
-                val day = store.flags(FlagQuery(fromMs = Pages.dayStartMs(atMs, ZoneId.systemDefault()), limit = 1000))
-                ViolationAlerts.group(day).filter { it.key in keys }.forEach { Notifications.violation(app, it) }
-            } catch (e: Exception) {
-                Log.e(TAG, "could not post a violation notification", e)
-            }
-        }
+    private companion object {
+        const val TAG = "dunwatch"
     }
 }

@@ -35,12 +35,6 @@ object Stores {
     /** Now, for the screens (tests pin it to the example data's days). */
     @Volatile var clock: () -> Long = System::currentTimeMillis
 
-    /** True when [e] (or a cause) says the disk is full: the user can act on that. */
-    fun isDiskFull(e: Throwable): Boolean = generateSequence(e) { it.cause }.any { t ->
-        val m = t.message.orEmpty().lowercase()
-        "full" in m && ("disk" in m || "database" in m) || "no space" in m || "enospc" in m
-    }
-
     /** Remembers recent SMS across broadcasts of this process. */
     val smsDedup = SmsDedup()
 

@@ -11,14 +11,19 @@ import android.widget.ArrayAdapter
 import android.widget.LinearLayout
 import org.dunwatch.R
 import org.dunwatch.app.logic.DisplayText
-import org.dunwatch.app.logic.Pages
-import org.dunwatch.app.logic.TimelineEntry
+import org.dunwatch.app.logic.Highlights
 import org.dunwatch.core.CallDirection
 import org.dunwatch.core.CallEvent
+import org.dunwatch.core.EventQuery
+import org.dunwatch.core.RuleText
+import org.dunwatch.core.TimelineEntry
 import org.dunwatch.core.SmsDirection
 import org.dunwatch.core.SmsEvent
 
-/** Timeline: every collector contact, newest first, with the words that broke a rule highlighted; filter by case. */
+/**
+ * Timeline: core's timeline page (collector contacts, newest first, each with its flags), the
+ * words that broke a rule highlighted and the rules named in the user's language; filter by case.
+ */
 class TimelineScreen(private val host: MainActivity) : Screen {
     private val ui = host.ui
     private val filter = ui.spinner(R.id.timeline_filter, listOf(host.getString(R.string.timeline_all)), host.getString(R.string.timeline_filter))
@@ -48,14 +53,17 @@ class TimelineScreen(private val host: MainActivity) : Screen {
         null
     }
 
-    private fun fill() = host.work({ Pages.timeline(it, host.timelineCaseId) }, quiet = true) { entries ->
+    private fun fill() = host.work({ store ->
+        val case = host.timelineCaseId
+        store.timeline(EventQuery(caseId = case, limit = PAGE), collectorsOnly = case == null) to store.ruleTexts(host.language)
+    }, quiet = true) { (entries, texts) ->
         list.removeAllViews()
         if (entries.isEmpty()) list.addView(ui.body(host.getString(R.string.none_yet)))
-        for (e in entries) list.addView(row(e))
+        for (e in entries) list.addView(row(e, texts))
         null
     }
 
-    private fun row(t: TimelineEntry) = ui.card().apply {
+    private fun row(t: TimelineEntry, texts: Map<String, RuleText>) = ui.card().apply {
         val e = t.event
         val what = when (e) {
             is SmsEvent -> host.getString(if (e.direction == SmsDirection.INCOMING) R.string.sms_in else R.string.sms_out)
@@ -69,18 +77,25 @@ class TimelineScreen(private val host: MainActivity) : Screen {
         }
         addView(ui.small("${DisplayText.moment(e.at)} · ${e.number.normalized}"))
         addView(ui.body(what).apply { setTypeface(typeface, Typeface.BOLD) })
-        if (e is SmsEvent) addView(ui.body(highlighted(e.body, t.words)).apply { setTextIsSelectable(true) })
-        if (t.rules.isNotEmpty()) {
-            addView(ui.small(host.getString(R.string.breaks, t.rules.joinToString(", "))).apply { setTextColor(0xFFB3261E.toInt()) })
+        if (e is SmsEvent) addView(ui.body(highlighted(e.body, Highlights.words(t.flags))).apply { setTextIsSelectable(true) })
+        val rules = t.flags.map { it.rule }.distinct()
+        if (rules.isNotEmpty()) {
+            val named = rules.joinToString("; ") { texts[it]?.description ?: it }
+            addView(ui.small(host.getString(R.string.breaks, named)).apply { setTextColor(0xFFB3261E.toInt()) })
         }
     }
 
     private fun highlighted(body: String, words: List<String>): CharSequence {
         val s = SpannableString(body)
-        for (r in Pages.highlights(body, words)) {
+        for (r in Highlights.ranges(body, words)) {
             s.setSpan(BackgroundColorSpan(0xFFFFE082.toInt()), r.first, r.last + 1, Spanned.SPAN_EXCLUSIVE_EXCLUSIVE)
             s.setSpan(StyleSpan(Typeface.BOLD), r.first, r.last + 1, Spanned.SPAN_EXCLUSIVE_EXCLUSIVE)
         }
         return s
+    }
+
+    private companion object {
+        /** Newest contacts shown; the report holds the whole history. */
+        const val PAGE = 200
     }
 }

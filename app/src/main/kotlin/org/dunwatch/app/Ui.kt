@@ -68,8 +68,10 @@ class Ui(val context: Context) {
         this.id = id
         this.hint = hint
         contentDescription = hint
-        minHeight = dp(48)
         inputType = if (multiLine) InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_FLAG_MULTI_LINE else InputType.TYPE_CLASS_TEXT
+        // The view's own minimum, not TextView.minHeight: a single-line input type (set here or
+        // later by a screen) replaces the text's minimum with one line.
+        minimumHeight = dp(48)
     }
 
     fun spinner(id: Int, items: List<CharSequence>, label: CharSequence): Spinner = Spinner(context).apply {

@@ -134,9 +134,20 @@ class DunwatchStore private constructor(private val handle: Long) : AutoCloseabl
     fun today(at: Moment = Moment.now()): TodayPage =
         Json.toToday(Json.obj(NativeBridge.nativeToday(handle, Json.moment(at).toString())))
 
-    /** One page of contacts, each with the flags resting on it; filter by case with [EventQuery.caseId]. */
-    fun timeline(query: EventQuery = EventQuery()): List<TimelineEntry> =
-        Json.list(Json.arr(NativeBridge.nativeTimeline(handle, Json.eventQuery(query))), Json::toTimelineEntry)
+    /**
+     * One page of contacts, each with the flags resting on it; filter by case with
+     * [EventQuery.caseId]. With [collectorsOnly], collector contacts alone (numbers in a case or on
+     * the collector list, or events a flag rests on); the page's offset and limit count those.
+     */
+    fun timeline(query: EventQuery = EventQuery(), collectorsOnly: Boolean = false): List<TimelineEntry> =
+        Json.list(Json.arr(NativeBridge.nativeTimeline(handle, Json.eventQuery(query, collectorsOnly))), Json::toTimelineEntry)
+
+    /**
+     * Every rule of the store's pack with its description and legal source in [language] (English
+     * where the pack has no text in it), keyed by rule id: screens show one language at a time.
+     */
+    fun ruleTexts(language: ReportLanguage): Map<String, RuleText> =
+        Json.list(Json.arr(NativeBridge.nativeRuleTexts(handle, language.code)), Json::toRuleText).associateBy { it.rule }
 
     /**
      * The case screen: the case and its numbers, contacts per local day, violations per rule
@@ -198,6 +209,12 @@ class DunwatchStore private constructor(private val handle: Long) : AutoCloseabl
         val options = JSONObject().put("format", format.code).putOpt("lang", language?.code)
         return Json.toReportFiles(Json.obj(NativeBridge.nativeExportReport(handle, path, options.toString())))
     }
+
+    /**
+     * Tests only: until this store is closed, its file may grow by at most [extraPages] pages;
+     * beyond that every write fails as a full disk ([DunwatchException.Kind.STORAGE_FULL]).
+     */
+    fun debugLimitPages(extraPages: Long = 0): Long = NativeBridge.nativeDebugLimitPages(handle, extraPages)
 
     override fun close() = NativeBridge.nativeClose(handle)
 }

@@ -70,7 +70,7 @@ internal object Json {
         }
     }
 
-    fun eventQuery(q: EventQuery): String = JSONObject()
+    fun eventQuery(q: EventQuery, collectorsOnly: Boolean = false): String = JSONObject()
         .putOpt("from_ms", q.fromMs)
         .putOpt("to_ms", q.toMs)
         .putOpt("number", q.number)
@@ -78,6 +78,7 @@ internal object Json {
         .put("offset", q.offset)
         .put("limit", q.limit)
         .put("newest_first", q.newestFirst)
+        .put("collectors_only", collectorsOnly)
         .toString()
 
     fun flagQuery(q: FlagQuery): String = JSONObject()
@@ -142,6 +143,12 @@ internal object Json {
 
     fun toFacts(o: JSONObject) = CoreFacts(
         o.getLong("same_call_tolerance_ms"), strings(o.getJSONArray("withheld_numbers")).toSet(),
+        o.getLong("provider_match_window_ms"),
+    )
+
+    fun toRuleText(o: JSONObject) = RuleText(
+        o.getString("rule"), decode(o.getString("severity")), o.getString("description"), o.getString("source"),
+        o.getString("parameters"),
     )
 
     fun toAnnotation(o: JSONObject) = AnnotationRecord(

@@ -233,10 +233,26 @@ data class CoreFacts(
     val sameCallToleranceMs: Long,
     /** How a withheld caller's number is written (trimmed, lower case); core stores them as hidden. */
     val withheldNumbers: Set<String>,
+    /**
+     * How far apart a record made live (screening service, SMS receiver) and its row in the call
+     * log or SMS provider may be and still be paired (not [sameCallToleranceMs], which merges
+     * records already stored when rules count calls).
+     */
+    val providerMatchWindowMs: Long,
 ) {
     /** Whether core stores [raw] as a withheld number. */
     fun isWithheld(raw: String): Boolean = raw.trim().lowercase() in withheldNumbers
 }
+
+/** A rule of the store's pack in one language ([DunwatchStore.ruleTexts]). */
+data class RuleText(
+    val rule: String,
+    val severity: Severity,
+    val description: String,
+    /** The legal source it cites. */
+    val source: String,
+    val parameters: String,
+)
 
 /** A stop request, opt-out or note the user recorded. */
 data class AnnotationRecord(

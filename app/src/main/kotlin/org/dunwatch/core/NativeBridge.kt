@@ -45,6 +45,7 @@ object NativeBridge {
         handle: Long, caseName: String?, name: String?, sha256: String?, metaJson: String?,
     ): Long
     @JvmStatic external fun nativeUntagNumber(handle: Long, number: String?): String
+    @JvmStatic external fun nativeRuleTexts(handle: Long, lang: String?): String
     @JvmStatic external fun nativeToday(handle: Long, atJson: String?): String
     @JvmStatic external fun nativeTimeline(handle: Long, queryJson: String?): String
     @JvmStatic external fun nativeCasePage(handle: Long, caseId: Long): String
@@ -52,6 +53,9 @@ object NativeBridge {
     @JvmStatic external fun nativeLoan(handle: Long, caseName: String?): String
     @JvmStatic external fun nativeVerify(handle: Long): String
     @JvmStatic external fun nativeExportReport(handle: Long, path: String?, optionsJson: String?): String
+
+    /** Tests only: caps the store file at its size plus [extraPages] pages, so SQLite reports a full disk. */
+    @JvmStatic external fun nativeDebugLimitPages(handle: Long, extraPages: Long): Long
 
     /** Panics inside Rust on purpose (tests check that it arrives as [DunwatchException]). */
     @JvmStatic external fun nativeDebugPanic(message: String?)

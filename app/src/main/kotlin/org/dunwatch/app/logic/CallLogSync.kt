@@ -2,6 +2,7 @@ package org.dunwatch.app.logic
 
 import org.dunwatch.core.CallDirection
 import org.dunwatch.core.CallEvent
+import org.dunwatch.core.CoreFacts
 import org.dunwatch.core.DunwatchException
 import org.dunwatch.core.DunwatchStore
 import org.dunwatch.core.EventQuery
@@ -45,26 +46,23 @@ sealed class SyncAction {
 }
 
 object CallLogSyncPlanner {
-    /** A call-log row and a live record this far apart (or closer) can be the same call. */
-    const val MATCH_WINDOW_MS = 60_000L
-
     /** Rows not processed yet, oldest first. */
     fun newRows(rows: List<CallLogRow>, cursor: SyncCursor): List<CallLogRow> =
         rows.filter { it.id > cursor.lastId }.sortedBy { it.id }
 
     /**
      * Decides per row: an incoming-side row with a live record of the same number close in time
-     * updates that record (each live record takes at most one row, the closest); every other
-     * usable row is recorded as a new call.
+     * (core's [CoreFacts.providerMatchWindowMs]) updates that record (each live record takes at
+     * most one row, the closest); every other usable row is recorded as a new call.
      */
-    fun plan(rows: List<CallLogRow>, live: List<LiveCall>): List<SyncAction> {
+    fun plan(rows: List<CallLogRow>, live: List<LiveCall>, facts: CoreFacts): List<SyncAction> {
         val unused = live.toMutableList()
         return rows.map { row ->
             val direction = CallLogTypes.direction(row.type)
                 ?: return@map SyncAction.Skip(row, "call-log type ${row.type} is not evidence")
             if (direction == CallDirection.OUTGOING) return@map SyncAction.Record(row, direction)
             val match = unused
-                .filter { sameNumber(it.number, row.number) && Math.abs(it.startMs - row.dateMs) <= MATCH_WINDOW_MS }
+                .filter { sameNumber(it.number, row.number, facts) && Math.abs(it.startMs - row.dateMs) <= facts.providerMatchWindowMs }
                 .minByOrNull { Math.abs(it.startMs - row.dateMs) }
             if (match == null) {
                 SyncAction.Record(row, direction)
@@ -78,24 +76,17 @@ object CallLogSyncPlanner {
     /**
      * True when two numbers as the system wrote them name the same line: equal digits, or one is
      * the other with a country or trunk prefix (the shorter has at least 7 digits). Withheld
-     * numbers only match each other.
+     * numbers (as core defines them, [CoreFacts.isWithheld]) only match each other; numbers
+     * without digits (a sender name) only the same name.
      */
-    fun sameNumber(a: String, b: String): Boolean {
-        if (isWithheld(a) || isWithheld(b)) return isWithheld(a) && isWithheld(b)
+    fun sameNumber(a: String, b: String, facts: CoreFacts): Boolean {
+        if (facts.isWithheld(a) || facts.isWithheld(b)) return facts.isWithheld(a) && facts.isWithheld(b)
         val da = a.filter { it in '0'..'9' }
         val db = b.filter { it in '0'..'9' }
+        if (da.isEmpty() || db.isEmpty()) return a.trim().equals(b.trim(), ignoreCase = true)
         if (da == db) return true
         val (short, long) = if (da.length <= db.length) da to db else db to da
         return short.length >= 7 && long.endsWith(short)
-    }
-
-    /**
-     * How Android writes a caller it may not show: empty, or the presentation codes `-1`
-     * (unknown), `-2` (private), `-3` (payphone), or a word. Core records all of them as hidden.
-     */
-    fun isWithheld(n: String): Boolean {
-        val t = n.trim().lowercase()
-        return t.isEmpty() || t in setOf("-1", "-2", "-3", "-4", "private", "unknown", "anonymous") || t.none { it in '0'..'9' }
     }
 }
 
@@ -110,14 +101,16 @@ data class SyncResult(
     val refused: List<Pair<Long, String>> = emptyList(),
     /** The failure that stopped the sync early; [cursor] stops before the row that failed. */
     val error: Exception? = null,
+    /** Events recorded or updated that raised new flags (for the violation notifications). */
+    val flagged: List<Long> = emptyList(),
 )
 
 /** Applies a call-log sync to the store. Called on a background thread. */
-class CallLogSyncer(private val store: DunwatchStore, private val zone: ZoneId) {
+class CallLogSyncer(private val store: DunwatchStore, private val zone: ZoneId, private val facts: CoreFacts = DunwatchStore.coreFacts) {
     fun sync(rows: List<CallLogRow>, cursor: SyncCursor, nowMs: Long): SyncResult {
         val fresh = CallLogSyncPlanner.newRows(rows, cursor)
         if (fresh.isEmpty()) return SyncResult(cursor.copy(lastSyncMs = nowMs), 0, 0, 0)
-        val window = CallLogSyncPlanner.MATCH_WINDOW_MS
+        val window = facts.providerMatchWindowMs
         val live = try {
             liveCalls(fresh.minOf { it.dateMs } - window, fresh.maxOf { it.dateMs } + window)
         } catch (e: Exception) {
@@ -127,20 +120,23 @@ class CallLogSyncer(private val store: DunwatchStore, private val zone: ZoneId) 
         var updated = 0
         var skipped = 0
         val refused = mutableListOf<Pair<Long, String>>()
+        val flagged = mutableListOf<Long>()
         var lastId = cursor.lastId
-        for (action in CallLogSyncPlanner.plan(fresh, live)) {
+        for (action in CallLogSyncPlanner.plan(fresh, live, facts)) {
             val row = action.row
             try {
                 when (action) {
                     is SyncAction.Record -> {
-                        store.recordCall(
+                        val r = store.recordCall(
                             row.number, action.direction, Moments.at(row.dateMs, zone),
                             talkMs = row.durationSecs * 1000, source = Source.CALL_LOG,
                         )
+                        if (r.newFlags > 0) flagged += r.id
                         recorded++
                     }
                     is SyncAction.Update -> {
-                        store.updateCall(action.callId, action.direction, row.durationSecs * 1000)
+                        val r = store.updateCall(action.callId, action.direction, row.durationSecs * 1000)
+                        if (r.newFlags > 0) flagged += action.callId
                         updated++
                     }
                     is SyncAction.Skip -> skipped++
@@ -149,16 +145,16 @@ class CallLogSyncer(private val store: DunwatchStore, private val zone: ZoneId) 
                 // A row core refuses would be refused on every retry: pass it, and say so. Any
                 // other failure (storage, closed store) stops here, to resume at this row.
                 if (e.kind != DunwatchException.Kind.INVALID_ARGUMENT) {
-                    return SyncResult(SyncCursor(lastId, cursor.lastSyncMs), recorded, updated, skipped, refused, e)
+                    return SyncResult(SyncCursor(lastId, cursor.lastSyncMs), recorded, updated, skipped, refused, e, flagged)
                 }
                 skipped++
                 refused += row.id to (e.message ?: "refused")
             } catch (e: Exception) {
-                return SyncResult(SyncCursor(lastId, cursor.lastSyncMs), recorded, updated, skipped, refused, e)
+                return SyncResult(SyncCursor(lastId, cursor.lastSyncMs), recorded, updated, skipped, refused, e, flagged)
             }
             lastId = row.id
         }
-        return SyncResult(SyncCursor(lastId, nowMs), recorded, updated, skipped, refused)
+        return SyncResult(SyncCursor(lastId, nowMs), recorded, updated, skipped, refused, flagged = flagged)
     }
 
     /**

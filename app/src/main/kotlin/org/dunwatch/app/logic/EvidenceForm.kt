@@ -17,7 +17,7 @@ object EvidenceForm {
 
     sealed class Result {
         data class Ok(val caseName: String?, val text: String, val at: Moment) : Result()
-        data class Invalid(val message: String) : Result()
+        data class Invalid(val problem: FormProblem, val arg: String = "") : Result()
     }
 
     /** Longest note the screen accepts; the store takes far more, but a note is typed by hand. */
@@ -29,35 +29,33 @@ object EvidenceForm {
     // proleptic year, not a year of era).
     private val timeFormat = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm").withResolverStyle(ResolverStyle.STRICT)
 
-    /** What a stop request says when the user types nothing. */
-    const val DEFAULT_STOP_TEXT = "I asked the collector to stop contacting me."
-
     /**
      * [caseName] may be blank (then a stop request applies to every collector, a note to none);
-     * [text] is required for a note; [whenText] is blank or [TIME_PATTERN], not in the future.
+     * [text] is required for a note (a stop request left blank says [defaultStopText], in the
+     * user's language); [whenText] is blank or [TIME_PATTERN], not in the future.
      */
-    fun parse(kind: Kind, caseName: String, text: String, whenText: String, zone: ZoneId, nowMs: Long): Result {
+    fun parse(kind: Kind, caseName: String, text: String, whenText: String, zone: ZoneId, nowMs: Long, defaultStopText: String): Result {
         val case = caseName.trim().replace(Regex("\\s+"), " ").ifEmpty { null }
         if (case != null && case.length > TagForm.MAX_CASE_NAME) {
-            return Result.Invalid("the case name is longer than ${TagForm.MAX_CASE_NAME} characters")
+            return Result.Invalid(FormProblem.CASE_TOO_LONG, TagForm.MAX_CASE_NAME.toString())
         }
-        val body = text.trim().ifEmpty { if (kind == Kind.STOP_REQUEST) DEFAULT_STOP_TEXT else "" }
-        if (body.isEmpty()) return Result.Invalid("write the note first")
-        if (body.length > MAX_TEXT) return Result.Invalid("the text is longer than $MAX_TEXT characters")
+        val body = text.trim().ifEmpty { if (kind == Kind.STOP_REQUEST) defaultStopText else "" }
+        if (body.isEmpty()) return Result.Invalid(FormProblem.NOTE_MISSING)
+        if (body.length > MAX_TEXT) return Result.Invalid(FormProblem.TEXT_TOO_LONG, MAX_TEXT.toString())
         val atMs = if (whenText.isBlank()) {
             nowMs
         } else {
             val local = try {
                 LocalDateTime.parse(whenText.trim(), timeFormat)
             } catch (e: DateTimeParseException) {
-                return Result.Invalid("write the time as $TIME_PATTERN, e.g. 2026-03-01 21:30")
+                return Result.Invalid(FormProblem.BAD_TIME)
             }
             // In a DST gap the time moves forward, in an overlap the earlier offset is taken:
             // java.time's rules for local times that are not unique.
             local.atZone(zone).toInstant().toEpochMilli()
         }
         // A minute of slack: the typed time has no seconds.
-        if (atMs > nowMs + 60_000) return Result.Invalid("that time is in the future")
+        if (atMs > nowMs + 60_000) return Result.Invalid(FormProblem.FUTURE_TIME)
         return Result.Ok(case, body, Moments.at(atMs, zone))
     }
 }

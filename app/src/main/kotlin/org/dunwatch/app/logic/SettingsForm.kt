@@ -10,20 +10,20 @@ import java.time.ZoneId
 object SettingsForm {
     sealed class Result {
         data class Ok(val settings: Settings) : Result()
-        data class Invalid(val message: String) : Result()
+        data class Invalid(val problem: FormProblem, val arg: String = "") : Result()
     }
 
     /** Builds [Settings] from the chosen list positions and the typed home zone. */
     fun parse(jurisdictionIndex: Int, roleIndex: Int, homeZone: String): Result {
         val j = Jurisdiction.entries.getOrNull(jurisdictionIndex)
-            ?: return Result.Invalid("choose a jurisdiction")
-        val r = Role.entries.getOrNull(roleIndex) ?: return Result.Invalid("choose whose phone this is")
+            ?: return Result.Invalid(FormProblem.JURISDICTION_MISSING)
+        val r = Role.entries.getOrNull(roleIndex) ?: return Result.Invalid(FormProblem.ROLE_MISSING)
         val zone = homeZone.trim()
-        if (zone.isEmpty()) return Result.Invalid("enter the home time zone, e.g. Asia/Shanghai")
+        if (zone.isEmpty()) return Result.Invalid(FormProblem.ZONE_MISSING)
         return try {
             Result.Ok(Settings(j, r, ZoneId.of(zone).id))
         } catch (e: DateTimeException) {
-            Result.Invalid("unknown time zone \"$zone\" (use a name such as Asia/Shanghai)")
+            Result.Invalid(FormProblem.ZONE_UNKNOWN, zone)
         }
     }
 

@@ -51,4 +51,10 @@ class SmsDedup(private val capacity: Int = 256) {
     /** True the first time [sms] is offered (and remembers it); false for a repeat. */
     @Synchronized
     fun firstTime(sms: IncomingSms): Boolean = seen.put(Triple(sms.sender, sms.sentMs, sms.body), Unit) == null
+
+    /** Forgets [sms] (it could not be stored): a later delivery of it is offered again. */
+    @Synchronized
+    fun forget(sms: IncomingSms) {
+        seen.remove(Triple(sms.sender, sms.sentMs, sms.body))
+    }
 }

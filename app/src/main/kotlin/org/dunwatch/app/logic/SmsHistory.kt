@@ -1,5 +1,6 @@
 package org.dunwatch.app.logic
 
+import org.dunwatch.core.CoreFacts
 import org.dunwatch.core.DunwatchException
 import org.dunwatch.core.DunwatchStore
 import org.dunwatch.core.EventQuery
@@ -27,14 +28,13 @@ data class KnownSms(val number: String, val body: String, val receivedMs: Long)
 /**
  * Imports the messages already on the phone (received before the app was installed, or while it
  * was not running). A message the receiver recorded live is in the provider too, with a receipt
- * time a few milliseconds off: it is recognised (same number and text, within a minute) and not
- * stored again.
+ * time a little off: it is recognised (same number and text, within core's
+ * [CoreFacts.providerMatchWindowMs]) and not stored again.
  */
 object SmsHistory {
     /** `Telephony.TextBasedSmsColumns.MESSAGE_TYPE_INBOX` / `_SENT` (checked by a test). */
     const val TYPE_INBOX = 1
     const val TYPE_SENT = 2
-    const val MATCH_WINDOW_MS = 60_000L
 
     /** Inbox rows are incoming, sent rows outgoing; drafts, outbox and failed ones are not contacts. */
     fun direction(type: Int): SmsDirection? = when (type) {
@@ -44,12 +44,12 @@ object SmsHistory {
     }
 
     /** Rows to import: new ids, real contacts, not already kept; oldest id first. */
-    fun toImport(rows: List<SmsRow>, cursor: SyncCursor, known: List<KnownSms>): List<SmsRow> {
+    fun toImport(rows: List<SmsRow>, cursor: SyncCursor, known: List<KnownSms>, facts: CoreFacts): List<SmsRow> {
         val unused = known.toMutableList()
         return rows.filter { it.id > cursor.lastId && direction(it.type) != null }.sortedBy { it.id }.filter { row ->
             val match = unused.firstOrNull {
-                it.body == row.body && Math.abs(it.receivedMs - row.dateMs) <= MATCH_WINDOW_MS &&
-                    CallLogSyncPlanner.sameNumber(it.number, row.address)
+                it.body == row.body && Math.abs(it.receivedMs - row.dateMs) <= facts.providerMatchWindowMs &&
+                    CallLogSyncPlanner.sameNumber(it.number, row.address, facts)
             }
             if (match != null) unused.remove(match)
             match == null
@@ -58,13 +58,13 @@ object SmsHistory {
 }
 
 /** Applies an SMS history import to the store. Called on a background thread. */
-class SmsHistoryImporter(private val store: DunwatchStore, private val zone: ZoneId) {
+class SmsHistoryImporter(private val store: DunwatchStore, private val zone: ZoneId, private val facts: CoreFacts = DunwatchStore.coreFacts) {
     fun import(rows: List<SmsRow>, cursor: SyncCursor, nowMs: Long): SyncResult {
         val fresh = rows.filter { it.id > cursor.lastId }
         if (fresh.isEmpty()) return SyncResult(cursor.copy(lastSyncMs = nowMs), 0, 0, 0)
         val todo = try {
-            val window = SmsHistory.MATCH_WINDOW_MS
-            SmsHistory.toImport(fresh, cursor, known(fresh.minOf { it.dateMs } - window, fresh.maxOf { it.dateMs } + window))
+            val window = facts.providerMatchWindowMs
+            SmsHistory.toImport(fresh, cursor, known(fresh.minOf { it.dateMs } - window, fresh.maxOf { it.dateMs } + window), facts)
         } catch (e: Exception) {
             return SyncResult(cursor, 0, 0, 0, error = e)
         }

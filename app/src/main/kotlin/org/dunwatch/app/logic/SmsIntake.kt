@@ -30,10 +30,16 @@ class SmsIntake(private val store: DunwatchStore, private val dedup: SmsDedup, p
             val repaired = Text.hasUnpairedSurrogate(sms.body)
             val body = if (repaired) Text.replaceUnpairedSurrogates(sms.body) else sms.body
             val received = Moments.at(receivedMs, zone)
-            val rec = store.recordSms(
-                sms.sender, body, SmsDirection.INCOMING, received,
-                sent = Moments.at(sms.sentMs, zone), simSlot = simSlot, source = Source.LIVE,
-            )
+            val rec = try {
+                store.recordSms(
+                    sms.sender, body, SmsDirection.INCOMING, received,
+                    sent = Moments.at(sms.sentMs, zone), simSlot = simSlot, source = Source.LIVE,
+                )
+            } catch (e: Exception) {
+                // Not stored (a full disk, say): a later delivery of it must not count as a repeat.
+                dedup.forget(sms)
+                throw e
+            }
             if (repaired && rec.isNew) {
                 store.addNote("unpaired UTF-16 surrogates in the received text were replaced by U+FFFD", received, eventId = rec.id)
             }

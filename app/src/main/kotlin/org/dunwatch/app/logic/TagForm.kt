@@ -4,7 +4,7 @@ package org.dunwatch.app.logic
 object TagForm {
     sealed class Result {
         data class Ok(val number: String, val caseName: String) : Result()
-        data class Invalid(val message: String) : Result()
+        data class Invalid(val problem: FormProblem, val arg: String = "") : Result()
     }
 
     /** Longest case name the screen accepts (a name, not a note). */
@@ -15,9 +15,9 @@ object TagForm {
         val n = number.trim()
         val c = caseName.trim().replace(Regex("\\s+"), " ")
         return when {
-            n.none { it in '0'..'9' } -> Result.Invalid("enter the number that called or texted")
-            c.isEmpty() -> Result.Invalid("enter a case name, e.g. the lender's")
-            c.length > MAX_CASE_NAME -> Result.Invalid("the case name is longer than $MAX_CASE_NAME characters")
+            n.none { it in '0'..'9' } -> Result.Invalid(FormProblem.NUMBER_MISSING)
+            c.isEmpty() -> Result.Invalid(FormProblem.CASE_MISSING)
+            c.length > MAX_CASE_NAME -> Result.Invalid(FormProblem.CASE_TOO_LONG, MAX_CASE_NAME.toString())
             else -> Result.Ok(n, c)
         }
     }

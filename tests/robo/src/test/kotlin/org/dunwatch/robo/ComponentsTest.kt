@@ -140,6 +140,30 @@ class ComponentsTest : RoboBase() {
     }
 
     @Test
+    fun callLogJobNotifiesTheViolationsOfTheCallsItRecordsGroupedPerCollectorPerDay() {
+        store.changeSettings(Settings(Jurisdiction.CN, Role.FAMILY, "Asia/Shanghai"))
+        store.tagNumber(collector, "速借金融")
+        shadowOf(app).grantPermissions(Manifest.permission.READ_CALL_LOG, Manifest.permission.READ_SMS)
+        Providers.install()
+        val now = System.currentTimeMillis()
+        // Two missed calls from the collector to a family member's phone (each a third-party
+        // contact), and one from an unknown number.
+        FakeCallLogProvider.CALLS += arrayOf<Any?>(8L, collector, 3 /* MISSED */, now - 600_000, 0L)
+        FakeCallLogProvider.CALLS += arrayOf<Any?>(9L, collector, 3, now - 300_000, 0L)
+        FakeCallLogProvider.CALLS += arrayOf<Any?>(10L, "+8613911112222", 3, now - 200_000, 0L)
+        JobRunner.run(app)
+        settle()
+        assertEquals(3, store.events().filterIsInstance<CallEvent>().size)
+        val posted = violationNotifications()
+        assertEquals("one notification for the collector's day, not one per call", 1, posted.size)
+        val caseId = store.cases().single().id
+        assertEquals(caseId, shadowOf(posted[0].contentIntent).savedIntent.getLongExtra(Notifications.EXTRA_CASE, -1))
+        val todays = store.flags(FlagQuery(caseId = caseId)).size
+        val text = posted[0].extras.getCharSequence("android.text").toString()
+        assertTrue("counts the day's $todays violations: $text", todays >= 1 && text.startsWith("$todays "))
+    }
+
+    @Test
     fun historyImportRecordsThePhonesMessagesOnceAndTheScreenSaysSo() {
         shadowOf(app).grantPermissions(Manifest.permission.READ_CALL_LOG, Manifest.permission.READ_SMS)
         Providers.install()
@@ -171,6 +195,12 @@ class ComponentsTest : RoboBase() {
         fun find(v: View, text: String): View? = when {
             v is TextView && v.text.toString() == text -> v
             v is ViewGroup -> (0 until v.childCount).firstNotNullOfOrNull { find(v.getChildAt(it), text) }
+            else -> null
+        }
+
+        fun findByDescription(v: View, description: String): View? = when {
+            v.contentDescription?.toString() == description -> v
+            v is ViewGroup -> (0 until v.childCount).firstNotNullOfOrNull { findByDescription(v.getChildAt(it), description) }
             else -> null
         }
 

@@ -16,12 +16,12 @@ import java.util.concurrent.TimeUnit
 /**
  * Every test class runs in one sandbox per JVM (the JNI library can belong to one class loader
  * only): same SDK, graphics and looper modes everywhere. Classes are configured for SDKs 29 and
- * 35 ([RoboBase]); each surefire execution enables one (`robolectric.enabledSdks`), in its own JVM.
+ * 36 ([RoboBase]); each surefire execution enables one (`robolectric.enabledSdks`), in its own JVM.
  */
 class DunwatchRunner(klass: Class<*>) : RobolectricTestRunner(klass)
 
 /** Settling and per-test reset of the process-wide store (pitfalls 6 and 7 in docs/APP.md). */
-@Config(sdk = [29, 35], qualifiers = "w411dp-h891dp-xhdpi")
+@Config(sdk = [29, 36], qualifiers = "w411dp-h891dp-xhdpi")
 abstract class RoboBase {
     protected val app: Application get() = RuntimeEnvironment.getApplication()
 

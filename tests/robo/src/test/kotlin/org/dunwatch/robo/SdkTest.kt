@@ -6,7 +6,7 @@ import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.annotation.GraphicsMode
 
-/** The sandbox runs the SDK this surefire execution is for (29, then 35). */
+/** The sandbox runs the SDK this surefire execution is for (29, then 36). */
 @RunWith(DunwatchRunner::class)
 @GraphicsMode(GraphicsMode.Mode.NATIVE)
 class SdkTest : RoboBase() {

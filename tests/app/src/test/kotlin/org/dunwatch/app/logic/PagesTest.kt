@@ -1,5 +1,6 @@
 package org.dunwatch.app.logic
 
+import org.dunwatch.core.DayCount
 import org.dunwatch.core.Flag
 import org.dunwatch.core.Moment
 import org.dunwatch.core.ReportFormat
@@ -7,13 +8,12 @@ import org.dunwatch.core.ScreenDecision
 import org.dunwatch.core.Severity
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
-import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import java.time.LocalDate
 import java.time.ZoneId
 
-/** The screens' grouping: violation alerts per collector per day, highlights, limits, screening choices, export names. */
+/** The screens' presentation: violation alerts per collector per day, highlights, the chart's days, screening choices, export names. */
 class PagesTest {
     private val shanghai = 8 * 3600
 
@@ -45,22 +45,20 @@ class PagesTest {
     @Test
     fun `matched words are found anywhere in a flag's detail and highlighted case-insensitively`() {
         val detail = mapOf("check" to "content", "hits" to listOf(mapOf("words" to listOf("上门", "Police")), mapOf("words" to listOf("社死"))))
-        assertEquals(listOf("上门", "Police", "社死"), Pages.wordsOf(detail))
-        assertEquals(listOf(0..1, 9..14), Pages.highlights("上门 和 the police", listOf("上门", "Police")))
-        assertEquals(emptyList<IntRange>(), Pages.highlights("nothing", listOf("", " ")))
+        assertEquals(listOf("上门", "Police", "社死"), Highlights.wordsOf(detail))
+        assertEquals(listOf("上门", "Police", "社死"), Highlights.words(listOf(flag(1, "CN.ABUSE", 7, morning, detail), flag(2, "CN.ABUSE", 7, night, detail))))
+        assertEquals(listOf(0..1, 9..14), Highlights.ranges("上门 和 the police", listOf("上门", "Police")))
+        assertEquals(emptyList<IntRange>(), Highlights.ranges("nothing", listOf("", " ")))
     }
 
     @Test
-    fun `a daily-count flag gives the day's limit`() {
-        val f = flag(1, "CN.FREQ.SEED", 7, morning, mapOf("check" to "daily_count", "count" to 5, "counted" to "any", "max" to 3, "day" to "2025-03-28"))
-        assertEquals(DailyLimit("CN.FREQ.SEED", "any", 5, 3), Pages.limitOf(f))
-        assertNull(Pages.limitOf(flag(2, "CN.ABUSE", 7, morning)))
-    }
-
-    @Test
-    fun `the day starts at local midnight`() {
-        val z = ZoneId.of("Asia/Shanghai")
-        assertEquals(1_743_091_200_000L, Pages.dayStartMs(night, z)) // 2025-03-28 00:00 +08:00
+    fun `the chart has a bar for every day from the first contact to the last`() {
+        val days = listOf(DayCount("2025-03-26", 1, 2, 0, 1), DayCount("2025-03-28", 0, 0, 0, 2), DayCount("2025-03-29", 3, 0, 0, 0))
+        assertEquals(
+            listOf(LocalDate.of(2025, 3, 26) to 3, LocalDate.of(2025, 3, 27) to 0, LocalDate.of(2025, 3, 28) to 0, LocalDate.of(2025, 3, 29) to 3),
+            CaseActions.chartDays(days),
+        )
+        assertEquals(emptyList<Pair<LocalDate, Int>>(), CaseActions.chartDays(emptyList()))
     }
 
     @Test
@@ -87,22 +85,5 @@ class PagesTest {
         assertEquals(csv.removeSuffix(".csv") + "-2.csv", ReportNames.unique(csv) { it in taken })
         assertEquals("text/csv", ReportNames.mimeType("x-events.csv"))
         assertFalse(ReportNames.isServable("dunwatch-report-20250328-020000.sqlite"))
-    }
-}
-
-class RuleTextTest {
-    private val cn = "夜间（22:00–08:00）不得催收 / no collection at night — call at 2025-03-28 22:51:14 (UTC+08:00) local time"
-
-    @Test
-    fun `one language at a time`() {
-        assertEquals("夜间（22:00–08:00）不得催收", RuleText.describe(cn, chinese = true))
-        assertEquals("no collection at night — call at 2025-03-28 22:51:14 (UTC+08:00) local time", RuleText.describe(cn, chinese = false))
-        // An English text that quotes a Chinese term is still the English one.
-        val quoted = "不得“爆通讯录” / no \"address-book bombing\" (爆通讯录) — message flagged exposure"
-        assertEquals("不得“爆通讯录”", RuleText.describe(quoted, chinese = true))
-        assertEquals("no \"address-book bombing\" (爆通讯录) — message flagged exposure", RuleText.describe(quoted, chinese = false))
-        // An English-only pack (US) keeps its text in either language.
-        assertEquals("no calls before 8 am", RuleText.describe("no calls before 8 am", chinese = true))
-        assertEquals("no calls before 8 am — 3 calls", RuleText.describe("no calls before 8 am — 3 calls", chinese = false))
     }
 }

@@ -126,6 +126,20 @@ class StoreFlowTest {
     }
 
     @Test
+    fun `the calls a sync records that break a rule are reported for the notification`() {
+        store.tagNumber("13900139000", "Loan B")
+        val rows = listOf(
+            CallLogRow(20, "13900139000", CallLogTypes.MISSED, t0, 0),
+            CallLogRow(21, "13700137000", CallLogTypes.MISSED, t0 + 60_000, 0),
+        )
+        val r = CallLogSyncer(store, shanghai).sync(rows, SyncCursor(), t0 + 120_000)
+        assertEquals(2, r.recorded)
+        val collector = calls().single { it.number.normalized.endsWith("13900139000") }
+        assertEquals(listOf(collector.id), r.flagged, "the tagged collector's call on a family member's phone is flagged, the other not")
+        assertTrue(store.flags(org.dunwatch.core.FlagQuery(eventId = collector.id)).isNotEmpty())
+    }
+
+    @Test
     fun `a row core refuses is passed over, a failing store keeps the cursor`() {
         val rows = listOf(
             CallLogRow(1, "13800138000", CallLogTypes.MISSED, t0, 0),
@@ -180,7 +194,7 @@ class StoreFlowTest {
         val typedAt = t0 + 3_600_000
         val stopLocal = java.time.Instant.ofEpochMilli(t0).atZone(ny).toLocalDateTime()
         val form = EvidenceForm.parse(
-            EvidenceForm.Kind.STOP_REQUEST, " Acme Recovery ", "", "%tF %<tR".format(stopLocal), ny, typedAt,
+            EvidenceForm.Kind.STOP_REQUEST, " Acme Recovery ", "", "%tF %<tR".format(stopLocal), ny, typedAt, "I asked the collector to stop contacting me.",
         ) as EvidenceForm.Result.Ok
         assertEquals(Moment(t0 - t0 % 60_000, -5 * 3600), form.at)
         store.recordStopRequest(form.caseName, form.text, form.at)

@@ -1,0 +1,129 @@
+package org.dunwatch.robo
+
+import android.view.View
+import android.view.ViewGroup
+import android.widget.FrameLayout
+import android.widget.ScrollView
+import android.widget.TextView
+import org.dunwatch.R
+import org.dunwatch.app.CallLogSync
+import org.dunwatch.app.DayChart
+import org.dunwatch.app.MainActivity
+import org.dunwatch.app.SmsHistorySync
+import org.dunwatch.app.Stores
+import org.dunwatch.core.Jurisdiction
+import org.dunwatch.core.Role
+import org.dunwatch.core.Settings
+import org.junit.After
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertTrue
+import org.junit.Before
+import org.junit.Test
+import org.junit.runner.RunWith
+import org.robolectric.Robolectric
+import org.robolectric.RuntimeEnvironment
+import org.robolectric.Shadows.shadowOf
+import org.robolectric.annotation.GraphicsMode
+import java.time.OffsetDateTime
+import java.util.TimeZone
+
+/**
+ * Walks every screen's views, filled from the example export, in English and Chinese, and fails on
+ * a touch target under 48 dp, a clickable view a screen reader cannot name, or a drawn view (an
+ * image, the chart) without a description. Selectable text (an SMS body, a number) is long-pressed
+ * to copy, not a button, and is not held to the 48 dp rule.
+ */
+@RunWith(DunwatchRunner::class)
+@GraphicsMode(GraphicsMode.Mode.NATIVE)
+class AccessibilityTest : RoboBase() {
+    private val savedZone = TimeZone.getDefault()
+
+    @Before
+    fun exampleStore() {
+        TimeZone.setDefault(TimeZone.getTimeZone("Asia/Shanghai"))
+        Stores.clock = { OffsetDateTime.parse("2025-03-28T23:00:00+08:00").toInstant().toEpochMilli() }
+        shadowOf(app).grantPermissions(android.Manifest.permission.READ_SMS, android.Manifest.permission.READ_CALL_LOG)
+        store.changeSettings(Settings(Jurisdiction.CN, Role.BORROWER, "Asia/Shanghai"))
+        Providers.install()
+        Providers.loadExampleExport()
+        SmsHistorySync.run(app)
+        CallLogSync.run(app)
+        for (n in listOf("17012345678", "17198765432")) store.tagNumber(n, "速借金融")
+        store.tagNumber("16677778888", "花花分期")
+    }
+
+    @After
+    fun restore() {
+        TimeZone.setDefault(savedZone)
+        Stores.clock = System::currentTimeMillis
+    }
+
+    private fun layOut(a: MainActivity) {
+        settle()
+        val decor = a.window.decorView
+        val scroll = a.findViewById<FrameLayout>(R.id.content).getChildAt(0) as? ScrollView ?: return
+        val inner = scroll.getChildAt(0)
+        inner.measure(View.MeasureSpec.makeMeasureSpec(scroll.width, View.MeasureSpec.EXACTLY), View.MeasureSpec.makeMeasureSpec(0, View.MeasureSpec.UNSPECIFIED))
+        inner.layout(0, 0, inner.measuredWidth, inner.measuredHeight)
+        assertTrue(decor.width > 0)
+    }
+
+    private fun views(v: View): List<View> =
+        if (v.visibility != View.VISIBLE) emptyList()
+        else listOf(v) + if (v is ViewGroup) (0 until v.childCount).flatMap { views(v.getChildAt(it)) } else emptyList()
+
+    private fun named(v: View): Boolean = !v.contentDescription.isNullOrBlank() ||
+        (v is TextView && v.text.isNotBlank()) || (v is ViewGroup && (0 until v.childCount).any { named(v.getChildAt(it)) })
+
+    /** What is wrong with the screen [where] shows, one line per view. */
+    private fun problems(a: MainActivity, where: String): List<String> {
+        layOut(a)
+        val min = (48 * a.resources.displayMetrics.density).toInt() - 1
+        val out = mutableListOf<String>()
+        for (v in views(a.findViewById(R.id.content)) + views(a.findViewById(R.id.tabs))) {
+            val what = "$where: ${v.javaClass.simpleName} \"${(v as? TextView)?.text ?: v.contentDescription}\""
+            if (v.isClickable && v.isEnabled && !(v is TextView && v.isTextSelectable)) {
+                if (v.height < min || v.width < min) out += "$what is ${v.width}×${v.height} px, under 48 dp ($min px)"
+                if (!named(v)) out += "$what has no text or description for a screen reader"
+            }
+            if (v !is ViewGroup && v !is TextView && v.contentDescription.isNullOrBlank()) {
+                out += "$what draws something without a description"
+            }
+        }
+        return out
+    }
+
+    private fun everyScreen(qualifier: String?): List<String> {
+        RuntimeEnvironment.setQualifiers("w411dp-h891dp-xhdpi")
+        qualifier?.let { RuntimeEnvironment.setQualifiers("+$it") }
+        val a = Robolectric.buildActivity(MainActivity::class.java).setup().get()
+        val out = mutableListOf<String>()
+        out += problems(a, "onboarding")
+        a.finishOnboarding()
+        for (t in MainActivity.Tab.entries) {
+            a.show(t)
+            out += problems(a, t.name)
+        }
+        a.openCaseId = store.cases().first { it.name == "速借金融" }.id
+        a.show(MainActivity.Tab.CASES)
+        out += problems(a, "case")
+        // The chart's text equivalent: its description says what the bars show, and is printed too.
+        val chart = views(a.findViewById(R.id.content)).filterIsInstance<DayChart>().single()
+        assertTrue(chart.contentDescription.any { it.isDigit() })
+        assertTrue(ComponentsTest.texts(a.findViewById(R.id.content)).contains(chart.contentDescription.toString()))
+        a.timelineCaseId = store.cases().first { it.name == "花花分期" }.id
+        a.show(MainActivity.Tab.TIMELINE)
+        out += problems(a, "timeline of a case")
+        return out
+    }
+
+    @Test
+    fun everyScreenInEnglishHasLargeNamedTargetsAndDescribedDrawings() {
+        assertEquals(emptyList<String>(), everyScreen(null))
+    }
+
+    @Test
+    fun everyScreenInChineseHasLargeNamedTargetsAndDescribedDrawings() {
+        assertEquals(emptyList<String>(), everyScreen("zh-rCN"))
+    }
+}
