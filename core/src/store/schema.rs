@@ -160,12 +160,16 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     INSERT INTO flags_by_event(event_id, flag_id) SELECT event_id, flag_id FROM flag_events;
     "#,
+    // v6: case membership is chained (`store::membership`); `v6_membership_found` records the
+    // cases and tags the store holds, once, as found at migration.
+    "SELECT 1;",
 ];
 
 /// What a migration does after its SQL, by the version it moves to.
 fn after(to: i64, tx: &Connection) -> Result<()> {
     match to {
         5 => v5_flag_lists(tx),
+        6 => super::membership::record_found_at_migration(tx),
         _ => Ok(()),
     }
 }
