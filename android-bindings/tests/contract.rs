@@ -85,6 +85,7 @@ fn written_keys() -> BTreeSet<String> {
                     row: 1,
                     reason: "x".into(),
                 }),
+                membership: Vec::new(),
             },
         })
         .unwrap(),
