@@ -73,7 +73,7 @@ measures = [
     ("screen", "rules: full rebuild of 1M events", r"^rebuild:.*= (\d+) events/s", "events/s"),
     ("screen", "rules: import batches of 10,000", r"import batches of \d+: (\d+) events/s", "events/s"),
 ]
-print("\n| measure | base | current |\n|---|---|---|")
+print(f"\n{rounds} rounds, base and current alternately\n\n| measure | base | current |\n|---|---|---|")
 for bench, label, rx, unit in measures:
     cells = []
     for side in ("base", "cur"):
@@ -84,6 +84,7 @@ for bench, label, rx, unit in measures:
                 m = re.search(rx, f.read_text(), re.M)
                 if m:
                     vals.append(float(m.group(1)))
-        cells.append(f"{min(vals):,.1f}–{max(vals):,.1f} {unit} ({len(vals)} runs)" if vals else "n/a")
+        fmt = "{:,.1f}" if unit == "µs" else "{:,.0f}"
+        cells.append(f"{fmt.format(min(vals))}–{fmt.format(max(vals))} {unit}" if vals else "n/a")
     print(f"| {label} | {cells[0]} | {cells[1]} |")
 EOF

@@ -119,9 +119,9 @@ fn membership_forged_with_sql_is_named() {
 #[test]
 fn membership_from_before_the_chain_is_recorded_once_at_migration() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("v5.sqlite");
-    drop(Store::open_at_version(&path, 5).unwrap());
-    // What a v5 dunwatch wrote: the tables only.
+    let path = dir.path().join("v6.sqlite");
+    drop(Store::open_at_version(&path, 6).unwrap());
+    // What a v6 dunwatch wrote: the tables only.
     Connection::open(&path)
         .unwrap()
         .execute_batch(

@@ -775,16 +775,7 @@ impl Classifier {
                 }
             }
         }
-        if let Some(reason) = &ctx.known_collector {
-            let mut why =
-                format!("{reason}: read as collector contact, each flag from its wording alone");
-            if ctx.role == Role::ThirdParty {
-                why.push_str("; received on a third party's phone");
-            }
-            out.context = Some(why);
-        } else if collection && ctx.role == Role::ThirdParty {
-            out.context = Some("received on a third party's phone".into());
-        }
+        out.context = ctx.explanation(collection);
         if collection {
             out.creditor = self.extract.creditor(text, sender);
             out.callback_numbers = self.extract.callback_numbers(text);

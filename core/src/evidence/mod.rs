@@ -321,9 +321,10 @@ impl Evidence {
         self.store.attachments()
     }
 
-    /// Numbers known as collectors: in a case, or named by a flag.
+    /// The store's collector numbers: in a case, on the collector list, or derived from
+    /// collection SMS (the one definition, [`rules::known`]).
     pub fn collector_numbers(&self) -> Result<BTreeSet<String>> {
-        import::collector_numbers(&self.store)
+        self.store.read(rules::known::numbers)
     }
 
     /// Flags per rule.

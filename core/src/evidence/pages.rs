@@ -244,7 +244,7 @@ pub(super) fn today(store: &Store, at: Instant) -> Result<TodayPage> {
         .filter(|f| f.flag.at.local_day_number() == today)
         .collect();
     let collectors: std::collections::HashSet<String> = store
-        .read(crate::rules::repo::collector_set)?
+        .read(crate::rules::known::outside_cases)?
         .into_iter()
         .collect();
     // Collector key: the case, or the number.

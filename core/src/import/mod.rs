@@ -488,24 +488,6 @@ pub fn flags_by_rule(store: &Store) -> Result<std::collections::BTreeMap<String,
     })
 }
 
-/// Numbers known as collectors: in a case, or named by a flag.
-pub fn collector_numbers(store: &Store) -> Result<std::collections::BTreeSet<String>> {
-    store.read(|c| {
-        let mut st = c.prepare("SELECT number FROM numbers WHERE case_id IS NOT NULL")?;
-        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
-        let mut out: std::collections::BTreeSet<String> = rows.collect::<rusqlite::Result<_>>()?;
-        // A flag's numbers are a JSON array (parsed here: the app's SQLite has no JSON
-        // functions); many flags name the same ones.
-        let mut st = c.prepare("SELECT DISTINCT numbers FROM flags")?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let named: Vec<String> = serde_json::from_str(&r.get::<_, String>(0)?)?;
-            out.extend(named);
-        }
-        Ok(out)
-    })
-}
-
 fn flag_count(store: &Store) -> Result<u64> {
     store
         .read(|c| Ok(c.query_row("SELECT count(*) FROM flags", [], |r| r.get::<_, i64>(0))?))

@@ -158,6 +158,9 @@ struct ContentHit<'a> {
 #[derive(Serialize)]
 struct ContentWhy<'a> {
     check: &'static str,
+    /// How the message was read in its context ("sender is in case 速借花: ..."), if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<&'a str>,
     hits: Vec<ContentHit<'a>>,
 }
 
@@ -426,14 +429,20 @@ fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
                     .filter(|h| flags.contains(&h.flag))
                     .map(|h| h.flag.name())
                     .collect();
+                let context = class
+                    .context
+                    .as_deref()
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default();
                 return Some(Hit {
                     fact: format!(
-                        "message flagged {}: {}",
+                        "message flagged {}: {}{context}",
                         names.into_iter().collect::<Vec<_>>().join(", "),
                         words.join(", ")
                     ),
                     why: why(&ContentWhy {
                         check: "content",
+                        context: class.context.as_deref(),
                         hits,
                     }),
                     events: Vec::new(),
@@ -539,11 +548,13 @@ struct Suggester {
 
 /// Replays `contacts` (ordered by instant) and returns flags for contacts at or after
 /// `emit_from` (UTC ms) and, when `emit_for` is given, only from those numbers; other contacts
-/// only build up state.
+/// only build up state. `classes`: the SMS read in their context; `strict`: those read as
+/// collection on their own, which start case suggestions.
 pub(crate) fn replay(
     world: &World<'_>,
     contacts: &[Contact],
     classes: &HashMap<EventId, Classification>,
+    strict: &HashSet<EventId>,
     emit_from: i64,
     emit_for: Option<&HashSet<String>>,
 ) -> Output {
@@ -606,8 +617,8 @@ pub(crate) fn replay(
         if c.connected() {
             st.convs.push_back(rec);
         }
-        if let (Some(k), Key::Case(case_id)) = (class, &key) {
-            if k.collection && c.incoming && c.channel == Channel::Sms {
+        if let Key::Case(case_id) = &key {
+            if strict.contains(&c.primary()) && c.incoming && c.channel == Channel::Sms {
                 sugg.sms.entry(*case_id).or_default().push_back(c.at.utc_ms);
             }
         }

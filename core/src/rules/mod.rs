@@ -10,6 +10,7 @@ pub mod collectors;
 mod engine;
 pub mod history;
 mod join;
+pub mod known;
 pub mod pack;
 pub(crate) mod repo;
 pub mod screen;
@@ -19,13 +20,13 @@ pub(crate) use engine::time_violation;
 pub use pack::{builtin as builtin_pack, Pack};
 pub use screen::{screen, screen_with, ScreenAction, ScreenDecision, ScreenPolicy};
 
-use crate::classify::{Classification, Classifier};
+use crate::classify::{Classification, Classifier, Context};
 use crate::error::Result;
 use crate::model::EventId;
 use crate::store::bulk::FirstContacts;
 use crate::store::{AnnotationKind, Store};
 use engine::{Stop, World};
-use foldhash::{HashMap, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use history::Contact;
 use repo as rs;
 use sha2::{Digest, Sha256};
@@ -39,15 +40,16 @@ pub struct RebuildSummary {
     pub flags: usize,
 }
 
-/// What reads SMS for the engine. The built-in [`Classifier`] in production; tests give the
+/// What reads SMS for the engine, in their context (`known`: whether the sender is a known
+/// collector, whose phone it is). The built-in [`Classifier`] in production; tests give the
 /// engine classifications they construct.
 pub trait Classify {
-    fn classify(&self, text: &str, sender: Option<&str>) -> Classification;
+    fn classify(&self, text: &str, sender: Option<&str>, ctx: &Context) -> Classification;
 }
 
 impl Classify for Classifier {
-    fn classify(&self, text: &str, sender: Option<&str>) -> Classification {
-        Classifier::classify(self, text, sender)
+    fn classify(&self, text: &str, sender: Option<&str>, ctx: &Context) -> Classification {
+        Classifier::classify_with(self, text, sender, ctx)
     }
 }
 
@@ -59,11 +61,11 @@ struct Memo<'a>(&'a Mutex<MemoMap>);
 /// Most remembered classifications (a few MB); the memo is simply emptied when full.
 const MEMO_CAP: usize = 20_000;
 
-/// Sender → text → classification, and how many are remembered. Nested so that a lookup needs
-/// no owned key (a lookup per SMS read, many per import batch).
+/// Sender → context → text → classification, and how many are remembered. Nested so that a
+/// lookup needs no owned key (a lookup per SMS read, many per import batch).
 #[derive(Default)]
 struct MemoMap {
-    by_sender: HashMap<String, HashMap<String, Classification>>,
+    by_sender: HashMap<String, HashMap<Context, HashMap<String, Classification>>>,
     len: usize,
 }
 
@@ -74,6 +76,10 @@ struct MemoMap {
 pub(crate) struct EngineState {
     eval: Mutex<()>,
     memo: Mutex<MemoMap>,
+    /// Collection SMS of evaluations whose [`FlagWrite`] is not stored yet: an import evaluates
+    /// the next batch while the last one's results are written, and its messages are read in
+    /// the context of the SMS before them.
+    unstored: Mutex<Vec<known::Sent>>,
 }
 
 impl EngineState {
@@ -85,10 +91,14 @@ impl EngineState {
     fn memo(&self) -> Memo<'_> {
         Memo(&self.memo)
     }
+
+    fn unstored(&self) -> std::sync::MutexGuard<'_, Vec<known::Sent>> {
+        self.unstored.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 impl Classify for Memo<'_> {
-    fn classify(&self, text: &str, sender: Option<&str>) -> Classification {
+    fn classify(&self, text: &str, sender: Option<&str>, ctx: &Context) -> Classification {
         let key = sender.unwrap_or_default();
         if let Some(k) = self
             .0
@@ -96,11 +106,12 @@ impl Classify for Memo<'_> {
             .unwrap_or_else(|p| p.into_inner())
             .by_sender
             .get(key)
+            .and_then(|m| m.get(ctx))
             .and_then(|m| m.get(text))
         {
             return k.clone();
         }
-        let k = Classifier::builtin().classify_for_rules(text, sender);
+        let k = Classifier::builtin().classify_for_rules_with(text, sender, ctx);
         let mut memo = self.0.lock().unwrap_or_else(|p| p.into_inner());
         if memo.len >= MEMO_CAP {
             *memo = MemoMap::default();
@@ -108,6 +119,8 @@ impl Classify for Memo<'_> {
         let old = memo
             .by_sender
             .entry(key.to_string())
+            .or_default()
+            .entry(ctx.clone())
             .or_default()
             .insert(text.to_string(), k.clone());
         if old.is_none() {
@@ -118,7 +131,7 @@ impl Classify for Memo<'_> {
 }
 
 /// Bump when the engine's reading of the same inputs changes, so stores rebuild their flags.
-const ENGINE_VERSION: &str = "rules-engine-1";
+const ENGINE_VERSION: &str = "rules-engine-2";
 
 /// Digest of what the code reads the evidence with: the engine version and the built-in
 /// classifier lexicon and model weights (an update of either re-reads every SMS).
@@ -339,6 +352,8 @@ pub(crate) struct FlagWrite {
     /// thousands of small allocations), freed by whichever thread applies the write, so an
     /// import's engine thread goes on to the next batch at once.
     spent: Option<Box<dyn Send>>,
+    /// The new collection SMS (see [`EngineState::unstored`]).
+    sent: Vec<known::Sent>,
 }
 
 impl FlagWrite {
@@ -347,6 +362,7 @@ impl FlagWrite {
             covers: None,
             replayed: None,
             spent: None,
+            sent: Vec::new(),
         }
     }
 
@@ -361,12 +377,14 @@ impl FlagWrite {
             covers,
             replayed,
             spent,
+            sent,
         } = self;
-        if covers.is_none() && replayed.is_none() {
+        if covers.is_none() && replayed.is_none() && sent.is_empty() {
             return Ok(0);
         }
         let n = store.write(|tx| {
             let mut n = 0;
+            rs::add_collection_sms(tx, &sent)?;
             if let Some((numbers, t0, out, fp)) = &replayed {
                 rs::delete_flags_for(tx, numbers, *t0)?;
                 rs::insert_flags(tx, &out.flags)?;
@@ -378,6 +396,11 @@ impl FlagWrite {
             }
             Ok(n)
         })?;
+        if !sent.is_empty() {
+            // Stored: evaluations read them from the store from now on.
+            let ids: HashSet<EventId> = sent.iter().map(|s| s.id).collect();
+            store.engine().unstored().retain(|s| !ids.contains(&s.id));
+        }
         // Freed once stored (see `spent`).
         drop((replayed, spent));
         Ok(n)
@@ -405,8 +428,7 @@ fn evaluate_locked(
     let Some(t0) = news.iter().map(|n| n.utc_ms).min() else {
         return Ok(FlagWrite {
             covers: Some(covers),
-            replayed: None,
-            spent: None,
+            ..FlagWrite::nothing()
         });
     };
     let touched: BTreeSet<String> = news.iter().map(|n| n.number.clone()).collect();
@@ -482,15 +504,35 @@ fn evaluate_locked(
     // Earlier SMS only build up state, which needs no classification (their senders are already
     // known collectors), except the last ones that may start a case suggestion.
     let done: HashSet<EventId> = sms.iter().map(Contact::primary).collect();
+    let sent = collection_sms(&sms, &classes);
     let classes = classify_rest(&contacts, cls, t0 - within, classes, &done);
+    // Read in context: whether each sender is a known collector at its message. The collection
+    // SMS not stored yet are taken before the stored ones are read: a write stored meanwhile
+    // is then read from the store.
+    let unstored = store.engine().unstored().clone();
+    // The senders of the messages read (from `t0 - within` on, as `classify_rest`).
+    let senders: Vec<String> = contacts
+        .iter()
+        .filter(|c| c.channel == pack::Channel::Sms && c.incoming && c.at.utc_ms >= t0 - within)
+        .map(|c| c.number.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut known = store.read(|c| known::Known::load(c, &senders, t0 - within))?;
+    known.add(unstored);
+    known.add(sent.iter().cloned());
+    store.engine().unstored().extend(sent.iter().cloned());
+    let strict = collection_ids(&classes);
+    let classes = read_in_context(&contacts, classes, &known, settings.role, cls, t0 - within);
     let world = load_world(store, pack, settings.role)?;
     let emit_for: HashSet<String> = numbers.into_iter().collect();
-    let out = engine::replay(&world, &contacts, &classes, t0, Some(&emit_for));
+    let out = engine::replay(&world, &contacts, &classes, &strict, t0, Some(&emit_for));
     let numbers: Vec<String> = emit_for.into_iter().collect();
     Ok(FlagWrite {
         covers: Some(covers),
         replayed: Some((numbers, t0, out, fp)),
         spent: Some(Box::new((contacts, classes, world.cases, world.collectors))),
+        sent,
     })
 }
 
@@ -553,6 +595,7 @@ fn rebuild_locked(store: &Store, cls: &dyn Classify) -> Result<RebuildSummary> {
     let contacts = history::group(store.read(|c| rs::load_contacts(c, None))?);
     let classes = classify(&contacts, cls, i64::MIN);
     let region = settings.jurisdiction.region();
+    let sent = collection_sms(&contacts, &classes);
     store.write(|tx| {
         rs::state_set(tx, "fingerprint", "")?;
         rs::clear_derived(tx)?;
@@ -561,11 +604,15 @@ fn rebuild_locked(store: &Store, cls: &dyn Classify) -> Result<RebuildSummary> {
                 join::from_sms(tx, c, k, region)?;
             }
         }
-        Ok(())
+        rs::add_collection_sms(tx, &sent)
     })?;
+    let mut known = store.read(|c| known::Known::load(c, &[], i64::MAX))?;
+    known.add(sent);
+    let strict = collection_ids(&classes);
+    let classes = read_in_context(&contacts, classes, &known, settings.role, cls, i64::MIN);
     let fp = fingerprint_of(store, &settings)?;
     let world = load_world(store, pack, settings.role)?;
-    let out = engine::replay(&world, &contacts, &classes, i64::MIN, None);
+    let out = engine::replay(&world, &contacts, &classes, &strict, i64::MIN, None);
     // Loans above a legal line: flags of their own, resting on no event (crate::loan).
     let loan_flags = crate::loan::flags(store, pack, &settings.zone()?)?;
     store.write(|tx| {
@@ -605,7 +652,7 @@ fn classify(
         .iter()
         .filter(|c| c.channel == pack::Channel::Sms && c.incoming && c.at.utc_ms >= from_ms)
         .filter_map(|c| {
-            let k = cls.classify(c.body.as_deref()?, Some(&c.number_raw));
+            let k = cls.classify(c.body.as_deref()?, Some(&c.number_raw), &Context::default());
             (k.collection || !k.flags.is_empty()).then(|| (c.primary(), k))
         })
         .collect()
@@ -627,17 +674,97 @@ fn classify_rest(
             if done.contains(&c.primary()) {
                 return known.remove(&c.primary()).map(|k| (c.primary(), k));
             }
-            let k = cls.classify(c.body.as_deref()?, Some(&c.number_raw));
+            let k = cls.classify(c.body.as_deref()?, Some(&c.number_raw), &Context::default());
             (k.collection || !k.flags.is_empty()).then(|| (c.primary(), k))
         })
         .collect()
+}
+
+/// The SMS `strict` (strict readings) reads as collection.
+fn collection_ids(strict: &HashMap<EventId, Classification>) -> HashSet<EventId> {
+    strict
+        .iter()
+        .filter(|(_, k)| k.collection)
+        .map(|(id, _)| *id)
+        .collect()
+}
+
+/// The received SMS among `contacts` that `strict` (their strict readings) reads as collection.
+fn collection_sms(
+    contacts: &[Contact],
+    strict: &HashMap<EventId, Classification>,
+) -> Vec<known::Sent> {
+    contacts
+        .iter()
+        .filter(|c| c.channel == pack::Channel::Sms && c.incoming)
+        .filter(|c| strict.get(&c.primary()).is_some_and(|k| k.collection))
+        .map(|c| known::Sent {
+            utc_ms: c.at.utc_ms,
+            id: c.primary(),
+            offset_s: c.at.offset_secs,
+            number: c.number.clone(),
+        })
+        .collect()
+}
+
+/// Reads the received SMS among `contacts` from `from_ms` on in their context: a known
+/// collector's message (see [`known`]) is collector contact with each flag from its wording,
+/// and on a third party's phone a collection message is also `third_party` (and `exposure`
+/// where it names the debt). `strict`: their strict readings (those that matter to the
+/// rules); returns the readings the rules use. A strict collection message on the borrower's
+/// phone reads the same in context but for the reason, which is added without reading it again.
+fn read_in_context(
+    contacts: &[Contact],
+    mut strict: HashMap<EventId, Classification>,
+    known: &known::Known,
+    role: crate::model::Role,
+    cls: &dyn Classify,
+    from_ms: i64,
+) -> HashMap<EventId, Classification> {
+    let third = role.is_third_party();
+    let mut out = HashMap::with_capacity(strict.len());
+    for c in contacts
+        .iter()
+        .filter(|c| c.channel == pack::Channel::Sms && c.incoming && c.at.utc_ms >= from_ms)
+    {
+        let id = c.primary();
+        let k = strict.remove(&id);
+        let why = known.at(&c.number, c.at.utc_ms, id);
+        let ctx = Context {
+            known_collector: why.map(|w| w.reason()),
+            role: if third {
+                crate::classify::Role::ThirdParty
+            } else {
+                crate::classify::Role::Borrower
+            },
+        };
+        let reread = match (&ctx.known_collector, &k) {
+            (None, None) => false,
+            (None, Some(_)) => third,
+            (Some(_), Some(k)) => third || !k.collection,
+            (Some(_), None) => true,
+        };
+        let k = match (reread, c.body.as_deref()) {
+            (true, Some(body)) => Some(cls.classify(body, Some(&c.number_raw), &ctx)),
+            _ => k.map(|mut k| {
+                if ctx.known_collector.is_some() {
+                    k.context = ctx.explanation(k.collection);
+                }
+                k
+            }),
+        };
+        if let Some(k) = k.filter(|k| k.collection || !k.flags.is_empty()) {
+            out.insert(id, k);
+        }
+    }
+    out
 }
 
 fn load_world<'p>(store: &Store, pack: &'p Pack, role: crate::model::Role) -> Result<World<'p>> {
     let (cases, collectors, user_numbers) = store.read(|c| {
         Ok((
             rs::case_map(c)?,
-            rs::collector_set(c)?.into_iter().collect::<HashSet<_>>(),
+            known::outside_cases(c)?.into_iter().collect::<HashSet<_>>(),
             rs::user_numbers(c)?.into_iter().collect::<HashSet<_>>(),
         ))
     })?;

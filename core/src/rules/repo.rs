@@ -356,42 +356,71 @@ pub(crate) fn user_numbers(c: &Connection) -> Result<Vec<String>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Numbers known to be collectors without being in a case: the community list and the numbers
-/// the engine derived (senders of collection SMS, call-back numbers they quote).
-pub(crate) fn collector_set(c: &Connection) -> Result<Vec<String>> {
+/// Case name of every cased number.
+pub(crate) fn case_names(c: &Connection) -> Result<HashMap<String, String>> {
     let mut st = c.prepare_cached(
-        "SELECT number FROM collector_list UNION SELECT number FROM collector_numbers",
+        "SELECT n.number, c.name FROM numbers n JOIN cases c ON c.id = n.case_id",
     )?;
-    let rows = st.query_map([], |r| r.get(0))?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Why `number` is a known collector, if it is (for screening): case name, or list/derived reason.
-pub(crate) fn collector_reason(c: &Connection, number: &str) -> Result<Option<String>> {
-    if let Some(r) = c
-        .prepare_cached("SELECT creditor, source FROM collector_list WHERE number = ?1")?
-        .query_row([number], |r| {
-            Ok(format!(
-                "on the collector list ({}{})",
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(0)?
-                    .map(|cr| format!(", creditor {cr}"))
-                    .unwrap_or_default()
-            ))
-        })
-        .optional()?
-    {
-        return Ok(Some(r));
+/// Source of every number on the imported collector list.
+pub(crate) fn listed(c: &Connection) -> Result<HashMap<String, String>> {
+    let mut st = c.prepare_cached("SELECT number, source FROM collector_list")?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn sent_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<super::known::Sent> {
+    Ok(super::known::Sent {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        utc_ms: r.get(2)?,
+        offset_s: r.get(3)?,
+    })
+}
+
+/// The collection SMS `number` sent from `from_ms` on, and the last one before `from_ms` if it
+/// is at most `recent_ms` older (what decides whether the sender is known at each message from
+/// `from_ms` on). Two ranges of the (number, utc_ms) index.
+pub(crate) fn collection_sms_of(
+    c: &Connection,
+    number: &str,
+    from_ms: i64,
+    recent_ms: i64,
+) -> Result<Vec<super::known::Sent>> {
+    let mut last = c.prepare_cached(
+        "SELECT event_id, number, utc_ms, offset_s FROM collection_sms \
+         WHERE number = ?1 AND utc_ms < ?2 AND utc_ms >= ?3 \
+         ORDER BY utc_ms DESC, event_id DESC LIMIT 1",
+    )?;
+    let mut out: Vec<super::known::Sent> = last
+        .query_map(
+            params![number, from_ms, from_ms.saturating_sub(recent_ms)],
+            sent_row,
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut st = c.prepare_cached(
+        "SELECT event_id, number, utc_ms, offset_s FROM collection_sms \
+         WHERE number = ?1 AND utc_ms >= ?2",
+    )?;
+    for r in st.query_map(params![number, from_ms], sent_row)? {
+        out.push(r?);
     }
-    Ok(
-        c.prepare_cached("SELECT why FROM collector_numbers WHERE number = ?1")?
-            .query_row([number], |r| r.get::<_, String>(0))
-            .optional()?
-            .map(|w| match w.as_str() {
-                "callback" => "quoted as a call-back number in a collection SMS".to_string(),
-                _ => "sent a collection SMS".to_string(),
-            }),
-    )
+    Ok(out)
+}
+
+/// Records collection SMS (derived: the strict reading of received SMS).
+pub(crate) fn add_collection_sms(c: &Connection, sent: &[super::known::Sent]) -> Result<()> {
+    let mut st = c.prepare_cached(
+        "INSERT OR IGNORE INTO collection_sms(event_id, number, utc_ms, offset_s) \
+         VALUES(?1, ?2, ?3, ?4)",
+    )?;
+    for s in sent {
+        st.execute(params![s.id, s.number, s.utc_ms, s.offset_s])?;
+    }
+    Ok(())
 }
 
 /// Numbers of a case.
@@ -523,6 +552,7 @@ pub(crate) fn add_collector_number(
 /// rebuild derives it again. User tags and the imported list stay.
 pub(crate) fn clear_derived(c: &Connection) -> Result<()> {
     c.execute("DELETE FROM collector_numbers", [])?;
+    c.execute("DELETE FROM collection_sms", [])?;
     c.execute(
         "DELETE FROM numbers WHERE how IN ('creditor', 'callback')",
         [],

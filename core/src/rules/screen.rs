@@ -93,10 +93,7 @@ pub fn screen_with(
     let n = number.normalized.clone();
     let (case, why) = store.read(|c| {
         let case = rs::number_case(c, &n)?;
-        let why = match &case {
-            Some((_, _, name)) => Some(format!("in case {name}")),
-            None => rs::collector_reason(c, &n)?,
-        };
+        let why = super::known::standing(c, &n)?;
         Ok((case, why))
     })?;
     let decide = |action, reason: String, rule: Option<&str>| ScreenDecision {

@@ -6,7 +6,7 @@
 //! creditor named in an SMS, a call-back number) are derived from the events, cleared and made
 //! again by every rebuild, and are not chained, like flags.
 //!
-//! Stores from before schema v6 get, once during the migration, one annotation per case and per
+//! Stores from before schema v7 get, once during the migration, one annotation per case and per
 //! user or list membership they hold, marked `at_migration` ("membership as found at
 //! migration": what the chain cannot vouch for before that moment).
 
@@ -65,7 +65,7 @@ pub(crate) fn record(tx: &Connection, case: Option<&str>, change: &Change) -> Re
     Ok(())
 }
 
-/// Schema v6: records the membership the store holds as found, once.
+/// Schema v7: records the membership the store holds as found, once.
 pub(crate) fn record_found_at_migration(tx: &Connection) -> Result<()> {
     let cases: Vec<String> = tx
         .prepare("SELECT name FROM cases ORDER BY id")?

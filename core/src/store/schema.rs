@@ -160,7 +160,20 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     INSERT INTO flags_by_event(event_id, flag_id) SELECT event_id, flag_id FROM flag_events;
     "#,
-    // v6: case membership is chained (`store::membership`); `v6_membership_found` records the
+    // v6: the received SMS the classifier reads as collection on their own (strict reading),
+    // by sender and time: whether a sender is a known collector when one of its messages is read
+    // depends on its collection messages of the 30 days before (`rules::known`). Derived: a
+    // rebuild fills it (the engine version changed with it).
+    r#"
+    CREATE TABLE collection_sms(
+        event_id INTEGER PRIMARY KEY,
+        number TEXT NOT NULL,
+        utc_ms INTEGER NOT NULL,
+        offset_s INTEGER NOT NULL
+    );
+    CREATE INDEX collection_sms_by_number ON collection_sms(number, utc_ms);
+    "#,
+    // v7: case membership is chained (`store::membership`); `record_found_at_migration` records the
     // cases and tags the store holds, once, as found at migration.
     "SELECT 1;",
 ];
@@ -169,7 +182,7 @@ const MIGRATIONS: &[&str] = &[
 fn after(to: i64, tx: &Connection) -> Result<()> {
     match to {
         5 => v5_flag_lists(tx),
-        6 => super::membership::record_found_at_migration(tx),
+        7 => super::membership::record_found_at_migration(tx),
         _ => Ok(()),
     }
 }

@@ -5,18 +5,18 @@
 //! rebuild gives exactly the same flags, so each test checks both paths.
 #![allow(dead_code)]
 
-use dunwatch_core::classify::{Classification, Flag, FlagHit, Span};
+use dunwatch_core::classify::{Classification, Context, Flag, FlagHit, Span};
 use dunwatch_core::rules::{self, Classify};
 use dunwatch_core::store::{FlagQuery, NewFlag};
 use dunwatch_core::*;
 use std::collections::HashMap;
 
-/// Classifies by exact body; unknown bodies are not collection.
+/// Classifies by exact body, whatever the context; unknown bodies are not collection.
 #[derive(Default, Clone)]
 pub struct Fake(pub HashMap<String, Classification>);
 
 impl Classify for Fake {
-    fn classify(&self, text: &str, _sender: Option<&str>) -> Classification {
+    fn classify(&self, text: &str, _sender: Option<&str>, _ctx: &Context) -> Classification {
         self.0.get(text).cloned().unwrap_or_default()
     }
 }

@@ -237,6 +237,23 @@ class BridgeTest {
     }
 
     @Test
+    fun `a tagged number's message is read as a collector's, with the reason`() {
+        // No debt word: flagged only as a known collector's. 10:13 in Shanghai, a family phone.
+        val sms = store.recordSms("17012345678", "你这种人渣连狗都不如。", SmsDirection.INCOMING, at(4 * 60))
+        assertTrue(store.flags().isEmpty(), store.flags().toString())
+        store.tagNumber("17012345678", "速借花")
+        val flags = store.flags().filter { sms.id in it.events }
+        val abuse = flags.firstOrNull { it.rule == "CN.ABUSE" }
+        assertTrue(abuse != null && abuse.description.contains("sender is in case 速借花"), flags.toString())
+        val context = (abuse!!.detail["checks"] as List<*>).map { (it as Map<*, *>)["context"] }
+        assertTrue(context.any { it.toString().startsWith("sender is in case 速借花") }, context.toString())
+        // On a third party's phone the message is also third_party (the context's rule).
+        assertTrue(flags.any { it.rule == "CN.TP" && it.detail.toString().contains("context.third_party") }, flags.toString())
+        store.untagNumber("17012345678")
+        assertTrue(store.flags().isEmpty(), store.flags().toString())
+    }
+
+    @Test
     fun `flags are raised, explained and queried`() {
         val borrower = Settings(Jurisdiction.CN, Role.BORROWER, "Asia/Shanghai")
         store.changeSettings(borrower)
