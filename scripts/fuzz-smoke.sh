@@ -14,7 +14,7 @@ if ! rustup toolchain list 2>/dev/null | grep -q '^nightly' || ! cargo fuzz --ve
   exit 0
 fi
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(import_xml import_csv import_jsonl classify lexicon pack store_open)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(import_xml import_csv import_jsonl classify lexicon pack store_open jni_convert)
 cargo +nightly fuzz build -O
 for t in "${TARGETS[@]}"; do
   corpus="$(mktemp -d)"

@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Peak memory (max RSS, /usr/bin/time -v) of the release `dunwatch` on hostile inputs: a line
 # with no newline, /dev/zero as a lexicon, a 400 MB CSV field, XML attribute and JSON line. The
-# inputs are generated into pipes (nothing is written to disk but the store). Prints one
-# Markdown table row per input; docs/RELIABILITY.md has the figures.
-# Usage: scripts/measure-hostile.sh [MB]   (default 400)
+# inputs are generated into pipes (nothing is written to disk but the store). Prints a
+# Markdown table, one row per input; with --write-doc it also replaces the table between the
+# `hostile-rss` markers in docs/RELIABILITY.md (with the date and the command).
+# Usage: scripts/measure-hostile.sh [--write-doc] [MB]   (default 400)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-MB="${1:-400}"
+WRITE_DOC=0
+MB=400
+for a in "$@"; do
+  case "$a" in
+    --write-doc) WRITE_DOC=1 ;;
+    *) MB="$a" ;;
+  esac
+done
 cargo build --release -q -p dunwatch-cli
 BIN="$PWD/target/release/dunwatch"
 T="$(mktemp -d)"
@@ -29,6 +37,7 @@ measure() {
   printf '| %s | %s | %d MiB | %s |\n' "$name" "$status" "$((rss / 1024))" "${said:-(no message)}"
 }
 
+table() {
 echo "| input | exit | peak RSS | what it said |"
 echo "|---|---|---|---|"
 measure "classify: ${MB} MB, no newline" sh -c "$(declare -f big); MB=$MB; big | '$BIN' classify"
@@ -41,3 +50,22 @@ XML_HEAD='<smses>\n<sms address="13800138000" date="1741527000000" type="1" body
 measure "import XML: ${MB} MB attribute" sh -c "$(declare -f big); MB=$MB; { printf '$XML_HEAD'; printf '<sms address=\"13800138001\" date=\"1741527000001\" type=\"1\" body=\"'; big; printf '\" />\n<sms address=\"13800138002\" date=\"1741527000002\" type=\"1\" body=\"after\" />\n</smses>\n'; } | '$BIN' import /dev/stdin"
 measure "import XML: ${MB} MB unclosed comment" sh -c "$(declare -f big); MB=$MB; { printf '$XML_HEAD<!--'; big; printf '\n<sms address=\"13800138002\" date=\"1741527000002\" type=\"1\" body=\"after\" />\n</smses>\n'; } | '$BIN' import /dev/stdin"
 measure "import JSON Lines: ${MB} MB line" sh -c "$(declare -f big); MB=$MB; { printf '{\"kind\":\"sms\",\"direction\":\"incoming\",\"number\":\"13800138000\",\"time\":1741527000000,\"body\":\"'; big; printf '\"}\n'; } | '$BIN' import /dev/stdin"
+}
+
+table | tee "$T/table"
+if [ "$WRITE_DOC" = 1 ]; then
+  python3 - docs/RELIABILITY.md "$T/table" "$(date -u +%Y-%m-%d)" "$MB" <<'EOF'
+import os, sys
+doc, table, day, mb = sys.argv[1:5]
+b, e = "<!-- hostile-rss:begin -->", "<!-- hostile-rss:end -->"
+text = open(doc, encoding="utf-8").read()
+if b not in text or e not in text:
+    sys.exit(f"measure-hostile: markers {b} / {e} missing in {doc}")
+head, rest = text.split(b, 1)
+_, tail = rest.split(e, 1)
+body = (f"Measured {day} on the shared 2-core machine with `scripts/measure-hostile.sh "
+        f"--write-doc {mb}`:\n\n" + open(table, encoding="utf-8").read())
+open(doc + ".tmp", "w", encoding="utf-8").write(head + b + "\n" + body + e + tail)
+os.replace(doc + ".tmp", doc)
+EOF
+fi

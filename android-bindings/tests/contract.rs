@@ -94,6 +94,7 @@ fn written_keys() -> BTreeSet<String> {
                     row: 1,
                     reason: "x".into(),
                 }),
+                membership: Vec::new(),
             },
         })
         .unwrap(),

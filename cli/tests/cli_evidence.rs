@@ -30,7 +30,8 @@ fn untag_note_and_attach() {
         "2025-03-05 10:00",
     ]);
     assert!(
-        t.contains("recorded note #1 at 2025-03-05T10:00:00.000+08:00"),
+        // Note #4: the case's creation, the tag and the untag are chained before it.
+        t.contains("recorded note #4 at 2025-03-05T10:00:00.000+08:00"),
         "{t}"
     );
 
@@ -65,8 +66,9 @@ fn untag_note_and_attach() {
             .unwrap()["rows"]
             .clone()
     };
-    assert_eq!(rows("annotations"), 1);
+    assert_eq!(rows("annotations"), 4);
     assert_eq!(rows("attachments"), 1);
+    assert_eq!(v["verify"]["membership"], serde_json::json!([]));
     let store = dunwatch_core::Store::open(db).unwrap();
     let a = &store.attachments().unwrap()[0];
     assert_eq!(
@@ -74,4 +76,51 @@ fn untag_note_and_attach() {
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     );
     assert_eq!((a.data.size, a.data.name.as_str()), (3, "letter.jpg"));
+}
+
+/// Case membership changed with plain SQL is named by `verify` (exit 1) and by the report.
+#[test]
+fn membership_forged_with_sql_fails_verify_and_the_report_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.sqlite");
+    let db = db.to_str().unwrap();
+    let o = dunwatch(
+        &["tag", "--db", db, "13800138000", "--case", "Loan A"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = dunwatch(&["verify", "--db", db], dir.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.execute_batch(
+        "INSERT INTO cases(name, created_ms) VALUES('Loan B', 0);
+         UPDATE numbers SET case_id = (SELECT id FROM cases WHERE name = 'Loan B');",
+    )
+    .unwrap();
+    drop(c);
+    let o = dunwatch(&["verify", "--db", db], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("BROKEN: membership"), "{t}");
+    assert!(t.contains("case \"Loan B\""), "{t}");
+    assert!(t.contains("number +8613800138000"), "{t}");
+    let html = dir.path().join("r.html");
+    let o = dunwatch(
+        &[
+            "report",
+            "--db",
+            db,
+            "--lang",
+            "en",
+            "-o",
+            html.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    let _ = o;
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("BROKEN: chain membership"),
+        "the report does not say it"
+    );
 }

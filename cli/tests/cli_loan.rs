@@ -38,7 +38,8 @@ fn record_show_correct_and_refuse() {
         "private",
     ];
     let out = ok(dunwatch(&args, home));
-    assert!(out.contains("recorded loan #1 for case 快贷"), "{out}");
+    // #2: the case's creation is chained (as membership) before the loan record.
+    assert!(out.contains("recorded loan #2 for case 快贷"), "{out}");
     // 30% over 7 days: 30 × 365 / 7 = 1,564.29% a year (PBOC method).
     assert!(
         out.contains("1,564.29%") && out.contains("IRR per 7 days"),
@@ -54,7 +55,7 @@ fn record_show_correct_and_refuse() {
     // Shown from the store.
     let out = ok(dunwatch(&["loan", "--db", db_s, "--case", "快贷"], home));
     assert!(
-        out.contains("loan record #1") && out.contains("1,564.29%"),
+        out.contains("loan record #2") && out.contains("1,564.29%"),
         "{out}"
     );
     // Flagged.
@@ -74,7 +75,7 @@ fn record_show_correct_and_refuse() {
         home,
     ));
     assert!(
-        out.contains("recorded loan #2") && out.contains("supersedes #1"),
+        out.contains("recorded loan #3") && out.contains("supersedes #2"),
         "{out}"
     );
     // 0.1% over a week is 5.21% a year: within 4 × the LPR of 3.10% (12.40%).

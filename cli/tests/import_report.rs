@@ -227,7 +227,13 @@ fn reports_in_every_format() {
         events.contains(",'+8617012345678,"),
         "formula guard on numbers"
     );
-    assert!(!dir.path().join(".evidence-events.csv.tmp").exists());
+    let temps: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(temps.is_empty(), "{temps:?}");
 
     let bad = dunwatch(&["report", "--db", db, "--lang", "fr"], dir.path());
     assert!(!bad.status.success() && text(&bad).contains("zh or en"));

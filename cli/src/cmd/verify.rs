@@ -1,5 +1,5 @@
-//! `dunwatch verify`: recompute the evidence chains, compare the stored flags with the ones the
-//! evidence gives, and check a seal.
+//! `dunwatch verify`: recompute the evidence chains, compare the case tables with the membership
+//! the chain gives and the stored flags with the ones the evidence gives, and check a seal.
 
 use super::DbArg;
 use anyhow::{Context, Result};
@@ -94,6 +94,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
         }
         Some(b) => {
             eprintln!("BROKEN: {} row {}: {}", b.chain, b.row, b.reason);
+            for d in report.membership.iter().take(20) {
+                eprintln!("  membership: {d}");
+            }
             Ok(ExitCode::from(1))
         }
     }

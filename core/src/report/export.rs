@@ -91,7 +91,9 @@ pub fn write_atomic(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<()>) -
     })
 }
 
-/// The temporary file [`write_atomic`] writes `path` through.
+/// The temporary file [`write_atomic`] writes `path` through: `.NAME.PID.dunwatch.tmp` beside
+/// it, so two runs never share one and a later run can tell a killed run's leftovers from
+/// another program's files.
 fn temp_path(path: &Path) -> Result<PathBuf> {
     let name = path
         .file_name()
@@ -100,7 +102,61 @@ fn temp_path(path: &Path) -> Result<PathBuf> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    Ok(dir.join(format!(".{}.tmp", name.to_string_lossy())))
+    remove_stale_temps(&dir, &name.to_string_lossy());
+    Ok(dir.join(format!(
+        ".{}.{}{TEMP_SUFFIX}",
+        name.to_string_lossy(),
+        std::process::id()
+    )))
+}
+
+const TEMP_SUFFIX: &str = ".dunwatch.tmp";
+
+/// The process id in a temporary file name of ours (`.NAME.PID.dunwatch.tmp`).
+fn temp_owner(file: &str) -> Option<u32> {
+    let rest = file.strip_prefix('.')?.strip_suffix(TEMP_SUFFIX)?;
+    let (name, pid) = rest.rsplit_once('.')?;
+    if name.is_empty() {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// Whether the run that named a temporary file may still be writing it: its process is alive
+/// (where `/proc` tells), or the file changed in the last hour (where it does not).
+fn maybe_in_use(file: &Path, pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let proc = Path::new("/proc");
+    if proc.join("self").exists() {
+        return proc.join(pid.to_string()).exists();
+    }
+    std::fs::metadata(file)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_none_or(|age| age < std::time::Duration::from_secs(3600))
+}
+
+/// Removes what killed runs left in `dir`: temporary files of ours whose run is gone, and the
+/// `.NAME.tmp` an older dunwatch wrote `name` through. Best effort: a file that cannot be
+/// removed stays, and the export goes on.
+fn remove_stale_temps(dir: &Path, name: &str) {
+    let _ = std::fs::remove_file(dir.join(format!(".{name}.tmp")));
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let Some(pid) = temp_owner(&file.to_string_lossy()) else {
+            continue;
+        };
+        let path = e.path();
+        if !maybe_in_use(&path, pid) {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
 }
 
 /// Writes and syncs the temporary file of `path` (removed again on failure); returns its path.
@@ -248,6 +304,56 @@ mod tests {
             assert!(matches!(e, Error::Io(_)), "{room}: {e:?}");
             assert!(!e.to_string().contains("parse"), "{e}");
         }
+    }
+
+    /// Finding 8 of issue 17: a report killed mid-write left its temporary file for good. The
+    /// next run removes what dead runs of ours left (and an older dunwatch's `.NAME.tmp` of the
+    /// file it writes), and leaves a live run's and other programs' files alone.
+    #[test]
+    fn a_killed_runs_temporary_files_are_removed_by_the_next_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("report.html");
+        // A process that has ended: what a killed run leaves behind.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let leftovers = [
+            format!(".report.html.{dead}{TEMP_SUFFIX}"),
+            format!(".x-events.csv.{dead}{TEMP_SUFFIX}"),
+            ".report.html.tmp".to_string(),
+        ];
+        // A run still writing (this test's parent process is alive).
+        let alive = format!(
+            ".report.html.{}{TEMP_SUFFIX}",
+            std::os::unix::process::parent_id()
+        );
+        let others = [".notes.txt.tmp", ".report.html.123.other.tmp", "report.tmp"];
+        std::fs::write(dir.path().join(&alive), b"being written").unwrap();
+        for n in leftovers.iter().map(String::as_str).chain(others) {
+            std::fs::write(dir.path().join(n), b"half a report").unwrap();
+        }
+        write_atomic(&out, |w| Ok(w.write_all(b"<html>")?)).unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), b"<html>");
+        for n in &leftovers {
+            assert!(!dir.path().join(n).exists(), "{n} left");
+        }
+        for n in others {
+            assert!(dir.path().join(n).exists(), "{n} removed");
+        }
+        assert!(
+            dir.path().join(&alive).exists(),
+            "a live run's file removed"
+        );
+        let ours: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| temp_owner(n).is_some())
+            .collect();
+        assert_eq!(ours, vec![alive]);
+        assert_eq!(temp_owner(".a.b.12.dunwatch.tmp"), Some(12));
+        assert_eq!(temp_owner("..12.dunwatch.tmp"), None);
+        assert_eq!(temp_owner(".a.x.dunwatch.tmp"), None);
     }
 
     /// Finding 8 of issue 17: the two CSV files of one export could end up from different

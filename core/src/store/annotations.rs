@@ -21,6 +21,10 @@ pub enum AnnotationKind {
     /// A loan record (JSON of `loan::LoanRecord`), written only by `Store::add_loan`, which
     /// checks it; the newest of a case supersedes the earlier ones.
     Loan,
+    /// A change of case membership (JSON of `membership::Change`), written only by the store
+    /// when a case is created or a number tagged or untagged; `verify` re-derives membership
+    /// from these.
+    Membership,
 }
 
 impl AnnotationKind {
@@ -30,6 +34,7 @@ impl AnnotationKind {
             AnnotationKind::OptOut => "opt_out",
             AnnotationKind::Note => "note",
             AnnotationKind::Loan => "loan",
+            AnnotationKind::Membership => "membership",
         }
     }
     pub fn from_name(s: &str) -> Option<Self> {
@@ -38,6 +43,7 @@ impl AnnotationKind {
             "opt_out" => AnnotationKind::OptOut,
             "note" => AnnotationKind::Note,
             "loan" => AnnotationKind::Loan,
+            "membership" => AnnotationKind::Membership,
             _ => return None,
         })
     }
@@ -251,11 +257,27 @@ impl Store {
         if a.kind == AnnotationKind::Loan {
             return invalid("a loan record is added with add_loan, which checks it");
         }
+        if a.kind == AnnotationKind::Membership {
+            return invalid("case membership is recorded by tagging, untagging and creating cases");
+        }
         self.write(|tx| append_annotation(tx, a))
     }
 
+    /// Stop requests, opt-outs, notes and loan records (membership changes are the store's own
+    /// bookkeeping: [`Store::membership_log`]).
     pub fn annotations(&self) -> Result<Vec<Annotation>> {
-        self.read(|c| Ok(read_annotations(c)?.into_iter().map(|t| t.0).collect()))
+        self.read(|c| {
+            Ok(read_annotations(c)?
+                .into_iter()
+                .map(|t| t.0)
+                .filter(|a| a.data.kind != AnnotationKind::Membership)
+                .collect())
+        })
+    }
+
+    /// The chained changes of case membership, oldest first.
+    pub fn membership_log(&self) -> Result<Vec<Annotation>> {
+        self.read(|c| read_annotations_of(c, AnnotationKind::Membership))
     }
 
     /// Pins a file (recording, photo of a letter) by its SHA-256; the file itself stays outside.

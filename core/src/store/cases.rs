@@ -1,6 +1,8 @@
-//! Cases (one debt or creditor each) and the numbers that belong to them. Not evidence: the user
-//! may re-tag at any time, and flags are rebuilt from the new grouping.
+//! Cases (one debt or creditor each) and the numbers that belong to them. The user may re-tag at
+//! any time, and flags are rebuilt from the new grouping; every case created and every user or
+//! list tag is also chained (`membership`), so `verify` sees membership changed with SQL.
 
+use super::membership::{self, Change};
 use super::Store;
 use crate::error::{invalid, Error, Result};
 use crate::number::PhoneNumber;
@@ -93,7 +95,15 @@ pub(crate) fn ensure_case_in(c: &Connection, name: &str, creditor: Option<&str>)
         "INSERT INTO cases(name, creditor, created_ms) VALUES(?1, ?2, ?3)",
         params![name, creditor, now_ms()],
     )?;
-    Ok(c.last_insert_rowid())
+    let id = c.last_insert_rowid();
+    membership::record(
+        c,
+        Some(name),
+        &Change::Case {
+            at_migration: false,
+        },
+    )?;
+    Ok(id)
 }
 
 /// Puts `number` into `case`. Returns false (and changes nothing) when an automatic source would
@@ -104,15 +114,30 @@ pub(crate) fn tag_in(
     case: CaseId,
     how: TagSource,
 ) -> Result<bool> {
-    let existing: Option<String> = c
+    let existing: Option<(Option<CaseId>, String)> = c
         .query_row(
-            "SELECT how FROM numbers WHERE number = ?1 AND case_id IS NOT NULL",
+            "SELECT case_id, how FROM numbers WHERE number = ?1",
             [&number.normalized],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    if how != TagSource::User && existing.as_deref() == Some("user") {
+    let cased_how = existing
+        .as_ref()
+        .filter(|(case, _)| case.is_some())
+        .map(|(_, how)| how.as_str());
+    if how != TagSource::User && cased_how == Some("user") {
         return Ok(false);
+    }
+    let unchanged = existing.as_ref() == Some(&(Some(case), how.as_str().to_string()));
+    if membership::chained_how(how.as_str()) && !unchanged {
+        let name: String =
+            c.query_row("SELECT name FROM cases WHERE id = ?1", [case], |r| r.get(0))?;
+        let change = Change::Join {
+            number: number.normalized.clone(),
+            how: how.as_str().to_string(),
+            at_migration: false,
+        };
+        membership::record(c, Some(&name), &change)?;
     }
     c.execute(
         "INSERT INTO numbers(number, raw, case_id, how, updated_ms) VALUES(?1, ?2, ?3, ?4, ?5) \
@@ -159,10 +184,18 @@ impl Store {
     pub fn untag_number(&self, raw_number: &str) -> Result<()> {
         let number = self.parse_number(raw_number)?;
         self.write(|tx| {
-            tx.execute(
-                "UPDATE numbers SET case_id = NULL, how = 'user', updated_ms = ?2 WHERE number = ?1",
+            let n = tx.execute(
+                "UPDATE numbers SET case_id = NULL, how = 'user', updated_ms = ?2 \
+                 WHERE number = ?1 AND (case_id IS NOT NULL OR how <> 'user')",
                 params![number.normalized, now_ms()],
             )?;
+            if n > 0 {
+                let change = Change::Leave {
+                    number: number.normalized.clone(),
+                    at_migration: false,
+                };
+                membership::record(tx, None, &change)?;
+            }
             Ok(())
         })
     }

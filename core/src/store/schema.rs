@@ -173,12 +173,16 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX collection_sms_by_number ON collection_sms(number, utc_ms);
     "#,
+    // v7: case membership is chained (`store::membership`); `record_found_at_migration` records the
+    // cases and tags the store holds, once, as found at migration.
+    "SELECT 1;",
 ];
 
 /// What a migration does after its SQL, by the version it moves to.
 fn after(to: i64, tx: &Connection) -> Result<()> {
     match to {
         5 => v5_flag_lists(tx),
+        7 => super::membership::record_found_at_migration(tx),
         _ => Ok(()),
     }
 }

@@ -3,6 +3,7 @@
 
 use super::annotations::{annotation_canon, attachment_canon, read_annotations, read_attachments};
 use super::codec::{hex, Canon, GENESIS};
+use super::membership::MembershipDiff;
 use super::row::{EventRow, COLUMNS};
 use super::{chain_head, Store};
 use crate::error::Result;
@@ -30,11 +31,14 @@ pub struct ChainSummary {
 pub struct VerifyReport {
     pub chains: Vec<ChainSummary>,
     pub broken: Option<BrokenRow>,
+    /// Cases and tags in the tables that the chained membership changes do not give, or the
+    /// reverse: changed with plain SQL.
+    pub membership: Vec<MembershipDiff>,
 }
 
 impl VerifyReport {
     pub fn ok(&self) -> bool {
-        self.broken.is_none()
+        self.broken.is_none() && self.membership.is_empty()
     }
 }
 
@@ -138,7 +142,8 @@ pub(super) fn walk_all(c: &Connection) -> Result<Vec<(ChainSummary, Option<Broke
 }
 
 impl Store {
-    /// Checks all chains (events, annotations, attachments) and names the first broken row.
+    /// Checks all chains (events, annotations, attachments) and names the first broken row, then
+    /// re-derives case membership from the chain and compares it with the case tables.
     pub fn verify(&self) -> Result<VerifyReport> {
         self.read(|c| {
             let mut chains = Vec::new();
@@ -147,9 +152,29 @@ impl Store {
                 chains.push(s);
                 first_broken = first_broken.or(b);
             }
+            let membership = super::membership::check(c)?;
+            // The report and the app show `broken`: membership changed outside dunwatch is
+            // named there when every chain is whole.
+            if first_broken.is_none() {
+                let last: i64 = c.query_row(
+                    "SELECT coalesce(max(id), 0) FROM annotations WHERE kind = 'membership'",
+                    [],
+                    |r| r.get(0),
+                )?;
+                first_broken = membership.first().map(|d| BrokenRow {
+                    chain: "membership".to_string(),
+                    row: last,
+                    reason: format!(
+                        "the case tables are not what the chained membership changes up to this \
+                         annotation give: changed outside dunwatch ({} difference(s); first: {d})",
+                        membership.len()
+                    ),
+                });
+            }
             Ok(VerifyReport {
                 chains,
                 broken: first_broken,
+                membership,
             })
         })
     }
