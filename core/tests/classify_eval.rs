@@ -268,6 +268,11 @@ struct Floor {
     context_flag_recall: f64,
 }
 
+/// Whether the builtin classifier carries the model (core's default feature `builtin-model`);
+/// without it (the Android library's build) the lexicon reads alone and rounds written after the
+/// model have floors of their own.
+const MODEL: bool = cfg!(feature = "builtin-model");
+
 /// Set a little below each round's figures measured *before* the lexicon was changed with it in
 /// view (docs/ACCURACY.md): they only catch a regression; they are not the acceptance bounds.
 const HOLDOUT_FLOORS: &[Floor] = &[
@@ -311,19 +316,19 @@ const HOLDOUT_FLOORS: &[Floor] = &[
     // once (docs/ACCURACY.md); the floors sit a little below that measurement.
     Floor {
         file: "round8.jsonl",
-        precision: 0.85,
-        recall: 0.75,
-        flag_recall: 0.65,
-        right_per_wrong: 3,
-        context_flag_recall: 0.78,
+        precision: if MODEL { 0.85 } else { 0.92 },
+        recall: if MODEL { 0.75 } else { 0.45 },
+        flag_recall: if MODEL { 0.65 } else { 0.30 },
+        right_per_wrong: if MODEL { 3 } else { 4 },
+        context_flag_recall: if MODEL { 0.78 } else { 0.44 },
     },
     Floor {
         file: "round9.jsonl",
         precision: 0.95,
-        recall: 0.65,
-        flag_recall: 0.58,
-        right_per_wrong: 10,
-        context_flag_recall: 0.82,
+        recall: if MODEL { 0.65 } else { 0.25 },
+        flag_recall: if MODEL { 0.58 } else { 0.14 },
+        right_per_wrong: if MODEL { 10 } else { 5 },
+        context_flag_recall: if MODEL { 0.82 } else { 0.30 },
     },
 ];
 
