@@ -133,7 +133,9 @@ flag = "abuse"
 weight = 0.1
 terms = ["gadget"]
 "#;
-    let k = Classifier::from_toml_str(src).unwrap();
+    // The lexicon alone: the builtin model's weights were learnt over the builtin lexicon's
+    // rule ids and would read this made-up wording as it likes.
+    let k = Classifier::from_toml_str(src).unwrap().with_model(None);
     assert_eq!(k.version(), "test-1");
     let r = k.classify("Your WIDGET  DEBT, you gadget", None);
     assert!(r.collection);
