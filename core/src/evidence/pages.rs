@@ -372,9 +372,10 @@ pub(super) fn today(store: &Store, at: Instant) -> Result<TodayPage> {
     })
 }
 
-/// Every rule of the store's pack in `lang` (`zh`, `en`; an unknown code gives English), so a
-/// screen shows a flag's rule and legal source in the user's language and no other (flags keep
-/// the pack's languages together, as evidence written once).
+/// Every rule of the store's pack in `lang` (`zh-Hant`, `zh`, `en`; `Pack::text_in` falls back
+/// to the nearest, an unknown code to English), so a screen shows a flag's rule and legal source
+/// in the user's language and no other (flags keep the pack's languages together, as evidence
+/// written once).
 pub(super) fn rule_texts(store: &Store, lang: &str) -> Result<Vec<RuleText>> {
     let pack = rules_pack(store)?;
     Ok(pack

@@ -242,16 +242,21 @@ impl Pack {
         self.rules.iter().find(|r| r.id == id)
     }
 
-    /// A rule's description and legal source in `lang`, falling back to English (a report shows
-    /// one language at a time).
+    /// A rule's description and legal source in `lang`, or in the nearest language the pack has
+    /// (a report or screen shows one language at a time): Traditional Chinese (`zh-Hant`, also
+    /// asked for as `zh-TW`, `zh-HK`, `zh-MO`) falls back to Simplified (`zh`), any Chinese to
+    /// `zh`, everything to English.
     pub fn text_in<'a>(&self, rule: &'a Rule, lang: &str) -> (&'a str, &'a str) {
-        let description = rule
-            .description
-            .get(lang)
-            .or_else(|| rule.description.get("en"))
+        let order = fallbacks(lang);
+        let description = order
+            .iter()
+            .find_map(|l| rule.description.get(*l))
             .or_else(|| rule.description.values().next())
             .map_or("", String::as_str);
-        let source = rule.source_in.get(lang).unwrap_or(&rule.source);
+        let source = order
+            .iter()
+            .find_map(|l| rule.source_in.get(*l))
+            .unwrap_or(&rule.source);
         (description, source)
     }
 
@@ -292,6 +297,29 @@ impl Pack {
             _ => "",
         }
     }
+}
+
+/// The pack languages to try for `lang`, nearest first, ending in English. Codes are compared
+/// without regard to case or `_`/`-`; a region of Taiwan, Hong Kong or Macau means Traditional
+/// script unless the code names another.
+fn fallbacks(lang: &str) -> Vec<&str> {
+    let norm = lang.trim().replace('_', "-").to_ascii_lowercase();
+    let mut parts = norm.split('-');
+    let mut order = vec![lang.trim()];
+    if parts.next() == Some("zh") {
+        let rest: Vec<&str> = parts.collect();
+        let script = rest.iter().find(|p| p.len() == 4);
+        let traditional = match script {
+            Some(s) => *s == "hant",
+            None => rest.iter().any(|p| matches!(*p, "tw" | "hk" | "mo")),
+        };
+        if traditional {
+            order.push("zh-Hant");
+        }
+        order.push("zh");
+    }
+    order.push("en");
+    order
 }
 
 /// A builtin pack: `core/data/packs/<id>.toml` as JSON (build.rs).
@@ -428,6 +456,53 @@ mod tests {
         assert!(Pack::from_toml(&base.replace("description.en", "description.fr")).is_err());
         assert!(Pack::from_toml(&base.replace("kind = \"content\"", "kind = \"magic\"")).is_err());
         assert!(Pack::from_toml("id = 3").is_err());
+    }
+
+    /// Traditional Chinese falls back to Simplified, then English; `describe` (what flags store)
+    /// keeps the pack's languages only, so adding zh-Hant texts changes no stored flag text.
+    #[test]
+    fn text_in_falls_back_from_traditional_to_simplified_to_english() {
+        let cn = builtin(Jurisdiction::Cn).unwrap();
+        let r = cn.rule("CN.TIME.GBT").unwrap();
+        let (hant, hant_src) = cn.text_in(r, "zh-Hant");
+        assert_eq!(hant, "夜間（22:00–08:00）不得催收");
+        assert!(
+            hant_src.starts_with("國家標準 GB/T 45251—2025"),
+            "{hant_src}"
+        );
+        for code in ["zh-TW", "zh_HK", "zh-MO", "zh-Hant-TW", "ZH-hant"] {
+            assert_eq!(cn.text_in(r, code), (hant, hant_src), "{code}");
+        }
+        let zh = cn.text_in(r, "zh");
+        assert_eq!(zh.0, "夜间（22:00–08:00）不得催收");
+        for code in ["zh-CN", "zh-Hans", "zh-Hans-HK", "zh-SG"] {
+            assert_eq!(cn.text_in(r, code), zh, "{code}");
+        }
+        let en = (r.description["en"].as_str(), r.source.as_str());
+        assert_eq!(cn.text_in(r, "en"), en);
+        assert_eq!(cn.text_in(r, "fr"), en);
+
+        // A rule with Simplified text only: zh-Hant gets zh, not English.
+        let mut only_zh = r.clone();
+        only_zh.description.remove("zh-Hant");
+        only_zh.source_in.remove("zh-Hant");
+        assert_eq!(cn.text_in(&only_zh, "zh-Hant"), zh);
+        // And one with English only: every Chinese code gets English.
+        let mut only_en = only_zh.clone();
+        only_en.description.remove("zh");
+        only_en.source_in.remove("zh");
+        assert_eq!(cn.text_in(&only_en, "zh-TW"), en);
+
+        // Every rule with a zh text has a zh-Hant one, and flags never show it.
+        assert_eq!(cn.languages, ["zh", "en"]);
+        for r in &cn.rules {
+            assert!(r.description.contains_key("zh-Hant"), "{}", r.id);
+            assert!(r.source_in.contains_key("zh-Hant"), "{}", r.id);
+            assert_eq!(
+                cn.describe(r),
+                format!("{} / {}", r.description["zh"], r.description["en"])
+            );
+        }
     }
 
     #[test]

@@ -57,7 +57,7 @@ class CaseScreen(private val host: MainActivity) : Screen {
             val cases = store.cases()
             val open = cases.firstOrNull { it.id == id }
             val loan = open?.let { store.loan(it.name) }
-            Triple(cases, open?.let { store.casePage(it.id) }, store.ruleTexts(host.language)) to loan
+            Triple(cases, open?.let { store.casePage(it.id) }, store.ruleTexts(host.textLanguage)) to loan
         }, quiet = true) { (t, loan) ->
             val (cases, page, texts) = t
             body.removeAllViews()

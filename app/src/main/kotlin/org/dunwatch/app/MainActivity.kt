@@ -16,6 +16,7 @@ import android.widget.TextView
 import org.dunwatch.R
 import org.dunwatch.app.logic.Failure
 import org.dunwatch.app.logic.FormProblem
+import org.dunwatch.app.logic.Languages
 import org.dunwatch.core.DunwatchStore
 import org.dunwatch.core.ReportLanguage
 
@@ -210,12 +211,13 @@ class MainActivity : Activity() {
         status.visibility = if (text.isNullOrEmpty()) View.GONE else View.VISIBLE
     }
 
-    /**
-     * The language of core's texts on the screens (rule descriptions, legal sources): Chinese for
-     * either script (the packs carry Simplified Chinese), English otherwise.
-     */
+    /** The language of exported reports ([Languages.report]). */
     val language: ReportLanguage
-        get() = if (resources.configuration.locales[0]?.language == "zh") ReportLanguage.ZH else ReportLanguage.EN
+        get() = Languages.report(resources.configuration.locales[0])
+
+    /** The language of core's texts on the screens: rule descriptions, legal sources ([Languages.ruleTexts]). */
+    val textLanguage: String
+        get() = Languages.ruleTexts(resources.configuration.locales[0])
 
     val hasTelephony: Boolean get() = packageManager.hasSystemFeature(PackageManager.FEATURE_TELEPHONY)
 

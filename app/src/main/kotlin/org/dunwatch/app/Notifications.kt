@@ -8,11 +8,11 @@ import android.content.Context
 import android.content.Intent
 import org.dunwatch.R
 import android.util.Log
+import org.dunwatch.app.logic.Languages
 import org.dunwatch.app.logic.ViolationAlert
 import org.dunwatch.app.logic.ViolationAlerts
 import org.dunwatch.core.DunwatchStore
 import org.dunwatch.core.FlagQuery
-import org.dunwatch.core.ReportLanguage
 import org.dunwatch.core.ScreenDecision
 import org.dunwatch.core.Screening
 import java.time.ZoneId
@@ -50,8 +50,7 @@ object Notifications {
             val zone = ZoneId.systemDefault()
             val dayStart = java.time.Instant.ofEpochMilli(atMs).atZone(zone).toLocalDate().atStartOfDay(zone).toInstant().toEpochMilli()
             val day = store.flags(FlagQuery(fromMs = dayStart, limit = 1000))
-            val lang = if (app.resources.configuration.locales[0]?.language == "zh") ReportLanguage.ZH else ReportLanguage.EN
-            val texts = store.ruleTexts(lang)
+            val texts = store.ruleTexts(Languages.ruleTexts(app.resources.configuration.locales[0]))
             ViolationAlerts.group(day).filter { it.key in keys }.forEach { alert ->
                 violation(app, alert, alert.rules.map { texts[it]?.description ?: it })
             }

@@ -55,7 +55,7 @@ class TimelineScreen(private val host: MainActivity) : Screen {
 
     private fun fill() = host.work({ store ->
         val case = host.timelineCaseId
-        store.timeline(EventQuery(caseId = case, limit = PAGE), collectorsOnly = case == null) to store.ruleTexts(host.language)
+        store.timeline(EventQuery(caseId = case, limit = PAGE), collectorsOnly = case == null) to store.ruleTexts(host.textLanguage)
     }, quiet = true) { (entries, texts) ->
         list.removeAllViews()
         if (entries.isEmpty()) list.addView(ui.body(host.getString(R.string.none_yet)))

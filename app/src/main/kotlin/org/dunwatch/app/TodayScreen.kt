@@ -37,7 +37,7 @@ class TodayScreen(private val host: MainActivity) : Screen {
         val screening = active.associateWith { c ->
             c.numbers.firstOrNull()?.let { n -> runCatching { store.screenCall(n, page.at) }.getOrNull() }
         }
-        Loaded(page.copy(collectors = active), store.ruleTexts(host.language), screening)
+        Loaded(page.copy(collectors = active), store.ruleTexts(host.textLanguage), screening)
     }, quiet = true) { l ->
         list.removeAllViews()
         hours(l)

@@ -143,11 +143,12 @@ class DunwatchStore private constructor(private val handle: Long) : AutoCloseabl
         Json.list(Json.arr(NativeBridge.nativeTimeline(handle, Json.eventQuery(query, collectorsOnly))), Json::toTimelineEntry)
 
     /**
-     * Every rule of the store's pack with its description and legal source in [language] (English
-     * where the pack has no text in it), keyed by rule id: screens show one language at a time.
+     * Every rule of the store's pack with its description and legal source in [language] (`zh-Hant`,
+     * `zh`, `en`; core falls back zh-Hant → zh → en where the pack has no text in it), keyed by rule
+     * id: screens show one language at a time.
      */
-    fun ruleTexts(language: ReportLanguage): Map<String, RuleText> =
-        Json.list(Json.arr(NativeBridge.nativeRuleTexts(handle, language.code)), Json::toRuleText).associateBy { it.rule }
+    fun ruleTexts(language: String): Map<String, RuleText> =
+        Json.list(Json.arr(NativeBridge.nativeRuleTexts(handle, language)), Json::toRuleText).associateBy { it.rule }
 
     /**
      * The case screen: the case and its numbers, contacts per local day, violations per rule

@@ -44,6 +44,16 @@ class StoreFlowTest {
 
     private fun calls() = store.events().filterIsInstance<CallEvent>()
 
+    /** The code [Languages.ruleTexts] picks reaches core: a Taiwan locale gets Traditional texts. */
+    @Test
+    fun `rule texts follow the locale's script`() {
+        val text = { tag: String -> store.ruleTexts(Languages.ruleTexts(java.util.Locale.forLanguageTag(tag)))["CN.TIME.GBT"]!! }
+        assertEquals("夜間（22:00–08:00）不得催收", text("zh-TW").description)
+        assertTrue(text("zh-HK").source.startsWith("國家標準"), text("zh-HK").source)
+        assertEquals("夜间（22:00–08:00）不得催收", text("zh-CN").description)
+        assertEquals("no collection at night", text("en-US").description)
+    }
+
     @Test
     fun `a multipart SMS is stored once, joined, with both instants`() {
         val intake = SmsIntake(store, SmsDedup(), shanghai)
