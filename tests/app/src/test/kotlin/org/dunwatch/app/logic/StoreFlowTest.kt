@@ -88,7 +88,9 @@ class StoreFlowTest {
         val rec = screening.record("+86 138 0013 8000", at, d)
         assertTrue(rec.isNew)
         assertEquals(rec.id, calls().single().id)
-        assertEquals(1L, store.verify().chains.associate { it.chain to it.rows }["annotations"])
+        // The case's creation and the number's join are chained membership annotations; the
+        // screening decision is the third.
+        assertEquals(3L, store.verify().chains.associate { it.chain to it.rows }["annotations"])
 
         val unknown = screening.decide("13900139000", at)
         assertEquals(ResponsePlan.ALLOW, unknown.plan)
