@@ -76,49 +76,51 @@ pub fn decode_mutf8(bytes: &[u8]) -> std::result::Result<String, String> {
     Ok(out)
 }
 
+/// The JVM's encoding of UTF-16 units as modified UTF-8 (what `GetStringUTFChars` hands over):
+/// the reference [`decode_mutf8`] must invert, for its tests and the `jni_convert` fuzz target.
+#[doc(hidden)]
+pub fn encode_mutf8(units: &[u16]) -> Vec<u8> {
+    let mut v = Vec::new();
+    for &u in units {
+        match u {
+            0x0001..=0x007F => v.push(u as u8),
+            0x0000 | 0x0080..=0x07FF => {
+                v.push(0xC0 | (u >> 6) as u8);
+                v.push(0x80 | (u & 0x3F) as u8);
+            }
+            _ => {
+                v.push(0xE0 | (u >> 12) as u8);
+                v.push(0x80 | ((u >> 6) & 0x3F) as u8);
+                v.push(0x80 | (u & 0x3F) as u8);
+            }
+        }
+    }
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Java's encoding of UTF-16 units as modified UTF-8 (the reference the decoder must invert).
-    fn encode(units: &[u16]) -> Vec<u8> {
-        let mut v = Vec::new();
-        for &u in units {
-            match u {
-                0x0001..=0x007F => v.push(u as u8),
-                0x0000 | 0x0080..=0x07FF => {
-                    v.push(0xC0 | (u >> 6) as u8);
-                    v.push(0x80 | (u & 0x3F) as u8);
-                }
-                _ => {
-                    v.push(0xE0 | (u >> 12) as u8);
-                    v.push(0x80 | ((u >> 6) & 0x3F) as u8);
-                    v.push(0x80 | (u & 0x3F) as u8);
-                }
-            }
-        }
-        v
-    }
 
     #[test]
     fn round_trips_valid_text() {
         for s in ["", "abc", "催收 短信", "emoji 😀 and 𝄞", "nul\0inside", "é"] {
             let units: Vec<u16> = s.encode_utf16().collect();
-            assert_eq!(decode_mutf8(&encode(&units)).unwrap(), s);
+            assert_eq!(decode_mutf8(&encode_mutf8(&units)).unwrap(), s);
         }
     }
 
     #[test]
     fn refuses_unpaired_surrogates() {
         let lone_high = [0x61, 0xD83D, 0x62];
-        let err = decode_mutf8(&encode(&lone_high)).unwrap_err();
+        let err = decode_mutf8(&encode_mutf8(&lone_high)).unwrap_err();
         assert!(err.contains("U+D83D at index 1"), "{err}");
         let lone_low = [0xDE00];
-        assert!(decode_mutf8(&encode(&lone_low))
+        assert!(decode_mutf8(&encode_mutf8(&lone_low))
             .unwrap_err()
             .contains("U+DE00"));
         let reversed = [0xDE00, 0xD83D];
-        assert!(decode_mutf8(&encode(&reversed)).is_err());
+        assert!(decode_mutf8(&encode_mutf8(&reversed)).is_err());
     }
 
     #[test]

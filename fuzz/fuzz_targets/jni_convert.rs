@@ -8,30 +8,13 @@
 //! exactly what it refuses. 2 and up: a JSON text for one of the input shapes.
 #![no_main]
 
-use dunwatch_android::{ops, strings::decode_mutf8};
+use dunwatch_android::{
+    ops,
+    strings::{decode_mutf8, encode_mutf8},
+};
 use dunwatch_core::Evidence;
 use libfuzzer_sys::fuzz_target;
 use std::cell::RefCell;
-
-/// The JVM's modified UTF-8 of UTF-16 units.
-fn encode(units: &[u16]) -> Vec<u8> {
-    let mut v = Vec::new();
-    for &u in units {
-        match u {
-            0x0001..=0x007F => v.push(u as u8),
-            0x0000 | 0x0080..=0x07FF => {
-                v.push(0xC0 | (u >> 6) as u8);
-                v.push(0x80 | (u & 0x3F) as u8);
-            }
-            _ => {
-                v.push(0xE0 | (u >> 12) as u8);
-                v.push(0x80 | ((u >> 6) & 0x3F) as u8);
-                v.push(0x80 | (u & 0x3F) as u8);
-            }
-        }
-    }
-    v
-}
 
 thread_local! {
     /// One store for many inputs (creating one per input would dominate); replaced now and
@@ -64,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
             if let Ok(s) = decode_mutf8(rest) {
                 // What decodes is text; encoded back the JVM's way it decodes to itself.
                 let units: Vec<u16> = s.encode_utf16().collect();
-                assert_eq!(decode_mutf8(&encode(&units)).as_deref(), Ok(s.as_str()));
+                assert_eq!(decode_mutf8(&encode_mutf8(&units)).as_deref(), Ok(s.as_str()));
             }
         }
         1 => {
@@ -72,7 +55,7 @@ fuzz_target!(|data: &[u8]| {
                 .chunks_exact(2)
                 .map(|c| u16::from_le_bytes([c[0], c[1]]))
                 .collect();
-            let got = decode_mutf8(&encode(&units));
+            let got = decode_mutf8(&encode_mutf8(&units));
             match String::from_utf16(&units) {
                 Ok(s) => assert_eq!(got.as_deref(), Ok(s.as_str())),
                 Err(_) => assert!(got.is_err(), "unpaired surrogate accepted: {units:?}"),
