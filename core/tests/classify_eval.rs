@@ -109,6 +109,30 @@ impl Counts {
     }
 }
 
+/// Counts one message's flags: wanted and raised, raised only, wanted only.
+fn tally(per_flag: &mut [Counts; 6], want: &BTreeSet<Flag>, got: &BTreeSet<Flag>) {
+    for (i, f) in Flag::ALL.iter().enumerate() {
+        match (want.contains(f), got.contains(f)) {
+            (true, true) => per_flag[i].tp += 1,
+            (false, true) => per_flag[i].fp += 1,
+            (true, false) => per_flag[i].fn_ += 1,
+            _ => {}
+        }
+    }
+}
+
+fn print_flags(per_flag: &[Counts; 6]) {
+    for (f, k) in Flag::ALL.iter().zip(per_flag) {
+        println!(
+            "  {:<16} support {:>3}  precision {:.3}  recall {:.3}",
+            f.name(),
+            k.tp + k.fn_,
+            k.precision(),
+            k.recall()
+        );
+    }
+}
+
 /// Collection and per-flag counts of the builtin classifier on a labelled set; prints the
 /// figures (and, with DUNWATCH_EVAL_SHOW, every error).
 fn evaluate(name: &str, set: &[Labelled]) -> (Counts, [Counts; 6]) {
@@ -127,14 +151,7 @@ fn evaluate(name: &str, set: &[Labelled]) -> (Counts, [Counts; 6]) {
         }
         let got: BTreeSet<Flag> = r.flag_set().into_iter().collect();
         let want: BTreeSet<Flag> = l.flags.iter().filter_map(|f| Flag::from_name(f)).collect();
-        for (i, f) in Flag::ALL.iter().enumerate() {
-            match (want.contains(f), got.contains(f)) {
-                (true, true) => per_flag[i].tp += 1,
-                (false, true) => per_flag[i].fp += 1,
-                (true, false) => per_flag[i].fn_ += 1,
-                _ => {}
-            }
-        }
+        tally(&mut per_flag, &want, &got);
         if show() > 0 && (l.collection != r.collection || got != want) {
             let sig: Vec<String> = r
                 .signals
@@ -161,16 +178,7 @@ fn evaluate(name: &str, set: &[Labelled]) -> (Counts, [Counts; 6]) {
         coll.precision(),
         coll.recall()
     );
-    for (i, f) in Flag::ALL.iter().enumerate() {
-        let k = per_flag[i];
-        println!(
-            "  {:<16} support {:>3}  precision {:.3}  recall {:.3}",
-            f.name(),
-            k.tp + k.fn_,
-            k.precision(),
-            k.recall()
-        );
-    }
+    print_flags(&per_flag);
     (coll, per_flag)
 }
 
@@ -192,14 +200,7 @@ fn evaluate_in_context(name: &str, set: &[Labelled]) -> (usize, usize, usize) {
             .chain(&l.context_flags)
             .filter_map(|f| Flag::from_name(f))
             .collect();
-        for (i, f) in Flag::ALL.iter().enumerate() {
-            match (want.contains(f), got.contains(f)) {
-                (true, true) => per_flag[i].tp += 1,
-                (false, true) => per_flag[i].fp += 1,
-                (true, false) => per_flag[i].fn_ += 1,
-                _ => {}
-            }
-        }
+        tally(&mut per_flag, &want, &got);
         if show() > 0 && got != want {
             println!(
                 "CONTEXT MISS {} want {want:?} got {got:?} | {}",
@@ -214,16 +215,7 @@ fn evaluate_in_context(name: &str, set: &[Labelled]) -> (usize, usize, usize) {
         "{name}, read as from a known collector: {read} messages; flag recall {:.3} ({tp} right, {fn_} missed, {fp} wrong)",
         tp as f64 / (tp + fn_).max(1) as f64
     );
-    for (i, f) in Flag::ALL.iter().enumerate() {
-        let k = per_flag[i];
-        println!(
-            "  {:<16} support {:>3}  precision {:.3}  recall {:.3}",
-            f.name(),
-            k.tp + k.fn_,
-            k.precision(),
-            k.recall()
-        );
-    }
+    print_flags(&per_flag);
     (tp, fn_, fp)
 }
 
