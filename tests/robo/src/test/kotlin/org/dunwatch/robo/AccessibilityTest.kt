@@ -6,15 +6,9 @@ import android.widget.FrameLayout
 import android.widget.ScrollView
 import android.widget.TextView
 import org.dunwatch.R
-import org.dunwatch.app.CallLogSync
 import org.dunwatch.app.DayChart
 import org.dunwatch.app.MainActivity
-import org.dunwatch.app.SmsHistorySync
 import org.dunwatch.app.Stores
-import org.dunwatch.core.Jurisdiction
-import org.dunwatch.core.Role
-import org.dunwatch.core.Settings
-import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertTrue
 import org.junit.Before
@@ -22,10 +16,7 @@ import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.Robolectric
 import org.robolectric.RuntimeEnvironment
-import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.GraphicsMode
-import java.time.OffsetDateTime
-import java.util.TimeZone
 
 /**
  * Walks every screen's views, filled from the example export, in English and Chinese, and fails on
@@ -36,26 +27,10 @@ import java.util.TimeZone
 @RunWith(DunwatchRunner::class)
 @GraphicsMode(GraphicsMode.Mode.NATIVE)
 class AccessibilityTest : RoboBase() {
-    private val savedZone = TimeZone.getDefault()
 
     @Before
     fun exampleStore() {
-        TimeZone.setDefault(TimeZone.getTimeZone("Asia/Shanghai"))
-        Stores.clock = { OffsetDateTime.parse("2025-03-28T23:00:00+08:00").toInstant().toEpochMilli() }
-        shadowOf(app).grantPermissions(android.Manifest.permission.READ_SMS, android.Manifest.permission.READ_CALL_LOG)
-        store.changeSettings(Settings(Jurisdiction.CN, Role.BORROWER, "Asia/Shanghai"))
-        Providers.install()
-        Providers.loadExampleExport()
-        SmsHistorySync.run(app)
-        CallLogSync.run(app)
-        for (n in listOf("17012345678", "17198765432")) store.tagNumber(n, "速借金融")
-        store.tagNumber("16677778888", "花花分期")
-    }
-
-    @After
-    fun restore() {
-        TimeZone.setDefault(savedZone)
-        Stores.clock = System::currentTimeMillis
+        loadExampleStore()
     }
 
     private fun layOut(a: MainActivity) {

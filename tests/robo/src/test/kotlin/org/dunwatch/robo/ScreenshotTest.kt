@@ -7,15 +7,9 @@ import android.view.View
 import android.widget.FrameLayout
 import android.widget.ScrollView
 import org.dunwatch.R
-import org.dunwatch.app.CallLogSync
 import org.dunwatch.app.MainActivity
 import org.dunwatch.app.Onboarding
-import org.dunwatch.app.SmsHistorySync
 import org.dunwatch.app.Stores
-import org.dunwatch.core.Jurisdiction
-import org.dunwatch.core.Role
-import org.dunwatch.core.Settings
-import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertTrue
 import org.junit.Before
@@ -23,12 +17,9 @@ import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.Robolectric
 import org.robolectric.RuntimeEnvironment
-import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.GraphicsMode
 import java.io.File
 import java.io.FileOutputStream
-import java.time.OffsetDateTime
-import java.util.TimeZone
 
 /**
  * Renders every screen to PNG (target/screenshots) in English, Simplified and Traditional Chinese,
@@ -39,27 +30,10 @@ import java.util.TimeZone
 @GraphicsMode(GraphicsMode.Mode.NATIVE)
 class ScreenshotTest : RoboBase() {
     private val dir = File(System.getProperty("dunwatch.screenshot.dir") ?: "target/screenshots").apply { mkdirs() }
-    private val savedZone = TimeZone.getDefault()
 
     @Before
     fun exampleStore() {
-        TimeZone.setDefault(TimeZone.getTimeZone("Asia/Shanghai"))
-        Stores.clock = { OffsetDateTime.parse("2025-03-28T23:00:00+08:00").toInstant().toEpochMilli() }
-        shadowOf(app).grantPermissions(android.Manifest.permission.READ_SMS, android.Manifest.permission.READ_CALL_LOG)
-        store.changeSettings(Settings(Jurisdiction.CN, Role.BORROWER, "Asia/Shanghai"))
-        Providers.install()
-        Providers.loadExampleExport()
-        assertEquals(59, SmsHistorySync.run(app)!!.recorded)
-        assertEquals(146, CallLogSync.run(app)!!.recorded)
-        // The collectors' numbers, as the user tags them (tests/fixtures/backup/README.md).
-        for (n in listOf("17012345678", "17198765432", "+8616533334444", "10690000123", "4008881234")) store.tagNumber(n, "速借金融")
-        for (n in listOf("16677778888", "13344445555")) store.tagNumber(n, "花花分期")
-    }
-
-    @After
-    fun restore() {
-        TimeZone.setDefault(savedZone)
-        Stores.clock = System::currentTimeMillis
+        assertEquals(59 to 146, loadExampleStore())
     }
 
     private fun shoot(a: MainActivity, name: String) {
