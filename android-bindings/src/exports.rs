@@ -177,6 +177,11 @@ store_exports! {
     fn Java_org_dunwatch_core_NativeBridge_nativeUntagNumber(number: str "number") -> String
         = ops::untag_number;
 
+    /// `nativeMergeCases(handle: Long, from: String, into: String): String` (`{case, from,
+    /// moved}` JSON).
+    fn Java_org_dunwatch_core_NativeBridge_nativeMergeCases(from: str "from", into: str "into")
+        -> String = ops::merge_cases;
+
     /// `nativeTimeline(handle: Long, queryJson: String): String` (JSON array of `{event, flags}`).
     fn Java_org_dunwatch_core_NativeBridge_nativeTimeline(query: str "query") -> String
         = ops::timeline;

@@ -253,6 +253,11 @@ pub fn untag_number(ev: &Evidence, number: &str) -> Result<String> {
     to_json(&ev.untag(number)?)
 }
 
+/// Merges case `from` into case `into`; flags are re-derived.
+pub fn merge_cases(ev: &Evidence, from: &str, into: &str) -> Result<String> {
+    to_json(&ev.merge_cases(from, into)?)
+}
+
 /// Records a stop request, opt-out or note (`kind` = `stop_request`, `opt_out`, `note`).
 pub fn add_annotation(
     ev: &Evidence,
@@ -491,6 +496,7 @@ mod tests {
         assert_eq!(case_page(&s, 7).unwrap_err().kind, Kind::NotFound);
         let u = json(&untag_number(&s, "13800138000").unwrap());
         assert!(u["case_id"].is_null());
+        assert_eq!(merge_cases(&s, "a", "b").unwrap_err().kind, Kind::NotFound);
         assert_eq!(json(&flags(&s, "{}").unwrap()), json("[]"));
     }
 

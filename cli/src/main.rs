@@ -29,6 +29,8 @@ enum Command {
     Tag(cmd::tag::Args),
     /// Take a number out of its case and re-evaluate the flags.
     Untag(cmd::untag::Args),
+    /// Merge one case into another (two names for one lender) and re-evaluate the flags.
+    Merge(cmd::merge::Args),
     /// Record a request to stop (or a text opt-out) made to a case's collector.
     StopRequest(cmd::stop_request::Args),
     /// Add a note to the evidence (about a case, an event, or on its own).
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
         Command::Seal(a) => cmd::seal::run(a),
         Command::Tag(a) => cmd::tag::run(a),
         Command::Untag(a) => cmd::untag::run(a),
+        Command::Merge(a) => cmd::merge::run(a),
         Command::StopRequest(a) => cmd::stop_request::run(a),
         Command::Note(a) => cmd::note::run(a),
         Command::Attach(a) => cmd::attach::run(a),

@@ -1,4 +1,4 @@
-//! The use cases the app has and the CLI offers too: `untag`, `note` and `attach`.
+//! The use cases the app has and the CLI offers too: `untag`, `merge`, `note` and `attach`.
 
 mod common;
 use common::*;
@@ -123,4 +123,35 @@ fn membership_forged_with_sql_fails_verify_and_the_report_says_so() {
         page.contains("BROKEN: chain membership"),
         "the report does not say it"
     );
+}
+
+#[test]
+fn merge_two_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.sqlite");
+    let db = db.to_str().unwrap();
+    let run = |args: &[&str]| dunwatch(args, dir.path());
+    let ok = |args: &[&str]| {
+        let o = run(args);
+        assert!(o.status.success(), "{args:?}: {}", text(&o));
+        text(&o)
+    };
+    ok(&["init", "--db", db, "--jurisdiction", "cn"]);
+    ok(&["tag", "--db", db, "13800138000", "--case", "Loan A"]);
+    ok(&["tag", "--db", db, "13800138001", "--case", "Loan B"]);
+    let t = ok(&["merge", "--db", db, "Loan B", "--into", "Loan A"]);
+    assert!(
+        t.contains("case Loan B merged into Loan A: 1 numbers moved, 2 numbers in Loan A"),
+        "{t}"
+    );
+    let o = run(&["merge", "--db", db, "Loan B", "--into", "Loan A"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("already merged"), "{}", text(&o));
+    // The old name keeps meaning the merged case.
+    let t = ok(&["tag", "--db", db, "13800138002", "--case", "Loan B"]);
+    assert!(t.contains("is in case Loan A"), "{t}");
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&["verify", "--db", db, "--json"])).unwrap();
+    assert!(v["verify"]["broken"].is_null(), "{v}");
+    assert_eq!(v["verify"]["membership"], serde_json::json!([]), "{v}");
 }

@@ -7,6 +7,7 @@ pub mod flags;
 pub mod import;
 pub mod init;
 pub mod loan;
+pub mod merge;
 pub mod note;
 pub mod report;
 pub mod screen;

@@ -22,7 +22,8 @@ use crate::report::{self, Exported, Format, Lang};
 use crate::rules::{self, CollectorEntry, RebuildSummary, ScreenDecision, ScreenPolicy};
 use crate::store::{
     Annotation, AnnotationKind, Attachment, Case, CaseId, EventQuery, FlagQuery, FlagRecord,
-    NewAnnotation, NewAttachment, NumberInfo, Seal, SealCheck, Store, TagSource, VerifyReport,
+    Merged, NewAnnotation, NewAttachment, NumberInfo, Seal, SealCheck, Store, TagSource,
+    VerifyReport,
 };
 use crate::time::Instant;
 use std::collections::{BTreeMap, BTreeSet};
@@ -160,6 +161,14 @@ impl Evidence {
         self.store
             .number_info(&n)?
             .ok_or_else(|| Error::NotFound(format!("number {n}")))
+    }
+
+    /// Merges case `from` into case `into` (`Store::merge_cases`) and re-reads the flags: the
+    /// day's limits now count the contacts of both.
+    pub fn merge_cases(&self, from: &str, into: &str) -> Result<Merged> {
+        let merged = self.store.merge_cases(from, into)?;
+        rules::refresh(&self.store)?;
+        Ok(merged)
     }
 
     /// Records a stop request, an opt-out or a note.

@@ -518,7 +518,7 @@ pub(super) fn case_page(store: &Store, id: CaseId) -> Result<CasePage> {
     }
     let mut rules: Vec<RuleCount> = by_rule.into_values().collect();
     rules.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.rule.cmp(&b.rule)));
-    let mine = |name: &Option<String>| name.as_deref().map(str::trim) == Some(case.name.as_str());
+    let mine = |name: &Option<String>| name.as_deref().is_some_and(|n| case.answers_to(n));
     let annotations = store
         .annotations()?
         .into_iter()

@@ -135,8 +135,7 @@ pub(crate) fn flags(store: &Store, pack: &Pack, zone: &chrono_tz::Tz) -> Result<
     if loans.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: std::collections::HashMap<String, i64> =
-        store.cases()?.into_iter().map(|c| (c.name, c.id)).collect();
+    let ids = store.read(crate::rules::repo::case_ids)?;
     let mut out = Vec::new();
     for l in loans {
         // A stored record that no longer computes (a newer dunwatch is stricter) raises nothing;

@@ -222,8 +222,13 @@ impl ReportData {
         let mut cases: Vec<CaseView> = Vec::new();
         let mut by_number: HashMap<String, usize> = HashMap::new();
         let mut by_id: HashMap<i64, usize> = HashMap::new();
+        // Loans name their case; a merged case's name means the case it went into.
+        let mut by_name: HashMap<String, usize> = HashMap::new();
         for c in store.cases()? {
             let i = cases.len();
+            for name in std::iter::once(&c.name).chain(&c.merged) {
+                by_name.insert(name.clone(), i);
+            }
             for n in &c.numbers {
                 by_number.insert(n.clone(), i);
             }
@@ -238,9 +243,10 @@ impl ReportData {
         }
         let pack = crate::rules::builtin_pack(settings.jurisdiction)?;
         for stored in store.loans()? {
-            let Some(case) = cases.iter_mut().find(|c| c.name == stored.record.case_name) else {
+            let Some(&i) = by_name.get(stored.record.case_name.trim()) else {
                 continue;
             };
+            let case = &mut cases[i];
             let assessment = crate::loan::assess(&stored.record, pack).map_err(|e| e.to_string());
             case.loan = Some(LoanView { stored, assessment });
         }

@@ -588,9 +588,10 @@ pub(crate) fn delete_all_flags(c: &Connection) -> Result<()> {
     crate::store::delete_all_flags(c)
 }
 
-/// Case ids by name (for annotations, which name their case).
+/// Case ids by name (for annotations, which name their case); a merged case's name gives the
+/// case it was merged into.
 pub(crate) fn case_ids(c: &Connection) -> Result<HashMap<String, CaseId>> {
-    let mut st = c.prepare_cached("SELECT name, id FROM cases")?;
+    let mut st = c.prepare_cached("SELECT name, coalesce(merged_into, id) FROM cases")?;
     let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -631,7 +632,8 @@ pub(crate) fn inputs_summary(c: &Connection) -> Result<String> {
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     let parties: String = c.query_row(
-        "SELECT coalesce(group_concat(id || party, ','), '') FROM cases",
+        "SELECT coalesce(group_concat(id || party || coalesce('>' || merged_into, ''), ','), '') \
+         FROM cases",
         [],
         |r| r.get(0),
     )?;

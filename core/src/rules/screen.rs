@@ -159,6 +159,7 @@ pub fn screen_with(
     let case_id = case.as_ref().map(|c| c.0);
     if policy.silence_after_stop {
         let stops = store.annotations()?;
+        let ids = store.read(rs::case_ids)?;
         for (id, c) in checks() {
             let Check::AfterStop {
                 annotation,
@@ -176,7 +177,9 @@ pub fn screen_with(
                     && a.data.at.utc_ms < at.utc_ms
                     && match &a.data.case_name {
                         None => true,
-                        Some(name) => case.as_ref().is_some_and(|c| c.2 == name.trim()),
+                        Some(name) => case
+                            .as_ref()
+                            .is_some_and(|c| ids.get(name.trim()) == Some(&c.0)),
                     }
             });
             if hit {

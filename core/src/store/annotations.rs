@@ -224,7 +224,13 @@ pub(crate) fn append_annotation(tx: &Connection, a: &NewAnnotation) -> Result<i6
     if a.text.len() > MAX_TEXT {
         return invalid(format!("note longer than {MAX_TEXT} bytes"));
     }
-    if let Some(name) = &a.case_name {
+    // A user's note names its case into being; membership is recorded by code that made the
+    // case already (and may run inside an older schema's migration).
+    if let Some(name) = a
+        .case_name
+        .as_ref()
+        .filter(|_| a.kind != AnnotationKind::Membership)
+    {
         super::cases::ensure_case_in(tx, name, None)?;
     }
     let (last, prev) = chain_head(tx, "annotations")?;

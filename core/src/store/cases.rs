@@ -56,6 +56,29 @@ pub struct Case {
     pub created_ms: i64,
     /// Normalised numbers in the case.
     pub numbers: Vec<String>,
+    /// Names of the cases merged into this one (annotations, attachments and loans that name
+    /// them belong to this case now).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<String>,
+}
+
+impl Case {
+    /// Whether `name` (as an annotation, attachment or loan names its case) means this case.
+    pub fn answers_to(&self, name: &str) -> bool {
+        let name = name.trim();
+        self.name == name || self.merged.iter().any(|m| m == name)
+    }
+}
+
+/// What merging two cases did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Merged {
+    /// The case that remains, with its numbers after the merge.
+    pub case: Case,
+    /// The merged case's name (it answers to it from now on).
+    pub from: String,
+    /// Numbers that moved.
+    pub moved: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,7 +103,11 @@ fn check_name(name: &str) -> Result<&str> {
 pub(crate) fn ensure_case_in(c: &Connection, name: &str, creditor: Option<&str>) -> Result<CaseId> {
     let name = check_name(name)?;
     if let Some(id) = c
-        .query_row("SELECT id FROM cases WHERE name = ?1", [name], |r| r.get(0))
+        .query_row(
+            "SELECT coalesce(merged_into, id) FROM cases WHERE name = ?1",
+            [name],
+            |r| r.get(0),
+        )
         .optional()?
     {
         if let Some(cr) = creditor {
@@ -242,7 +269,8 @@ impl Store {
         self.read(|c| {
             let mut cases: Vec<Case> = c
                 .prepare_cached(
-                    "SELECT id, name, creditor, party, created_ms FROM cases ORDER BY id",
+                    "SELECT id, name, creditor, party, created_ms FROM cases \
+                     WHERE merged_into IS NULL ORDER BY id",
                 )?
                 .query_map([], |r| {
                     Ok(Case {
@@ -252,13 +280,19 @@ impl Store {
                         party: r.get(3)?,
                         created_ms: r.get(4)?,
                         numbers: Vec::new(),
+                        merged: Vec::new(),
                     })
                 })?
                 .collect::<rusqlite::Result<_>>()?;
             let mut st =
                 c.prepare_cached("SELECT number FROM numbers WHERE case_id = ?1 ORDER BY number")?;
+            let mut aliases =
+                c.prepare_cached("SELECT name FROM cases WHERE merged_into = ?1 ORDER BY id")?;
             for case in &mut cases {
                 case.numbers = st
+                    .query_map([case.id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                case.merged = aliases
                     .query_map([case.id], |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?;
             }
@@ -266,7 +300,88 @@ impl Store {
         })
     }
 
+    /// The case called `name`, or the one a case of that name was merged into.
     pub fn case_by_name(&self, name: &str) -> Result<Option<Case>> {
-        Ok(self.cases()?.into_iter().find(|c| c.name == name.trim()))
+        Ok(self.cases()?.into_iter().find(|c| c.answers_to(name)))
+    }
+
+    /// Merges case `from` into case `into`: every number of `from` joins `into` (each user or
+    /// list membership chained as a join, as a tag would be), `into` takes `from`'s creditor and
+    /// party where it has none, and `from` leaves the list of cases. Its row stays, pointing at
+    /// `into`, so what names `from` (annotations, attachments, loans, a creditor named in later
+    /// SMS) means `into` from now on. Chained as `merge` on `from`.
+    pub fn merge_cases(&self, from: &str, into: &str) -> Result<Merged> {
+        let (from_name, into_name) = (from.trim().to_string(), into.trim().to_string());
+        let moved = self.write(|tx| {
+            let find = |name: &str| -> Result<(CaseId, Option<CaseId>)> {
+                tx.query_row(
+                    "SELECT id, merged_into FROM cases WHERE name = ?1",
+                    [name],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
+                .ok_or_else(|| Error::NotFound(format!("case {name:?}")))
+            };
+            let (from_id, from_merged) = find(&from_name)?;
+            let (into_id, into_merged) = find(&into_name)?;
+            if let Some(to) = from_merged {
+                let to: String =
+                    tx.query_row("SELECT name FROM cases WHERE id = ?1", [to], |r| r.get(0))?;
+                return invalid(format!("case {from_name:?} was already merged into {to:?}"));
+            }
+            if into_merged.is_some() {
+                return invalid(format!(
+                    "case {into_name:?} was merged into another case; merge into that one"
+                ));
+            }
+            if from_id == into_id {
+                return invalid(format!("cannot merge case {from_name:?} into itself"));
+            }
+            let rows: Vec<(String, String)> = tx
+                .prepare("SELECT number, how FROM numbers WHERE case_id = ?1 ORDER BY number")?
+                .query_map([from_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (number, how) in &rows {
+                if membership::chained_how(how) {
+                    let change = Change::Join {
+                        number: number.clone(),
+                        how: how.clone(),
+                        at_migration: false,
+                    };
+                    membership::record(tx, Some(&into_name), &change)?;
+                }
+            }
+            tx.execute(
+                "UPDATE numbers SET case_id = ?2, updated_ms = ?3 WHERE case_id = ?1",
+                params![from_id, into_id, now_ms()],
+            )?;
+            tx.execute(
+                "UPDATE cases SET \
+                 creditor = coalesce(creditor, (SELECT creditor FROM cases WHERE id = ?1)), \
+                 party = CASE WHEN party = 'unknown' \
+                   THEN (SELECT party FROM cases WHERE id = ?1) ELSE party END \
+                 WHERE id = ?2",
+                params![from_id, into_id],
+            )?;
+            // Cases merged into `from` before now mean `into` too.
+            tx.execute(
+                "UPDATE cases SET merged_into = ?2 WHERE id = ?1 OR merged_into = ?1",
+                params![from_id, into_id],
+            )?;
+            tx.execute("DELETE FROM case_suggestions WHERE case_id = ?1", [from_id])?;
+            let change = Change::Merge {
+                into: into_name.clone(),
+            };
+            membership::record(tx, Some(&from_name), &change)?;
+            Ok(rows.into_iter().map(|(n, _)| n).collect())
+        })?;
+        let case = self
+            .case_by_name(&into_name)?
+            .ok_or_else(|| Error::NotFound(format!("case {into_name:?}")))?;
+        Ok(Merged {
+            case,
+            from: from_name,
+            moved,
+        })
     }
 }

@@ -33,6 +33,8 @@ pub(crate) enum Change {
         #[serde(default, skip_serializing_if = "is_false")]
         at_migration: bool,
     },
+    /// The case was merged into case `into` (its numbers' joins are chained before this).
+    Merge { into: String },
     /// The user took `number` out of every case (it joins none automatically afterwards).
     Leave {
         number: String,
@@ -144,6 +146,11 @@ pub(crate) fn check(c: &Connection) -> Result<Vec<MembershipDiff>> {
             Ok(Change::Join { number, how, .. }) => {
                 numbers.insert(number, describe(&case, &how));
             }
+            Ok(Change::Merge { .. }) => {
+                if let Some(n) = case {
+                    cases.remove(&n);
+                }
+            }
             Ok(Change::Leave { number, .. }) => {
                 numbers.insert(number, describe(&None, "user"));
             }
@@ -152,7 +159,7 @@ pub(crate) fn check(c: &Connection) -> Result<Vec<MembershipDiff>> {
         }
     }
     let stored_cases: BTreeSet<String> = c
-        .prepare("SELECT name FROM cases")?
+        .prepare("SELECT name FROM cases WHERE merged_into IS NULL")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let stored_numbers: BTreeMap<String, String> = c

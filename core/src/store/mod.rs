@@ -22,7 +22,7 @@ mod verify;
 pub(crate) use annotations::{append_annotation, read_annotations_of};
 pub use annotations::{Annotation, AnnotationKind, Attachment, NewAnnotation, NewAttachment};
 pub(crate) use cases::{ensure_case_in, tag_in};
-pub use cases::{Case, CaseId, NumberInfo, TagSource};
+pub use cases::{Case, CaseId, Merged, NumberInfo, TagSource};
 pub(crate) use checkpoint::Checkpointer;
 pub(crate) use flags::{delete_all_flags, delete_flags, insert_flags};
 pub use flags::{FlagDetail, FlagQuery, FlagRecord, NewFlag};

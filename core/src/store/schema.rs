@@ -176,6 +176,10 @@ const MIGRATIONS: &[&str] = &[
     // v7: case membership is chained (`store::membership`); `record_found_at_migration` records the
     // cases and tags the store holds, once, as found at migration.
     "SELECT 1;",
+    // v8: merging two cases keeps the merged one's row (annotations, attachments and loans name
+    // their case by name) pointing at the case it went into; listings skip it and every lookup by
+    // name resolves it to that case.
+    "ALTER TABLE cases ADD COLUMN merged_into INTEGER REFERENCES cases(id);",
 ];
 
 /// What a migration does after its SQL, by the version it moves to.

@@ -88,6 +88,9 @@ class CaseScreen(private val host: MainActivity) : Screen {
         caseName.setText(p.case.name)
         body.addView(ui.button(host.getString(R.string.case_back)) { host.openCaseId = null; host.render() })
         body.addView(ui.title(p.case.name))
+        if (p.case.merged.isNotEmpty()) {
+            body.addView(ui.small(host.getString(R.string.case_merged_names, p.case.merged.joinToString(", "))))
+        }
         body.addView(ui.body(host.getString(R.string.counts, p.days.sumOf { it.calls }, p.days.sumOf { it.connected }, p.days.sumOf { it.sms })))
         body.addView(ui.subtitle(host.getString(R.string.case_numbers)))
         for (n in p.case.numbers) body.addView(numberRow(n, p.case))
@@ -121,10 +124,7 @@ class CaseScreen(private val host: MainActivity) : Screen {
             body.addView(
                 ui.button(host.getString(R.string.case_merge)) {
                     val from = others.getOrNull(mergeFrom.selectedItemPosition) ?: return@button
-                    host.work({ CaseActions.merge(it, from, p.case) }) { n ->
-                        host.render()
-                        host.getString(R.string.merged, n, from.name, p.case.name)
-                    }
+                    confirmMerge(from, p.case)
                 },
             )
         }
@@ -143,6 +143,21 @@ class CaseScreen(private val host: MainActivity) : Screen {
                 contentDescription = host.getString(R.string.case_remove_number, number)
             },
         )
+    }
+
+    /** A merge cannot be undone (the old name keeps meaning the merged case): asked first. */
+    private fun confirmMerge(from: Case, into: Case) {
+        android.app.AlertDialog.Builder(host)
+            .setTitle(host.getString(R.string.case_merge_confirm_title, from.name, into.name))
+            .setMessage(host.getString(R.string.case_merge_confirm_message, from.name, from.numbers.size, into.name))
+            .setPositiveButton(R.string.case_merge) { _, _ ->
+                host.work({ CaseActions.merge(it, from, into) }) { n ->
+                    host.render()
+                    host.getString(R.string.merged, n, from.name, into.name)
+                }
+            }
+            .setNegativeButton(android.R.string.cancel, null)
+            .show()
     }
 
     private fun confirmUntag(number: String, case: Case) {

@@ -127,6 +127,13 @@ class DunwatchStore private constructor(private val handle: Long) : AutoCloseabl
         Json.toNumberInfo(Json.obj(NativeBridge.nativeUntagNumber(handle, number)))
 
     /**
+     * Merges case [from] into case [into]: its numbers join [into], the day's limits count both,
+     * and what names [from] (notes, stop requests, later tags) means [into]; flags are re-derived.
+     */
+    fun mergeCases(from: String, into: String): MergedCases =
+        Json.toMerged(Json.obj(NativeBridge.nativeMergeCases(handle, from, into)))
+
+    /**
      * The "today" screen at [at]: per collector (case, or collector number outside a case) the
      * contacts of that local day against the rule pack's daily limits, the pack's hours and
      * whether a call is permitted at [at], and the day's violations.

@@ -94,6 +94,11 @@ internal object Json {
     fun toCase(o: JSONObject) = Case(
         o.getLong("id"), o.getString("name"), o.stringOrNull("creditor"), o.getString("party"),
         o.getLong("created_ms"), strings(o.getJSONArray("numbers")),
+        o.optJSONArray("merged")?.let(::strings) ?: emptyList(),
+    )
+
+    fun toMerged(o: JSONObject) = MergedCases(
+        toCase(o.getJSONObject("case")), o.getString("from"), strings(o.getJSONArray("moved")),
     )
 
     fun toNumberInfo(o: JSONObject) = NumberInfo(

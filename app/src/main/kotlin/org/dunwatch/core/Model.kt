@@ -124,7 +124,12 @@ data class Case(
     val party: String,
     val createdMs: Long,
     val numbers: List<String>,
+    /** Names of the cases merged into this one. */
+    val merged: List<String> = emptyList(),
 )
+
+/** What [DunwatchStore.mergeCases] did: the remaining [case], the merged case's name, the numbers that moved. */
+data class MergedCases(val case: Case, val from: String, val moved: List<String>)
 
 /** How a number came to belong to a case. */
 enum class TagSource(override val code: String) : Coded {

@@ -45,6 +45,7 @@ object NativeBridge {
         handle: Long, caseName: String?, name: String?, sha256: String?, metaJson: String?,
     ): Long
     @JvmStatic external fun nativeUntagNumber(handle: Long, number: String?): String
+    @JvmStatic external fun nativeMergeCases(handle: Long, from: String?, into: String?): String
     @JvmStatic external fun nativeRuleTexts(handle: Long, lang: String?): String
     @JvmStatic external fun nativeToday(handle: Long, atJson: String?): String
     @JvmStatic external fun nativeTimeline(handle: Long, queryJson: String?): String

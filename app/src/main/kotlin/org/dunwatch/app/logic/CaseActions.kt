@@ -8,13 +8,11 @@ import java.time.LocalDate
 /** What the case screen does with core's case page beyond showing it. */
 object CaseActions {
     /**
-     * Merges case [from] into [into]: every number of [from] is tagged into [into] (core re-derives
-     * the flags after each tag). Returns how many numbers moved.
+     * Merges case [from] into [into] in one step of core's (the numbers move, [from] leaves the
+     * list, its notes and its name go with it, the flags are re-derived once). Returns how many
+     * numbers moved.
      */
-    fun merge(store: DunwatchStore, from: Case, into: Case): Int {
-        for (n in from.numbers) store.tagNumber(n, into.name)
-        return from.numbers.size
-    }
+    fun merge(store: DunwatchStore, from: Case, into: Case): Int = store.mergeCases(from.name, into.name).moved.size
 
     /**
      * Core's contacts per day (days with contacts or flags) as the chart's bars: every day from

@@ -208,6 +208,15 @@ class BridgeTest {
             assertEquals(listOf("stop_request"), page.annotations.map { it.kind })
             expectFailure(Kind.NOT_FOUND, "case") { s.casePage(caseId + 100) }
 
+            s.tagNumber("13800138001", "Loan B")
+            val merged = s.mergeCases("Loan B", "Loan A")
+            assertEquals("Loan A", merged.case.name)
+            assertEquals(listOf("Loan B"), merged.case.merged)
+            assertEquals(listOf("+8613800138001"), merged.moved)
+            assertEquals(listOf("Loan A"), s.cases().map { it.name })
+            expectFailure(Kind.INVALID_ARGUMENT, "already merged") { s.mergeCases("Loan B", "Loan A") }
+            expectFailure(Kind.NOT_FOUND, "case") { s.mergeCases("Loan C", "Loan A") }
+
             val untagged = s.untagNumber("13800138000")
             assertNull(untagged.caseId)
             assertTrue(s.flags().isEmpty())

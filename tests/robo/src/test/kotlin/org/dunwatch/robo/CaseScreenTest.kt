@@ -75,10 +75,26 @@ class CaseScreenTest : RoboBase() {
         val from = a.findViewById<Spinner>(R.id.merge_from)
         assertNotNull(from)
         from.setSelection(0)
+        // Cancelled: nothing changes.
         ComponentsTest.click(a, a.getString(R.string.case_merge))
+        var dialog = ShadowDialog.getLatestDialog() as AlertDialog
+        assertTrue(dialog.isShowing)
+        dialog.getButton(DialogInterface.BUTTON_NEGATIVE).performClick()
+        settle()
+        assertEquals(2, store.cases().size)
+        ComponentsTest.click(a, a.getString(R.string.case_merge))
+        dialog = ShadowDialog.getLatestDialog() as AlertDialog
+        dialog.getButton(DialogInterface.BUTTON_POSITIVE).performClick()
         settle()
         val into = store.cases().single { it.name == "速借金融" }
         assertEquals(setOf("+8617012345678", "+8616677778888", "+8613344445555"), into.numbers.toSet())
-        assertTrue(store.cases().filter { it.name == "花花分期" }.all { it.numbers.isEmpty() })
+        // The emptied case is gone from the list and the store remembers the old name.
+        assertEquals(listOf("速借金融"), store.cases().map { it.name })
+        assertEquals(listOf("花花分期"), into.merged)
+        assertEquals(
+            a.getString(R.string.merged, 2, "花花分期", "速借金融"),
+            a.findViewById<android.widget.TextView>(R.id.status).text.toString(),
+        )
+        assertTrue(ComponentsTest.texts(a.window.decorView).contains(a.getString(R.string.case_merged_names, "花花分期")))
     }
 }
