@@ -7,7 +7,7 @@ Every line must parse and follow the training schema (docs/ACCURACY.md, "Labelli
 conventions"): id, lang, register, kind, text, collection, flags; optional needs_context with
 context_flags. Flags must be the six message flags; a message needing context is not labelled
 collection; ids are unique. Messages whose text is already in the training or labelled files
-(or in the held-out rounds, which must never be trained on), or repeated in the file itself,
+(or in the held-out or sealed rounds, which must never be trained on), or repeated in the file itself,
 are dropped and counted. Any other defect stops the copy, naming the line.
 """
 import glob
@@ -66,7 +66,8 @@ def main():
     fixtures = os.path.join(root, "tests", "fixtures")
     dst = os.path.join(fixtures, "train", sys.argv[2] if len(sys.argv) == 3 else os.path.basename(src))
     seen = set()
-    for pattern in ("train/*.jsonl", "labelled/*.jsonl", "labelled/holdout/*.jsonl"):
+    for pattern in ("train/*.jsonl", "labelled/*.jsonl", "labelled/holdout/*.jsonl",
+                    "labelled/sealed/*.jsonl"):
         for f in glob.glob(os.path.join(fixtures, pattern)):
             if os.path.abspath(f) != os.path.abspath(dst):  # replacing a file: not its own lines
                 seen |= texts(f)
