@@ -20,8 +20,8 @@ import org.robolectric.annotation.GraphicsMode
 
 /**
  * Walks every screen's views, filled from the example export, in English and Chinese, and fails on
- * a touch target under 48 dp, a clickable view a screen reader cannot name, or a drawn view (an
- * image, the chart) without a description. Selectable text (an SMS body, a number) is long-pressed
+ * a touch target under 48 dp, a clickable view a screen reader cannot name, a drawn view (an
+ * image, the chart) without a description, or a focus order that is not the reading order. Selectable text (an SMS body, a number) is long-pressed
  * to copy, not a button, and is not held to the 48 dp rule.
  */
 @RunWith(DunwatchRunner::class)
@@ -65,14 +65,54 @@ class AccessibilityTest : RoboBase() {
                 out += "$what draws something without a description"
             }
         }
+        out += focusOrder(a, where)
+        return out
+    }
+
+    /**
+     * Focus order: a screen reader visits the focusable views in the order of the view tree, so
+     * that order must be the reading order on screen (top to bottom, a row left to right); and
+     * moving focus forward from the first one (a keyboard's Tab) reaches every one of them, each
+     * once, without getting stuck.
+     */
+    private fun focusOrder(a: MainActivity, where: String): List<String> {
+        // A scroll view takes focus only when nothing inside it does.
+        val focusables = views(a.findViewById(R.id.content)).filter { it.isFocusable && it.isEnabled && it.width > 0 && it !is ScrollView }
+        if (focusables.isEmpty()) return emptyList()
+        val out = mutableListOf<String>()
+        val at = focusables.associateWith { v -> IntArray(2).also { v.getLocationInWindow(it) } }
+        fun name(v: View) = "${v.javaClass.simpleName} \"${(v as? TextView)?.text ?: v.contentDescription}\""
+        for ((prev, next) in focusables.zipWithNext()) {
+            val (p, n) = at.getValue(prev) to at.getValue(next)
+            val sameRow = n[1] < p[1] + prev.height && p[1] < n[1] + next.height
+            if (if (sameRow) n[0] < p[0] else n[1] < p[1]) {
+                out += "$where: ${name(next)} at ${n.toList()} is read after ${name(prev)} at ${p.toList()} but drawn before it"
+            }
+        }
+        val seen = mutableListOf(focusables.first())
+        var stop: View? = null
+        while (seen.size < focusables.size) {
+            val next = seen.last().focusSearch(View.FOCUS_FORWARD)
+            if (next == null || next !in focusables || next in seen) {
+                stop = next
+                break
+            }
+            seen += next
+        }
+        for (v in focusables - seen.toSet()) {
+            out += "$where: ${name(v)} is not reached by moving focus forward (from ${name(seen.last())} it goes to ${stop?.let(::name)})"
+        }
         return out
     }
 
     private fun everyScreen(qualifier: String?): List<String> {
         RuntimeEnvironment.setQualifiers("w411dp-h891dp-xhdpi")
         qualifier?.let { RuntimeEnvironment.setQualifiers("+$it") }
+        // As with a keyboard: out of touch mode, where buttons take focus too (focusOrder).
+        org.robolectric.shadows.ShadowInstrumentation.getInstrumentation().setInTouchMode(false)
         val a = Robolectric.buildActivity(MainActivity::class.java).setup().get()
         val out = mutableListOf<String>()
+        assertTrue(!a.window.decorView.isInTouchMode)
         out += problems(a, "onboarding")
         a.finishOnboarding()
         for (t in MainActivity.Tab.entries) {
@@ -93,12 +133,12 @@ class AccessibilityTest : RoboBase() {
     }
 
     @Test
-    fun everyScreenInEnglishHasLargeNamedTargetsAndDescribedDrawings() {
+    fun everyScreenInEnglishHasLargeNamedTargetsDescribedDrawingsAndReadingOrder() {
         assertEquals(emptyList<String>(), everyScreen(null))
     }
 
     @Test
-    fun everyScreenInChineseHasLargeNamedTargetsAndDescribedDrawings() {
+    fun everyScreenInChineseHasLargeNamedTargetsDescribedDrawingsAndReadingOrder() {
         assertEquals(emptyList<String>(), everyScreen("zh-rCN"))
     }
 }
