@@ -132,7 +132,8 @@ pub struct VerifyOut {
 pub struct Options {
     #[serde(default)]
     pub format: Option<Format>,
-    /// `zh` or `en`; default: zh for the CN pack, en otherwise (as the CLI).
+    /// `zh`, `zh-Hant` or `en` (`dunwatch_core::report::Lang`); default: zh for the CN pack, en
+    /// otherwise (as the CLI).
     #[serde(default)]
     pub lang: Option<String>,
 }

@@ -204,7 +204,8 @@ pub fn debug_limit_pages(ev: &Evidence, extra_pages: i64) -> Result<i64> {
     Ok(i64::from(cap))
 }
 
-/// Every rule of the store's pack with its description and legal source in `lang` (`zh`, `en`).
+/// Every rule of the store's pack with its description and legal source in `lang` (`zh`,
+/// `zh-Hant`, `en`).
 pub fn rule_texts(ev: &Evidence, lang: &str) -> Result<String> {
     to_json(&ev.rule_texts(lang)?)
 }

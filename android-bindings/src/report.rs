@@ -57,6 +57,10 @@ mod tests {
         assert!(export(&store, "", "{}").is_err());
         assert!(export(&store, html.to_str().unwrap(), r#"{"format":"pdf"}"#).is_err());
         assert!(export(&store, html.to_str().unwrap(), r#"{"lang":"fr"}"#).is_err());
+        // Kotlin's ReportLanguage.ZH_HANT sends its code as it is.
+        export(&store, html.to_str().unwrap(), r#"{"lang":"zh-Hant"}"#).unwrap();
+        let page = std::fs::read_to_string(&html).unwrap();
+        assert!(page.contains("<html lang=\"zh-Hant\">") && page.contains("催收行為證據報告"));
         let missing = dir.join("no/such/dir/r.html");
         let e = export(&store, missing.to_str().unwrap(), "{}").unwrap_err();
         assert_eq!(e.kind, crate::error::Kind::Storage);

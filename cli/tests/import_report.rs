@@ -236,7 +236,7 @@ fn reports_in_every_format() {
     assert!(temps.is_empty(), "{temps:?}");
 
     let bad = dunwatch(&["report", "--db", db, "--lang", "fr"], dir.path());
-    assert!(!bad.status.success() && text(&bad).contains("zh or en"));
+    assert!(!bad.status.success() && text(&bad).contains("zh, zh-Hant or en"));
 }
 
 /// The example export through the classifier and the rules engine, as an import runs them: the
@@ -381,4 +381,39 @@ fn fixture_flags_from_the_rules_engine() {
     assert!(page.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"));
     assert!(page.contains("[U+202E]") && !page.contains('\u{202E}'));
     assert!(page.contains("关于速借金融违规催收的投诉"));
+
+    // The same report in Traditional Chinese: its own wording and the CN pack's zh-Hant rule
+    // texts; zh-TW (a locale's code) asks for the same language.
+    let hant = dir.path().join("r-hant.html");
+    for code in ["zh-Hant", "zh-TW"] {
+        let o = dunwatch(
+            &[
+                "report",
+                "--db",
+                db,
+                "--lang",
+                code,
+                "-o",
+                hant.to_str().unwrap(),
+            ],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{code}: {}", text(&o));
+        let page = std::fs::read_to_string(&hant).unwrap();
+        assert!(page.contains("<html lang=\"zh-Hant\">"), "{code}");
+        assert!(page.contains("<h1>催收行為證據報告</h1>") && page.contains("<h2>概覽</h2>"));
+        assert!(page.contains("催收方: 速借金融") && page.contains("關於速借金融違規催收的投訴"));
+        assert!(
+            page.contains("夜間（22:00–08:00）不得催收") && page.contains("國家標準 GB/T 45251")
+        );
+        assert!(
+            !page.contains("催收行为证据报告") && !page.contains("夜间（22:00–08:00）不得催收")
+        );
+    }
+    let help = dunwatch(&["report", "--help"], dir.path());
+    assert!(
+        text(&help).contains("zh-Hant (Traditional Chinese"),
+        "{}",
+        text(&help)
+    );
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The evidence report in a real browser: import the example phone export, write the HTML report
-# (zh and en), open each in headless Chromium and check that it loads with no console errors and
+# (zh, zh-Hant and en), open each in headless Chromium and check that it loads with no console errors and
 # no network requests; keep a PNG screenshot and a PDF print in target/e2e/ for people to look at.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,7 +26,7 @@ fi
 # The borrower's record of the 速借金融 loan, as ./run.sh enters it: each report has its loan-cost
 # section with the cash flows and the CN lines.
 "$bin" loan --db "$db" --file "$fx/loan-sujie.toml" >/dev/null
-for lang in zh en; do
+for lang in zh zh-Hant en; do
   "$bin" report --db "$db" --format html --lang "$lang" -o "$out/report-$lang.html" >/dev/null
   for want in 'class="loan"' 'class="grid flows"' 'CN.RATE.LPR4' '552.23%'; do
     grep -qF "$want" "$out/report-$lang.html" || { echo "report-$lang.html lacks $want" >&2; exit 1; }

@@ -31,7 +31,8 @@ pub struct Args {
     /// NAME-events.csv and NAME-flags.csv, from `-o NAME.csv`.
     #[arg(long, value_enum, default_value = "html")]
     pub format: FormatArg,
-    /// Language of the report: zh or en (default: zh for the cn rule pack, en otherwise).
+    /// Language of the report: zh (Simplified Chinese), zh-Hant (Traditional Chinese; also
+    /// zh-TW, zh-HK, zh-MO) or en (default: zh for the cn rule pack, en otherwise).
     #[arg(long)]
     pub lang: Option<String>,
     /// Output file (default: dunwatch-report.html / .json / .csv in the current directory).

@@ -389,7 +389,8 @@ impl Evidence {
     }
 
     /// Every rule of the store's pack with its description and legal source in `lang` (`zh`,
-    /// `en`), English where the pack has no text in that language.
+    /// `zh-Hant`, `en`), the nearest the pack has where it has no text in that language
+    /// ([`Pack::text_in`](crate::rules::pack::Pack::text_in)).
     pub fn rule_texts(&self, lang: &str) -> Result<Vec<RuleText>> {
         pages::rule_texts(&self.store, lang)
     }

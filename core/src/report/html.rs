@@ -200,7 +200,11 @@ pub fn write_html(data: &ReportData, lang: Lang, w: &mut dyn io::Write) -> Resul
          <meta name=\"referrer\" content=\"no-referrer\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{}</title><style>{CSS}</style></head><body>",
-        if lang == Lang::Zh { "zh-CN" } else { "en" },
+        match lang {
+            Lang::Zh => "zh-CN",
+            Lang::ZhHant => "zh-Hant",
+            Lang::En => "en",
+        },
         csp(),
         html(tx.t("title"))
     );

@@ -249,11 +249,8 @@ pub(crate) fn section(l: &LoanView, j: Jurisdiction, tx: Text) -> String {
 fn lines(o: &mut String, a: &Assessment, j: Jurisdiction, tx: Text) {
     let _ = write!(o, "<h4>{}</h4>", html(tx.t("loan_lines")));
     if a.checks.is_empty() {
-        let text = a
-            .no_cap
-            .get(tx.lang.as_str())
-            .or_else(|| a.no_cap.get("en"))
-            .map_or(tx.t("loan_no_lines"), String::as_str);
+        let text = crate::rules::pack::nearest(&a.no_cap, tx.lang.as_str())
+            .unwrap_or(tx.t("loan_no_lines"));
         let _ = write!(o, "<p>{}</p>", html(text));
     } else {
         let _ = write!(
@@ -307,12 +304,8 @@ fn lines(o: &mut String, a: &Assessment, j: Jurisdiction, tx: Text) {
             let source = crate::rules::builtin_pack(j)
                 .ok()
                 .and_then(|p| {
-                    p.loan
-                        .as_ref()?
-                        .lpr
-                        .as_ref()?
-                        .source_in
-                        .get(tx.lang.as_str())
+                    let lpr = p.loan.as_ref()?.lpr.as_ref()?;
+                    crate::rules::pack::nearest(&lpr.source_in, tx.lang.as_str())
                 })
                 .unwrap_or(&l.table_source);
             let _ = write!(o, "<p class=\"muted\">LPR: {}</p>", html(source));

@@ -28,14 +28,21 @@ use std::str::FromStr;
 /// Language of the report's wording (message texts are always shown as received).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
+    /// Simplified Chinese.
     Zh,
+    /// Traditional Chinese (Taiwan, Hong Kong, Macau); dates and numbers are written as in `Zh`.
+    ZhHant,
     En,
 }
 
 impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::Zh, Lang::ZhHant, Lang::En];
+
+    /// The code of `text.toml` and of the packs' texts (`Pack::text_in`).
     pub fn as_str(self) -> &'static str {
         match self {
             Lang::Zh => "zh",
+            Lang::ZhHant => "zh-Hant",
             Lang::En => "en",
         }
     }
@@ -44,11 +51,13 @@ impl Lang {
 impl FromStr for Lang {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "zh" | "zh-cn" | "cn" => Ok(Lang::Zh),
+        match s.trim().replace('_', "-").to_ascii_lowercase().as_str() {
+            "zh" | "zh-cn" | "cn" | "zh-hans" => Ok(Lang::Zh),
+            "zh-hant" | "zh-tw" | "zh-hk" | "zh-mo" => Ok(Lang::ZhHant),
             "en" => Ok(Lang::En),
-            other => Err(Error::InvalidInput(format!(
-                "report language {other:?}: use zh or en"
+            _ => Err(Error::InvalidInput(format!(
+                "report language {:?}: use zh, zh-Hant or en",
+                s.trim()
             ))),
         }
     }

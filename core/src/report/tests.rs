@@ -162,7 +162,7 @@ fn text_file_complete() {
     super::text::all_keys_present().unwrap();
     // Every pack's report names where to complain, whom to call about threats, and its hours.
     for j in crate::model::Jurisdiction::ALL {
-        for lang in [Lang::Zh, Lang::En] {
+        for lang in Lang::ALL {
             let tx = super::text::Text::new(lang);
             assert!(
                 !tx.channels(j).is_empty(),
@@ -172,6 +172,19 @@ fn text_file_complete() {
         }
         let (from, to) = super::text::window(j);
         assert!(from < to && to <= 24, "{j}: window {from}-{to}");
+        // The loan section's texts from the pack: a pack that words them in Chinese does so
+        // in both scripts, so a zh-Hant report never falls back to Simplified.
+        let pack = crate::rules::pack::builtin(j).unwrap();
+        if let Some(l) = &pack.loan {
+            let lpr = l.lpr.as_ref().map(|t| &t.source_in);
+            for texts in [Some(&l.no_cap), lpr].into_iter().flatten() {
+                if texts.contains_key("zh") || texts.contains_key("zh-Hant") {
+                    for lang in ["zh", "zh-Hant"] {
+                        assert!(texts.contains_key(lang), "{j}: loan text without {lang}");
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -206,7 +219,7 @@ fn html_report_is_self_contained_and_inert() {
         );
         assert_eq!(source, &f.flag.source);
     }
-    for lang in [Lang::Zh, Lang::En] {
+    for lang in Lang::ALL {
         let h = render_html(&data, lang);
         assert!(h.contains("http-equiv=\"Content-Security-Policy\""));
         assert!(h.contains("default-src 'none'"));
@@ -250,7 +263,7 @@ fn report_carries_its_seal_and_a_broken_store_gets_none() {
     // The seal covers the store as verified for this report, and checks against it.
     assert_eq!(seal.chains[0].rows, s.head().unwrap().0);
     assert!(s.check_seal(&seal).unwrap().ok());
-    for lang in [Lang::Zh, Lang::En] {
+    for lang in Lang::ALL {
         let h = render_html(&data, lang);
         assert!(h.contains(&seal.code));
         assert!(h.contains(&format!("chain events {} ", seal.chains[0].rows)));
@@ -352,7 +365,7 @@ fn csv_exports_open_in_spreadsheets() {
 }
 
 #[test]
-fn loan_section_in_both_languages() {
+fn loan_section_in_every_language() {
     let s = store();
     let data = ReportData::gather(&s).unwrap();
     let case = data.cases.iter().find(|c| c.name == "速借金融").unwrap();
@@ -361,6 +374,7 @@ fn loan_section_in_both_languages() {
     let rate = crate::loan::pct(cost.annual_rate * 100.0);
     for (lang, heading, facts) in [
         (Lang::Zh, "借款成本", "实际到手2400.00 CNY"),
+        (Lang::ZhHant, "借款成本", "實際到手2400.00 CNY"),
         (
             Lang::En,
             "Cost of the loan",
@@ -420,4 +434,156 @@ fn rule_texts_are_in_the_reports_language_only() {
         }
     }
     assert!(seen > 0, "the fixture has flags of pack rules");
+}
+
+/// The text of every heading, table header and the title: the report's own wording and the case
+/// names, never a message.
+fn headings(h: &str) -> Vec<String> {
+    let el = regex::Regex::new(r"(?s)<(?:h[1-4]|th|title)(?: [^>]*)?>(.*?)</(?:h[1-4]|th|title)>")
+        .unwrap();
+    let tag = regex::Regex::new(r"<[^>]*>").unwrap();
+    el.captures_iter(h)
+        .map(|c| tag.replace_all(&c[1], "").into_owned())
+        .collect()
+}
+
+#[test]
+fn lang_codes() {
+    for (code, lang) in [
+        ("zh", Lang::Zh),
+        ("zh-CN", Lang::Zh),
+        ("zh-Hans", Lang::Zh),
+        ("zh-Hant", Lang::ZhHant),
+        ("zh-hant", Lang::ZhHant),
+        ("zh_TW", Lang::ZhHant),
+        ("zh-HK", Lang::ZhHant),
+        ("zh-MO", Lang::ZhHant),
+        (" EN ", Lang::En),
+    ] {
+        assert_eq!(code.parse::<Lang>().unwrap(), lang, "{code}");
+    }
+    for lang in Lang::ALL {
+        assert_eq!(lang.as_str().parse::<Lang>().unwrap(), lang);
+    }
+    let e = "fr".parse::<Lang>().unwrap_err().to_string();
+    assert!(
+        e.contains("\"fr\"") && e.contains("zh, zh-Hant or en"),
+        "{e}"
+    );
+}
+
+/// A zh-Hant report is Traditional throughout its own wording: headings, the pack's rule texts
+/// in their zh-Hant version, the complaint channels and the letter; no heading is left in
+/// Simplified.
+#[test]
+fn zh_hant_report_is_traditional() {
+    let s = store();
+    let data = ReportData::gather(&s).unwrap();
+    let j = data.settings.jurisdiction;
+    let h = render_html(&data, Lang::ZhHant);
+    assert!(h.starts_with("<!DOCTYPE html>\n<html lang=\"zh-Hant\">"));
+    assert_only_known_markup(&h);
+    let heads = headings(&h);
+    for want in [
+        "催收行為證據報告",
+        "概覽",
+        "催收方: 速借金融",
+        "違規標記（依規則）",
+        "每日聯絡次數",
+        "催收聯絡時間軸",
+        "證據鏈驗證",
+        "投訴信草稿: 速借金融",
+        "關於速借金融違規催收的投訴",
+        "一、事實",
+        "二、違反的規定",
+    ] {
+        assert!(
+            heads.iter().any(|x| x == want),
+            "no heading {want}: {heads:?}"
+        );
+    }
+    // No heading holds a Simplified text where the Traditional one differs.
+    let zh = super::text::Text::new(Lang::Zh);
+    let hant = super::text::Text::new(Lang::ZhHant);
+    let simplified = render_html(&data, Lang::Zh);
+    let zh_heads = headings(&simplified);
+    let mut checked = 0;
+    for key in [
+        "title",
+        "overview",
+        "flags_per_rule",
+        "contacts_per_day",
+        "timeline",
+        "evidence",
+        "letter",
+        "time",
+        "number",
+        "description",
+        "legal_source",
+        "loan_flows",
+        "loan_principal",
+    ] {
+        let (z, t) = (zh.t(key), hant.t(key));
+        assert_ne!(z, t, "{key}");
+        assert!(
+            zh_heads.iter().any(|x| x.contains(z)),
+            "the zh report has no {z}"
+        );
+        assert!(
+            !heads.iter().any(|x| x.contains(z)),
+            "Simplified {z} in the zh-Hant report"
+        );
+        assert!(heads.iter().any(|x| x.contains(t)), "no {t}");
+        checked += 1;
+    }
+    assert!(checked > 10);
+    for z in [
+        "催收行为证据报告",
+        "证据链校验",
+        "投诉信草稿",
+        "一、事实",
+        "二、违反的规定",
+    ] {
+        assert!(simplified.contains(z) && !h.contains(z), "{z}");
+    }
+
+    // The pack's rule texts, as the CN pack writes them in Traditional characters.
+    let pack = crate::rules::pack::builtin(j).unwrap();
+    let mut rules = 0;
+    for c in &data.cases {
+        for (rule, _, d, src) in c.flags_by_rule_in(j, Lang::ZhHant) {
+            let Some(r) = pack.rule(&rule) else { continue };
+            rules += 1;
+            assert_eq!(d, r.description["zh-Hant"], "{rule}");
+            assert_eq!(src, r.source_in["zh-Hant"], "{rule}");
+            assert!(h.contains(&escape::html(&d)), "{rule}: {d}");
+            assert_ne!(r.description["zh"], r.description["zh-Hant"], "{rule}");
+            assert!(
+                !h.contains(&escape::html(&r.description["zh"])),
+                "{rule} in Simplified"
+            );
+        }
+    }
+    assert!(rules > 0, "the fixture has flags of pack rules");
+    let gbt = pack.rule("CN.TIME.GBT").unwrap();
+    assert!(h.contains("夜間（22:00–08:00）不得催收") && h.contains(&gbt.source_in["zh-Hant"]));
+    assert!(
+        h.contains("LPR: 全國銀行間同業拆借中心受權公佈"),
+        "the LPR table's source"
+    );
+
+    // The letter: channels, facts and the police, in Traditional.
+    let letter = &h[h.find("<section class=\"letter\">").unwrap()..];
+    for want in [
+        "國家金融監督管理總局",
+        "中國互聯網金融協會",
+        "公安機關（110）",
+        "共聯絡本人",
+        "簡訊",
+    ] {
+        assert!(letter.contains(want), "{want}");
+    }
+    for not in ["国家金融监督管理总局", "共联系本人", "公安机关"] {
+        assert!(!h.contains(not), "{not}");
+    }
 }

@@ -247,16 +247,10 @@ impl Pack {
     /// asked for as `zh-TW`, `zh-HK`, `zh-MO`) falls back to Simplified (`zh`), any Chinese to
     /// `zh`, everything to English.
     pub fn text_in<'a>(&self, rule: &'a Rule, lang: &str) -> (&'a str, &'a str) {
-        let order = fallbacks(lang);
-        let description = order
-            .iter()
-            .find_map(|l| rule.description.get(*l))
-            .or_else(|| rule.description.values().next())
-            .map_or("", String::as_str);
-        let source = order
-            .iter()
-            .find_map(|l| rule.source_in.get(*l))
-            .unwrap_or(&rule.source);
+        let description = nearest(&rule.description, lang)
+            .or_else(|| rule.description.values().next().map(String::as_str))
+            .unwrap_or("");
+        let source = nearest(&rule.source_in, lang).unwrap_or(&rule.source);
         (description, source)
     }
 
@@ -320,6 +314,15 @@ fn fallbacks(lang: &str) -> Vec<&str> {
     }
     order.push("en");
     order
+}
+
+/// The text of `texts` (language code → text) nearest to `lang`, as [`Pack::text_in`] chooses;
+/// `None` when it has none of the fallbacks (English included).
+pub(crate) fn nearest<'a>(texts: &'a BTreeMap<String, String>, lang: &str) -> Option<&'a str> {
+    fallbacks(lang)
+        .iter()
+        .find_map(|l| texts.get(*l))
+        .map(String::as_str)
 }
 
 /// A builtin pack: `core/data/packs/<id>.toml` as JSON (build.rs).

@@ -227,7 +227,8 @@ enum class ReportFormat(override val code: String) : Coded { HTML("html"), JSON(
 /** Files a report export wrote (CSV writes NAME-events.csv and NAME-flags.csv for NAME.csv). */
 data class ReportFiles(val files: List<String>, val chainOk: Boolean)
 
-enum class ReportLanguage(override val code: String) : Coded { ZH("zh"), EN("en") }
+/** Simplified Chinese, Traditional Chinese (Taiwan, Hong Kong, Macau), English. */
+enum class ReportLanguage(override val code: String) : Coded { ZH("zh"), ZH_HANT("zh-Hant"), EN("en") }
 
 /** Facts core owns that the app's logic must agree with; see [DunwatchStore.coreFacts]. */
 /** The classifier weights the process reads messages with ([DunwatchStore.installModel]). */

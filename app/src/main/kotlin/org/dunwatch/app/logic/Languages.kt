@@ -4,9 +4,9 @@ import org.dunwatch.core.ReportLanguage
 import java.util.Locale
 
 /**
- * Which of core's languages the app asks for, from the user's locale: rule descriptions and legal
- * sources come in Traditional Chinese (`zh-Hant`), Simplified (`zh`) or English (core falls back
- * to the nearest it has); exported reports in Chinese or English.
+ * Which of core's languages the app asks for, from the user's locale: rule descriptions, legal
+ * sources and exported reports come in Traditional Chinese (`zh-Hant`), Simplified (`zh`) or
+ * English (for rule texts core falls back to the nearest it has).
  */
 object Languages {
     /**
@@ -19,8 +19,12 @@ object Languages {
         else -> "zh"
     }
 
-    /** The report language: Chinese for either script (reports are written in Simplified). */
-    fun report(locale: Locale?): ReportLanguage = if (locale?.language == "zh") ReportLanguage.ZH else ReportLanguage.EN
+    /** The report language, chosen as [ruleTexts] chooses. */
+    fun report(locale: Locale?): ReportLanguage = when {
+        locale?.language != "zh" -> ReportLanguage.EN
+        isTraditional(locale) -> ReportLanguage.ZH_HANT
+        else -> ReportLanguage.ZH
+    }
 
     private fun isTraditional(locale: Locale): Boolean = when (locale.script) {
         "Hant" -> true

@@ -352,6 +352,14 @@ class BridgeTest {
         assertFalse(page.contains("<script>alert(1)"), "SMS text must be escaped")
         val en = store.exportReport(dir.resolve("report-en.html").toString(), language = ReportLanguage.EN)
         assertTrue(java.nio.file.Files.size(java.nio.file.Path.of(en.files.single())) > 0)
+        // Every language the enum names crosses the bridge as a code core accepts.
+        for (lang in ReportLanguage.values()) {
+            val out = store.exportReport(dir.resolve("report-${lang.code}.html").toString(), language = lang)
+            val page = java.nio.file.Files.readString(java.nio.file.Path.of(out.files.single()))
+            assertTrue(page.contains("<html lang=\"${if (lang == ReportLanguage.ZH) "zh-CN" else lang.code}\">"), lang.name)
+        }
+        val hant = java.nio.file.Files.readString(dir.resolve("report-zh-Hant.html"))
+        assertTrue(hant.contains("<h1>催收行為證據報告</h1>") && !hant.contains("催收行为证据报告"))
         val csv = store.exportReport(dir.resolve("evidence.csv").toString(), ReportFormat.CSV)
         assertEquals(listOf("evidence-events.csv", "evidence-flags.csv"), csv.files.map { java.nio.file.Path.of(it).fileName.toString() })
         val json = store.exportReport(dir.resolve("evidence.json").toString(), ReportFormat.JSON)

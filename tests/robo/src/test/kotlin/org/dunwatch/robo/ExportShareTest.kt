@@ -12,6 +12,7 @@ import org.junit.Assert.fail
 import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.Robolectric
+import org.robolectric.RuntimeEnvironment
 import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.GraphicsMode
 import java.io.FileNotFoundException
@@ -55,6 +56,19 @@ class ExportShareTest : RoboBase() {
             } catch (expected: FileNotFoundException) {
             }
         }
+    }
+
+    @Test
+    fun theReportIsInTheLanguageOfTheScreens() {
+        // A Taiwan locale with no script: Traditional screens, so a Traditional report.
+        RuntimeEnvironment.setQualifiers("+zh-rTW")
+        val share = exportWith(R.string.export_html)
+        @Suppress("DEPRECATION")
+        val uri = share.getParcelableExtra<Uri>(Intent.EXTRA_STREAM)!!
+        val html = app.contentResolver.openInputStream(uri)!!.use { it.readBytes().toString(Charsets.UTF_8) }
+        assertTrue(html.contains("<html lang=\"zh-Hant\">"))
+        assertTrue(html.contains("<h1>催收行為證據報告</h1>"))
+        assertTrue("no Simplified heading", !html.contains("催收行为证据报告"))
     }
 
     @Test

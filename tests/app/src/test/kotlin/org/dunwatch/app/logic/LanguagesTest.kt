@@ -30,10 +30,23 @@ class LanguagesTest {
     }
 
     @Test
-    fun `reports are Chinese for either script`() {
-        assertEquals(ReportLanguage.ZH, Languages.report(tag("zh-TW")))
-        assertEquals(ReportLanguage.ZH, Languages.report(tag("zh-CN")))
-        assertEquals(ReportLanguage.EN, Languages.report(tag("en-GB")))
+    fun `reports are in the script of the locale`() {
+        for (t in listOf("zh-TW", "zh-HK", "zh-MO", "zh-Hant", "zh-Hant-TW", "zh-Hant-CN", "zh-Hant-US")) {
+            assertEquals(ReportLanguage.ZH_HANT, Languages.report(tag(t)), t)
+        }
+        assertEquals(ReportLanguage.ZH_HANT, Languages.report(Locale("zh", "HK")))
+        assertEquals(ReportLanguage.ZH_HANT, Languages.report(Locale.TRADITIONAL_CHINESE))
+        for (t in listOf("zh", "zh-CN", "zh-SG", "zh-Hans", "zh-Hans-HK", "zh-Hans-TW")) {
+            assertEquals(ReportLanguage.ZH, Languages.report(tag(t)), t)
+        }
+        assertEquals(ReportLanguage.ZH, Languages.report(Locale.SIMPLIFIED_CHINESE))
+        for (t in listOf("en", "en-GB", "en-HK", "yue-HK", "fr-FR")) {
+            assertEquals(ReportLanguage.EN, Languages.report(tag(t)), t)
+        }
         assertEquals(ReportLanguage.EN, Languages.report(null))
+        // The report and the screens' rule texts are always in one language.
+        for (t in listOf("zh-TW", "zh-Hant-CN", "zh-Hans-HK", "zh", "en-HK")) {
+            assertEquals(Languages.ruleTexts(tag(t)), Languages.report(tag(t)).code, t)
+        }
     }
 }
