@@ -314,13 +314,33 @@ const HOLDOUT_FLOORS: &[Floor] = &[
         right_per_wrong: if MODEL { 3 } else { 4 },
         context_flag_recall: if MODEL { 0.78 } else { 0.44 },
     },
+    // Model 2026.12.05-1 (four more writers, mostly terse chat lines) reads round 9 at recall
+    // 0.624, down from 0.696 with 2026.12.04-2 (round 8 went up, 0.792 to 0.808).
     Floor {
         file: "round9.jsonl",
         precision: 0.95,
-        recall: if MODEL { 0.65 } else { 0.25 },
+        recall: if MODEL { 0.60 } else { 0.25 },
         flag_recall: if MODEL { 0.58 } else { 0.14 },
         right_per_wrong: if MODEL { 10 } else { 5 },
         context_flag_recall: if MODEL { 0.82 } else { 0.30 },
+    },
+    // Rounds 10 and 11 (2026-12-05): written by two more such writers, sealed before model
+    // 2026.12.05-1 was trained, measured once with it (docs/ACCURACY.md).
+    Floor {
+        file: "round10.jsonl",
+        precision: if MODEL { 0.93 } else { 0.75 },
+        recall: if MODEL { 0.62 } else { 0.18 },
+        flag_recall: if MODEL { 0.58 } else { 0.11 },
+        right_per_wrong: if MODEL { 6 } else { 3 },
+        context_flag_recall: if MODEL { 0.78 } else { 0.38 },
+    },
+    Floor {
+        file: "round11.jsonl",
+        precision: if MODEL { 0.93 } else { 0.68 },
+        recall: if MODEL { 0.31 } else { 0.08 },
+        flag_recall: if MODEL { 0.25 } else { 0.06 },
+        right_per_wrong: if MODEL { 5 } else { 2 },
+        context_flag_recall: if MODEL { 0.74 } else { 0.26 },
     },
 ];
 
