@@ -74,6 +74,9 @@ fn written_keys() -> BTreeSet<String> {
         "repaid":[{"date":"2025-02-01","amount":"7500"}],"lender":"licensed"}"#;
     outs.push(ops::record_loan(&ev, "Loan A", loan).unwrap());
     outs.push(ops::loan(&ev, "Loan A").unwrap());
+    ops::tag_number(&ev, "13800138001", "Loan B").unwrap();
+    outs.push(ops::merge_cases(&ev, "Loan B", "Loan A").unwrap());
+    outs.push(ops::cases(&ev).unwrap());
     outs.push(ops::untag_number(&ev, "13800138000").unwrap());
     let dir = tempfile_dir();
     let html = dir.join("r.html");
