@@ -34,9 +34,6 @@ use std::sync::{Arc, Mutex};
 
 /// The lexicon compiled into the library: `core/data/lexicon/collection.toml` as JSON (build.rs).
 pub(crate) const BUILTIN_LEXICON: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicon.json"));
-/// The lexicon's TOML source, only as part of the rules fingerprint: hashing the same bytes as
-/// before the JSON conversion keeps existing stores from rebuilding their flags for nothing.
-pub(crate) const BUILTIN_LEXICON_SOURCE: &str = include_str!("../../data/lexicon/collection.toml");
 /// The learned model's weights (`core/data/model/collection.dwm`, written by
 /// `cargo run --release -p dunwatch-core --example train`). Part of the rules fingerprint: new
 /// weights re-read stored messages, as a lexicon change does.

@@ -146,12 +146,12 @@ impl Classify for Memo<'_> {
 const ENGINE_VERSION: &str = "rules-engine-2";
 
 /// Digest of what the code reads the evidence with: the engine version and the built-in
-/// classifier lexicon (an update re-reads every SMS). The model is added by [`fingerprint_of`]:
+/// classifier lexicon as embedded JSON (an update re-reads every SMS). The model is added by [`fingerprint_of`]:
 /// it can be installed at run time (`classify::install_model`).
 static CODE_KEY: once_cell::sync::Lazy<Vec<u8>> = once_cell::sync::Lazy::new(|| {
     let mut h = Sha256::new();
     h.update(ENGINE_VERSION);
-    h.update(crate::classify::BUILTIN_LEXICON_SOURCE);
+    h.update(crate::classify::BUILTIN_LEXICON);
     h.finalize().to_vec()
 });
 

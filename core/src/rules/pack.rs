@@ -285,17 +285,11 @@ impl Pack {
         d + 2
     }
 
-    /// The pack's TOML source (part of the rules fingerprint: editing a pack rebuilds flags).
-    /// The same bytes as before the JSON conversion, so existing stores keep their flags.
+    /// The builtin pack's JSON, as the rules fingerprint hashes it: a change of what the pack
+    /// says rebuilds flags, an edit of the TOML's comments does not (the TOML sources are not
+    /// embedded, for the size of the Android library).
     pub(crate) fn version_key(&self) -> &'static str {
-        match self.id.as_str() {
-            "cn" => include_str!("../../data/packs/cn.toml"),
-            "us" => include_str!("../../data/packs/us.toml"),
-            "in" => include_str!("../../data/packs/in.toml"),
-            "uk" => include_str!("../../data/packs/uk.toml"),
-            "ph" => include_str!("../../data/packs/ph.toml"),
-            _ => "",
-        }
+        builtin_text(&self.id).unwrap_or("")
     }
 }
 
