@@ -192,6 +192,16 @@ impl Store {
         q: &FlagQuery,
         mut f: impl FnMut(FlagRecord) -> Result<()>,
     ) -> Result<()> {
+        self.for_each_flag_dyn(q, &mut f)
+    }
+
+    /// The body of [`Store::for_each_flag`], compiled once rather than once per caller (each
+    /// copy was 6 kB of the Android library).
+    fn for_each_flag_dyn(
+        &self,
+        q: &FlagQuery,
+        f: &mut dyn FnMut(FlagRecord) -> Result<()>,
+    ) -> Result<()> {
         use rusqlite::types::Value;
         self.read(|c| {
             let mut sql = String::from(
