@@ -19,6 +19,7 @@ pub mod model;
 pub mod number;
 pub mod report;
 pub mod rules;
+mod sort;
 pub mod store;
 pub mod time;
 pub mod zone;

@@ -329,14 +329,10 @@ fn builtin_text(id: &str) -> Option<&'static str> {
 }
 
 static PACKS: Lazy<BTreeMap<&'static str, std::result::Result<Pack, String>>> = Lazy::new(|| {
-    Jurisdiction::ALL
-        .iter()
-        .map(|j| j.as_str())
-        .map(|id| {
-            let text = builtin_text(id).unwrap_or_default();
-            (id, Pack::from_json(text).map_err(|e| e.to_string()))
-        })
-        .collect()
+    crate::sort::map_of(Jurisdiction::ALL.iter().map(|j| j.as_str()).map(|id| {
+        let text = builtin_text(id).unwrap_or_default();
+        (id, Pack::from_json(text).map_err(|e| e.to_string()))
+    }))
 });
 
 /// The pack compiled into the library for `j`.

@@ -151,11 +151,16 @@ pub(crate) fn check(c: &Connection) -> Result<Vec<MembershipDiff>> {
             Err(_) => {}
         }
     }
-    let stored_cases: BTreeSet<String> = c
+    // Filled row by row: collect() would sort (see crate::sort::set_of).
+    let mut stored_cases: BTreeSet<String> = BTreeSet::new();
+    for name in c
         .prepare("SELECT name FROM cases")?
         .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let stored_numbers: BTreeMap<String, String> = c
+    {
+        stored_cases.insert(name?);
+    }
+    let mut stored_numbers: BTreeMap<String, String> = BTreeMap::new();
+    for row in c
         .prepare(
             "SELECT n.number, c.name, n.how, n.case_id FROM numbers n \
              LEFT JOIN cases c ON c.id = n.case_id WHERE n.how IN ('user', 'list')",
@@ -169,7 +174,10 @@ pub(crate) fn check(c: &Connection) -> Result<Vec<MembershipDiff>> {
             };
             Ok((number, text))
         })?
-        .collect::<rusqlite::Result<_>>()?;
+    {
+        let (number, text) = row?;
+        stored_numbers.insert(number, text);
+    }
     let mut out = Vec::new();
     for name in cases.symmetric_difference(&stored_cases) {
         let here = |s: &BTreeSet<String>| s.contains(name).then(|| "the case".to_string());
@@ -179,7 +187,7 @@ pub(crate) fn check(c: &Connection) -> Result<Vec<MembershipDiff>> {
             stored: here(&stored_cases),
         });
     }
-    let keys: BTreeSet<&String> = numbers.keys().chain(stored_numbers.keys()).collect();
+    let keys = crate::sort::set_of(numbers.keys().chain(stored_numbers.keys()));
     for number in keys {
         let (a, b) = (numbers.get(number), stored_numbers.get(number));
         if a != b {
