@@ -17,9 +17,10 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// What one membership annotation says; the case is the annotation's `case_name`.
+/// What one membership annotation says; the case is the annotation's `case_name`. Its JSON is
+/// an object with `op` (the variant in snake_case) and the variant's fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(tag = "op", rename_all = "snake_case", try_from = "RawChange")]
 pub(crate) enum Change {
     /// The case was created.
     Case {
@@ -43,6 +44,40 @@ pub(crate) enum Change {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+/// A change as stored, read flat, as [`crate::rules::pack`] reads its checks (serde's internally
+/// tagged enums buffer each value first). Fields a change does not have are ignored, as before.
+#[derive(Deserialize)]
+struct RawChange {
+    op: String,
+    number: Option<String>,
+    how: Option<String>,
+    #[serde(default)]
+    at_migration: bool,
+}
+
+impl TryFrom<RawChange> for Change {
+    type Error = String;
+
+    fn try_from(r: RawChange) -> std::result::Result<Change, String> {
+        let number = || r.number.clone().ok_or("missing field `number`");
+        Ok(match r.op.as_str() {
+            "case" => Change::Case {
+                at_migration: r.at_migration,
+            },
+            "join" => Change::Join {
+                number: number()?,
+                how: r.how.clone().ok_or("missing field `how`")?,
+                at_migration: r.at_migration,
+            },
+            "leave" => Change::Leave {
+                number: number()?,
+                at_migration: r.at_migration,
+            },
+            op => return Err(format!("unknown op `{op}`")),
+        })
+    }
 }
 
 /// Whether a tag made `how` is chained (the engine's own joins are derived, not chained).
@@ -199,4 +234,48 @@ pub(crate) fn check(c: &Connection) -> Result<Vec<MembershipDiff>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON is chained evidence: it must stay what it was, and read back.
+    #[test]
+    fn changes_keep_their_json() {
+        for (c, json) in [
+            (
+                Change::Case {
+                    at_migration: false,
+                },
+                r#"{"op":"case"}"#,
+            ),
+            (
+                Change::Join {
+                    number: "+8613800000000".into(),
+                    how: "user".into(),
+                    at_migration: true,
+                },
+                r#"{"op":"join","number":"+8613800000000","how":"user","at_migration":true}"#,
+            ),
+            (
+                Change::Leave {
+                    number: "+8613800000000".into(),
+                    at_migration: false,
+                },
+                r#"{"op":"leave","number":"+8613800000000"}"#,
+            ),
+        ] {
+            assert_eq!(serde_json::to_string(&c).unwrap(), json);
+            assert_eq!(serde_json::from_str::<Change>(json).unwrap(), c);
+        }
+        let reordered = r#"{"number":"1","how":"list","op":"join","extra":1}"#;
+        assert!(matches!(
+            serde_json::from_str(reordered),
+            Ok(Change::Join { .. })
+        ));
+        for bad in [r#"{"op":"join","number":"1"}"#, r#"{"op":"move"}"#, r#"{}"#] {
+            assert!(serde_json::from_str::<Change>(bad).is_err(), "{bad}");
+        }
+    }
 }
