@@ -3,7 +3,7 @@
 //! - [`evidence`]: the use cases (record, tag, annotate, import, screen, pages, verify, export)
 //!   over one store and its rules engine; every write keeps the flags current. Start here;
 //! - [`model`]: contact events (SMS, calls) and store settings;
-//! - [`number`], [`time`]: phone numbers and device-local instants;
+//! - [`number`], [`time`], [`zone`]: phone numbers, device-local instants and time zones;
 //! - [`store`]: the tamper-evident SQLite evidence store;
 //! - [`loan`]: what a loan really costs (IRR on the actual cash flows) against the legal lines;
 //! - [`import`]: phone backups (SMS Backup & Restore XML, CSV, JSON Lines) into the store;
@@ -19,8 +19,10 @@ pub mod model;
 pub mod number;
 pub mod report;
 pub mod rules;
+mod sort;
 pub mod store;
 pub mod time;
+pub mod zone;
 
 pub use error::{Error, Result};
 pub use evidence::Evidence;

@@ -422,7 +422,7 @@ impl Settings {
     pub fn validate(&self) -> Result<()> {
         crate::time::parse_zone(&self.home_tz).map(|_| ())
     }
-    pub fn zone(&self) -> Result<chrono_tz::Tz> {
+    pub fn zone(&self) -> Result<crate::time::Zone> {
         crate::time::parse_zone(&self.home_tz)
     }
 }

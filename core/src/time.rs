@@ -4,6 +4,7 @@
 //! the offset of today or of the computer that reads the evidence: DST and travel change it.
 
 use crate::error::{invalid, Error, Result};
+pub use crate::zone::Zone;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Timelike};
 use serde::{Deserialize, Serialize};
 
@@ -34,15 +35,11 @@ impl Instant {
     }
 
     /// The instant with the offset that `zone` had at that moment (for imports that only carry UTC).
-    pub fn in_zone(utc_ms: i64, zone: &chrono_tz::Tz) -> Result<Self> {
-        use chrono::Offset;
-        let utc = DateTime::from_timestamp_millis(utc_ms)
-            .ok_or_else(|| Error::InvalidInput(format!("timestamp {utc_ms} ms is out of range")))?;
-        let off = zone
-            .offset_from_utc_datetime(&utc.naive_utc())
-            .fix()
-            .local_minus_utc();
-        Instant::new(utc_ms, off)
+    pub fn in_zone(utc_ms: i64, zone: &Zone) -> Result<Self> {
+        if DateTime::from_timestamp_millis(utc_ms).is_none() {
+            return invalid(format!("timestamp {utc_ms} ms is out of range"));
+        }
+        Instant::new(utc_ms, zone.offset_at(utc_ms.div_euclid(1000)))
     }
 
     /// Local wall-clock date and time at the device.
@@ -88,7 +85,7 @@ impl Instant {
 
     /// Parses RFC 3339, or a local date-time without offset (`2025-03-09 21:30`, `...T21:30:00`)
     /// read in `zone`. Ambiguous local times (DST fall-back) take the earlier reading.
-    pub fn parse_in_zone(s: &str, zone: &chrono_tz::Tz) -> Result<Self> {
+    pub fn parse_in_zone(s: &str, zone: &Zone) -> Result<Self> {
         if let Ok(i) = Instant::parse_rfc3339(s) {
             return Ok(i);
         }
@@ -110,16 +107,16 @@ impl Instant {
                 "bad instant {s:?}: want RFC 3339 or YYYY-MM-DD[ HH:MM[:SS]]"
             ))
         })?;
-        let local = zone.from_local_datetime(&naive).earliest().ok_or_else(|| {
+        let utc_ms = zone.earliest_utc_ms(&naive).ok_or_else(|| {
             Error::InvalidInput(format!("{s:?} does not exist in {zone} (DST gap)"))
         })?;
-        Instant::in_zone(local.timestamp_millis(), zone)
+        Instant::in_zone(utc_ms, zone)
     }
 }
 
 /// Parses an IANA zone name such as `Asia/Shanghai`.
-pub fn parse_zone(name: &str) -> Result<chrono_tz::Tz> {
-    name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+pub fn parse_zone(name: &str) -> Result<Zone> {
+    Zone::parse(name.trim()).ok_or_else(|| {
         Error::InvalidSetting(format!(
             "unknown time zone {name:?}: use an IANA name such as Asia/Shanghai"
         ))

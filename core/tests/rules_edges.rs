@@ -91,7 +91,7 @@ fn us_time_across_dst() {
     // 12:30 UTC is 07:30 EST the day before the change and 08:30 EDT the day after.
     let t = T::new("us", "borrower", "America/New_York");
     t.tag("2025550100", "acme");
-    let ny = t.zone;
+    let ny = t.zone.clone();
     let before = dunwatch_core::Instant::in_zone(1_741_437_000_000, &ny).unwrap(); // 03-08 12:30Z
     let after = dunwatch_core::Instant::in_zone(1_741_437_000_000 + 2 * 86_400_000, &ny).unwrap();
     let e1 = t.call_full(

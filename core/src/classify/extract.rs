@@ -89,7 +89,7 @@ impl Extractor {
             Some(Regex::new(&re).map_err(|e| format!("extract.en_suffixes: {e}"))?)
         };
         let mut zh_fillers: Vec<String> = x.zh_unit_fillers.clone();
-        zh_fillers.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        crate::sort::sort_by_key(&mut zh_fillers, |f| std::cmp::Reverse(f.len()));
         Ok(Extractor {
             zh_unit,
             zh_fillers,

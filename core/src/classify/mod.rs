@@ -34,9 +34,6 @@ use std::sync::{Arc, Mutex};
 
 /// The lexicon compiled into the library: `core/data/lexicon/collection.toml` as JSON (build.rs).
 pub(crate) const BUILTIN_LEXICON: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicon.json"));
-/// The lexicon's TOML source, only as part of the rules fingerprint: hashing the same bytes as
-/// before the JSON conversion keeps existing stores from rebuilding their flags for nothing.
-pub(crate) const BUILTIN_LEXICON_SOURCE: &str = include_str!("../../data/lexicon/collection.toml");
 /// The learned model's weights (`core/data/model/collection.dwm`, written by
 /// `cargo run --release -p dunwatch-core --example train`). Part of the rules fingerprint: new
 /// weights re-read stored messages, as a lexicon change does.
@@ -154,7 +151,7 @@ impl Classification {
     /// The distinct flags raised, in vocabulary order.
     pub fn flag_set(&self) -> Vec<Flag> {
         let mut v: Vec<Flag> = self.flags.iter().map(|h| h.flag).collect();
-        v.sort();
+        crate::sort::sort(&mut v);
         v.dedup();
         v
     }
@@ -531,8 +528,7 @@ impl Classifier {
         // A term inside a longer term of another rule is not evidence on its own: "已过最后还款日"
         // (overdue) contains "最后还款日" (pre-due), "visit your workplace" (threat) contains
         // "your workplace" (exposure). Sweep in text order, longest first, and drop those.
-        s.hits
-            .sort_unstable_by_key(|&(r, a, b)| (a, std::cmp::Reverse(b), r));
+        crate::sort::sort_by_key(&mut s.hits, |&(r, a, b)| (a, std::cmp::Reverse(b), r));
         let (mut max_end, mut max_rule) = (0u32, u16::MAX);
         s.hits.retain(|&(r, _, b)| {
             if b <= max_end {
@@ -543,7 +539,7 @@ impl Classifier {
             true
         });
         // Hits grouped by rule (in text order within a rule).
-        s.hits.sort_unstable_by_key(|&(r, a, b)| (r, a, b));
+        crate::sort::sort(&mut s.hits);
     }
 
     /// Whether rule `r` fired and no rule that cancels it did.
@@ -629,7 +625,7 @@ impl Classifier {
                 end: s.norm.orig(b as usize - 1) + 1,
             })
             .collect();
-        spans.sort_by_key(|sp| (sp.start, sp.end));
+        crate::sort::sort_by_key(&mut spans, |sp| (sp.start, sp.end));
         let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
         for sp in spans {
             match merged.last_mut() {

@@ -187,7 +187,9 @@ fn count_events<'a, K: Ord + Clone>(
     // (number, incoming) → (utc ms of the last call, its key), to merge duplicate records.
     let mut last_call: HashMap<(&str, bool), (i64, K, bool)> = HashMap::new();
     let mut sorted: Vec<&StoredEvent> = events.iter().collect();
-    sorted.sort_by_key(|e| (e.payload.instant().map(|i| i.utc_ms), e.id));
+    crate::sort::sort_by_key(&mut sorted, |e| {
+        (e.payload.instant().map(|i| i.utc_ms), e.id)
+    });
     for e in sorted {
         let Some((ms, day, is_call, connected, incoming, number)) = tally(e) else {
             continue;
@@ -289,7 +291,7 @@ pub(super) fn today(store: &Store, at: Instant) -> Result<TodayPage> {
     }
     let mut keys: Vec<Who> = cases.iter().map(|c| Who::Case(c.id)).collect();
     keys.extend(counts.keys().chain(by_who.keys()).cloned());
-    keys.sort();
+    crate::sort::sort(&mut keys);
     keys.dedup();
     let limits = |c: &Counts| -> Vec<DayLimit> {
         pack.rules
@@ -492,9 +494,8 @@ pub(super) fn case_page(store: &Store, id: CaseId) -> Result<CasePage> {
         r.first_ms = r.first_ms.min(ms);
         r.last_ms = r.last_ms.max(ms);
     }
-    let mut days: BTreeMap<String, DayCount> = by_day
-        .into_iter()
-        .map(|(day, c)| {
+    let mut days: BTreeMap<String, DayCount> =
+        crate::sort::map_of(by_day.into_iter().map(|(day, c)| {
             let d = DayCount {
                 day: day.clone(),
                 sms: c.sms,
@@ -503,8 +504,7 @@ pub(super) fn case_page(store: &Store, id: CaseId) -> Result<CasePage> {
                 flags: 0,
             };
             (day, d)
-        })
-        .collect();
+        }));
     for (day, n) in flags_by_day {
         days.entry(day.clone())
             .or_insert_with(|| DayCount {
@@ -517,7 +517,9 @@ pub(super) fn case_page(store: &Store, id: CaseId) -> Result<CasePage> {
             .flags = n;
     }
     let mut rules: Vec<RuleCount> = by_rule.into_values().collect();
-    rules.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.rule.cmp(&b.rule)));
+    crate::sort::sort_by(&mut rules, |a, b| {
+        b.count.cmp(&a.count).then_with(|| a.rule.cmp(&b.rule))
+    });
     let mine = |name: &Option<String>| name.as_deref().is_some_and(|n| case.answers_to(n));
     let annotations = store
         .annotations()?

@@ -25,7 +25,7 @@ pub fn parse_only(input: &[u8], strict: bool, batch_size: usize) -> Result<Impor
         let reader = CountingReader::new(BufReader::new(input));
         let counter = reader.counter();
         let bytes = move || counter.bytes();
-        let ctx = record::Context::new(chrono_tz::UTC, Region::Cn);
+        let ctx = record::Context::new(crate::time::Zone::utc(), Region::Cn);
         let mut progress = |_| {};
         let mut sink = Sink {
             out: to_store,

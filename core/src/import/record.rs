@@ -4,14 +4,14 @@ use crate::model::{
     Call, CallDirection, EventPayload, EventSource, NewEvent, Sms, SmsDirection, MAX_BODY_BYTES,
 };
 use crate::number::{PhoneNumber, Region};
-use crate::time::Instant;
+use crate::time::{Instant, Zone};
 use foldhash::{HashMap, HashMapExt};
 use std::cell::RefCell;
 
 /// What a parser needs to read a record: the home zone for times without an offset and the
 /// region for national numbers.
 pub(crate) struct Context {
-    pub zone: chrono_tz::Tz,
+    pub zone: Zone,
     pub region: Region,
     /// Numbers already parsed: a phone's history comes from a few hundred numbers at most.
     numbers: RefCell<HashMap<String, PhoneNumber>>,
@@ -24,7 +24,7 @@ const NUMBER_CACHE: usize = 4096;
 pub(crate) type Fail = String;
 
 impl Context {
-    pub fn new(zone: chrono_tz::Tz, region: Region) -> Context {
+    pub fn new(zone: Zone, region: Region) -> Context {
         Context {
             zone,
             region,

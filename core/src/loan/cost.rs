@@ -109,7 +109,7 @@ fn period_of(rec: &LoanRecord, start: NaiveDate) -> Period {
         .map(|(_, _, f)| f.date)
         .collect();
     let one_receipt_day = rec.received.iter().all(|f| f.date == start);
-    paid_days.sort_unstable();
+    crate::sort::sort(&mut paid_days);
     paid_days.dedup();
     if one_receipt_day && paid_days.len() == 1 {
         if let Some(&end) = paid_days.first() {
@@ -181,7 +181,7 @@ pub fn compute(rec: &LoanRecord) -> Result<Cost> {
         })
         .collect();
     // Date, then kind; within both, the record's order (the key is unique).
-    rows.sort_unstable_by_key(|r| (r.date, r.kind, r.index));
+    crate::sort::sort_by_key(&mut rows, |r| (r.date, r.kind, r.index));
     let flows: Vec<CashFlow> = rows
         .iter()
         .map(|r| CashFlow {

@@ -94,7 +94,7 @@ pub fn roots(flows: &[CashFlow]) -> Vec<f64> {
 /// Sign changes of the amounts in time order: by Descartes' rule, at most this many roots.
 pub fn sign_changes(flows: &[CashFlow]) -> usize {
     let mut v: Vec<&CashFlow> = flows.iter().filter(|f| f.amount != 0.0).collect();
-    v.sort_by(|a, b| a.t.total_cmp(&b.t));
+    crate::sort::sort_by(&mut v, |a, b| a.t.total_cmp(&b.t));
     v.windows(2)
         .filter(|w| (w[0].amount < 0.0) != (w[1].amount < 0.0))
         .count()

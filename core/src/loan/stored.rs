@@ -7,7 +7,7 @@ use super::record::LoanRecord;
 use crate::error::{Error, Result};
 use crate::rules::Pack;
 use crate::store::{append_annotation, AnnotationKind, NewAnnotation, NewFlag, Store};
-use crate::time::{now_ms, Instant};
+use crate::time::{now_ms, Instant, Zone};
 use serde::{Deserialize, Serialize};
 
 /// The annotation text of a loan record.
@@ -130,7 +130,7 @@ impl Store {
 /// The violations of the stored loans against `pack`'s lines, as flags (rebuilt with the
 /// other flags; a loan flag rests on no event). `zone`: the store's home zone, for the flag's
 /// instant (the contract date's midnight).
-pub(crate) fn flags(store: &Store, pack: &Pack, zone: &chrono_tz::Tz) -> Result<Vec<NewFlag>> {
+pub(crate) fn flags(store: &Store, pack: &Pack, zone: &Zone) -> Result<Vec<NewFlag>> {
     let loans = store.loans()?;
     if loans.is_empty() {
         return Ok(Vec::new());
@@ -158,7 +158,7 @@ pub fn flags_of(
     a: &Assessment,
     case_id: Option<i64>,
     pack: &Pack,
-    zone: &chrono_tz::Tz,
+    zone: &Zone,
 ) -> Result<Vec<NewFlag>> {
     let date = a
         .record
@@ -166,13 +166,10 @@ pub fn flags_of(
         .expect("assessed: money received");
     // Midnight local time (the earlier one when a DST change repeats it; 01:00 when it skips).
     let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
-    let local = chrono::TimeZone::from_local_datetime(zone, &midnight)
-        .earliest()
-        .or_else(|| {
-            let one = date.and_hms_opt(1, 0, 0).expect("01:00 exists");
-            chrono::TimeZone::from_local_datetime(zone, &one).earliest()
-        })
-        .map_or(0, |t| t.timestamp_millis());
+    let local = zone
+        .earliest_utc_ms(&midnight)
+        .or_else(|| zone.earliest_utc_ms(&date.and_hms_opt(1, 0, 0).expect("01:00 exists")))
+        .unwrap_or(0);
     let at = Instant::in_zone(local, zone)?;
     let mut out = Vec::new();
     for c in a.above() {

@@ -237,7 +237,7 @@ impl ReportData {
                 name: c.name,
                 creditor: c.creditor,
                 party: c.party,
-                numbers: c.numbers.into_iter().collect(),
+                numbers: crate::sort::set_of(c.numbers),
                 ..CaseView::default()
             });
         }
@@ -282,7 +282,7 @@ impl ReportData {
         })?;
         // A contact can complete several flags of one rule (the 4th, 5th... call of a day).
         for rules in rules_of.values_mut() {
-            rules.sort();
+            crate::sort::sort(rules);
             rules.dedup();
         }
         let classifier = Classifier::builtin();
@@ -332,7 +332,7 @@ impl ReportData {
         cases.push(unassigned);
         cases.retain(|c| !c.contacts.is_empty() || !c.rules.is_empty() || c.loan.is_some());
         for c in &mut cases {
-            c.contacts.sort_by_key(|k| (k.instant().utc_ms, k.event.id));
+            crate::sort::sort_by_key(&mut c.contacts, |k| (k.instant().utc_ms, k.event.id));
         }
         Ok(ReportData {
             seal: Seal::of_report(generated_ms, &verify)?,

@@ -55,7 +55,7 @@ pub fn highlight(body: &str, hits: &[FlagHit]) -> String {
         .flat_map(|h| h.spans.iter().map(move |s| (s.start, s.end, h.flag)))
         .filter(|(s, e, _)| s < e)
         .collect();
-    spans.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+    crate::sort::sort_by_key(&mut spans, |&(s, e, _)| (s, std::cmp::Reverse(e)));
     let chars: Vec<char> = body.chars().collect();
     let mut out = String::with_capacity(body.len() * 2);
     let mut pos = 0;

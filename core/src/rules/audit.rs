@@ -16,9 +16,9 @@ type Key = (String, Option<String>, Vec<i64>, Vec<String>);
 
 fn key(f: &FlagRecord) -> Key {
     let mut events: Vec<i64> = f.flag.events.clone();
-    events.sort_unstable();
+    crate::sort::sort(&mut events);
     let mut numbers = f.flag.numbers.clone();
-    numbers.sort();
+    crate::sort::sort(&mut numbers);
     (f.flag.rule.clone(), f.case_name.clone(), events, numbers)
 }
 

@@ -90,7 +90,7 @@ fn cite(recs: &[&CallRec]) -> Vec<EventId> {
 
 /// Distinct numbers of counted calls.
 fn numbers_of(recs: &[&CallRec]) -> Vec<String> {
-    let set: BTreeSet<&str> = recs.iter().map(|r| r.number.as_str()).collect();
+    let set = crate::sort::set_of(recs.iter().map(|r| r.number.as_str()));
     set.into_iter().map(str::to_string).collect()
 }
 
@@ -423,12 +423,13 @@ fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
                     .filter(|h| flags.contains(&h.flag))
                     .flat_map(|h| h.words.iter().map(|w| format!("“{w}”")))
                     .collect();
-                let names: BTreeSet<&str> = class
-                    .flags
-                    .iter()
-                    .filter(|h| flags.contains(&h.flag))
-                    .map(|h| h.flag.name())
-                    .collect();
+                let names: BTreeSet<&str> = crate::sort::set_of(
+                    class
+                        .flags
+                        .iter()
+                        .filter(|h| flags.contains(&h.flag))
+                        .map(|h| h.flag.name()),
+                );
                 let context = class
                     .context
                     .as_deref()
@@ -507,7 +508,7 @@ fn check(x: &Ctx<'_, '_>, ch: &Check) -> Option<Hit> {
 }
 
 fn make_flag(pack: &Pack, rule: &Rule, c: &Contact, key: &Key, hits: Vec<Hit>) -> NewFlag {
-    let mut events: BTreeSet<EventId> = c.ids.iter().copied().collect();
+    let mut events: BTreeSet<EventId> = crate::sort::set_of(c.ids.iter().copied());
     let mut numbers: BTreeSet<String> = BTreeSet::from([c.number.clone()]);
     let mut facts = Vec::new();
     let mut whys = Vec::new();

@@ -119,7 +119,7 @@ impl Known {
 
 /// Every collector number of the store (see the module's doc).
 pub(crate) fn numbers(c: &Connection) -> Result<BTreeSet<String>> {
-    let mut out: BTreeSet<String> = rs::case_names(c)?.into_keys().collect();
+    let mut out: BTreeSet<String> = crate::sort::set_of(rs::case_names(c)?.into_keys());
     out.extend(outside_cases(c)?);
     Ok(out)
 }

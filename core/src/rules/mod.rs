@@ -146,12 +146,12 @@ impl Classify for Memo<'_> {
 const ENGINE_VERSION: &str = "rules-engine-2";
 
 /// Digest of what the code reads the evidence with: the engine version and the built-in
-/// classifier lexicon (an update re-reads every SMS). The model is added by [`fingerprint_of`]:
+/// classifier lexicon as embedded JSON (an update re-reads every SMS). The model is added by [`fingerprint_of`]:
 /// it can be installed at run time (`classify::install_model`).
 static CODE_KEY: once_cell::sync::Lazy<Vec<u8>> = once_cell::sync::Lazy::new(|| {
     let mut h = Sha256::new();
     h.update(ENGINE_VERSION);
-    h.update(crate::classify::BUILTIN_LEXICON_SOURCE);
+    h.update(crate::classify::BUILTIN_LEXICON);
     h.finalize().to_vec()
 });
 
@@ -452,12 +452,12 @@ fn evaluate_locked(
             ..FlagWrite::nothing()
         });
     };
-    let touched: BTreeSet<String> = news.iter().map(|n| n.number.clone()).collect();
+    let touched: BTreeSet<String> = crate::sort::set_of(news.iter().map(|n| n.number.clone()));
     // New collection SMS may make numbers collectors or join them to cases: flags of their
     // earlier contacts change too.
     let mut sms: Vec<Contact> =
         history::group(news.iter().filter(|n| !n.is_call).cloned().collect());
-    sms.sort_by_key(|c| (c.at.utc_ms, c.primary()));
+    crate::sort::sort_by_key(&mut sms, |c| (c.at.utc_ms, c.primary()));
     let classes = match known {
         Some(k) => k,
         None => classify(&sms, cls, i64::MIN),
@@ -532,13 +532,14 @@ fn evaluate_locked(
     // is then read from the store.
     let unstored = store.engine().unstored().clone();
     // The senders of the messages read (from `t0 - within` on, as `classify_rest`).
-    let senders: Vec<String> = contacts
-        .iter()
-        .filter(|c| c.channel == pack::Channel::Sms && c.incoming && c.at.utc_ms >= t0 - within)
-        .map(|c| c.number.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let senders: Vec<String> = crate::sort::set_of(
+        contacts
+            .iter()
+            .filter(|c| c.channel == pack::Channel::Sms && c.incoming && c.at.utc_ms >= t0 - within)
+            .map(|c| c.number.clone()),
+    )
+    .into_iter()
+    .collect();
     let mut known = store.read(|c| known::Known::load(c, &senders, t0 - within))?;
     known.add(unstored);
     known.add(sent.iter().cloned());
@@ -813,7 +814,7 @@ fn load_world<'p>(store: &Store, pack: &'p Pack, role: crate::model::Role) -> Re
             })
         })
         .collect();
-    stops.sort_by_key(|s| (s.at.utc_ms, s.id));
+    crate::sort::sort_by_key(&mut stops, |s| (s.at.utc_ms, s.id));
     Ok(World {
         pack,
         role,

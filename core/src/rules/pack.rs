@@ -49,9 +49,10 @@ pub enum RoleFilter {
     ThirdParty,
 }
 
-/// One machine check of a rule. Times are "HH:MM" local wall-clock time.
+/// One machine check of a rule. Times are "HH:MM" local wall-clock time. Written as a table with
+/// `kind` (the variant in snake_case) and the variant's fields, no others.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(try_from = "RawCheck")]
 pub enum Check {
     /// Contact outside `allowed` [from, to), or inside `quiet` [from, to) (may wrap midnight).
     TimeWindow {
@@ -79,7 +80,6 @@ pub enum Check {
     /// collection message on a third party's phone.
     Content {
         flags: Vec<Flag>,
-        #[serde(default)]
         third_party_phone_collection: bool,
     },
     /// Contact in a case after the user recorded an annotation of this kind for it.
@@ -88,6 +88,99 @@ pub enum Check {
         roles: RoleFilter,
         channels: Vec<Channel>,
     },
+}
+
+/// A check as written: `kind` and the fields of every kind, read flat. (serde's internally tagged
+/// enums buffer each value before reading it, with code for that per field type: much of the
+/// Android library's serde code.) [`Check::try_from`] keeps the kind's own fields and refuses
+/// others, as `deny_unknown_fields` did.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    kind: String,
+    allowed: Option<[String; 2]>,
+    quiet: Option<[String; 2]>,
+    channels: Option<Vec<Channel>>,
+    count: Option<CallCount>,
+    per: Option<Per>,
+    max: Option<u32>,
+    days: Option<u32>,
+    flags: Option<Vec<Flag>>,
+    third_party_phone_collection: Option<bool>,
+    annotation: Option<AnnotationKind>,
+    roles: Option<RoleFilter>,
+}
+
+impl TryFrom<RawCheck> for Check {
+    type Error = String;
+
+    fn try_from(r: RawCheck) -> std::result::Result<Check, String> {
+        let own: &[&str] = match r.kind.as_str() {
+            "time_window" => &["allowed", "quiet", "channels"],
+            "daily_count" => &["count", "per", "max"],
+            "rolling_count" => &["count", "days", "max"],
+            "after_conversation" => &["days"],
+            "third_party_phone" => &["channels"],
+            "content" => &["flags", "third_party_phone_collection"],
+            "after_stop" => &["annotation", "roles", "channels"],
+            k => return Err(format!("unknown check kind `{k}`")),
+        };
+        let given = [
+            ("allowed", r.allowed.is_some()),
+            ("quiet", r.quiet.is_some()),
+            ("channels", r.channels.is_some()),
+            ("count", r.count.is_some()),
+            ("per", r.per.is_some()),
+            ("max", r.max.is_some()),
+            ("days", r.days.is_some()),
+            ("flags", r.flags.is_some()),
+            (
+                "third_party_phone_collection",
+                r.third_party_phone_collection.is_some(),
+            ),
+            ("annotation", r.annotation.is_some()),
+            ("roles", r.roles.is_some()),
+        ];
+        if let Some((f, _)) = given.iter().find(|(f, set)| *set && !own.contains(f)) {
+            return Err(format!("unknown field `{f}` in a `{}` check", r.kind));
+        }
+        fn need<T>(v: Option<T>, field: &str) -> std::result::Result<T, String> {
+            v.ok_or_else(|| format!("missing field `{field}`"))
+        }
+        Ok(match r.kind.as_str() {
+            "time_window" => Check::TimeWindow {
+                allowed: r.allowed,
+                quiet: r.quiet,
+                channels: need(r.channels, "channels")?,
+            },
+            "daily_count" => Check::DailyCount {
+                count: need(r.count, "count")?,
+                per: need(r.per, "per")?,
+                max: need(r.max, "max")?,
+            },
+            "rolling_count" => Check::RollingCount {
+                count: need(r.count, "count")?,
+                days: need(r.days, "days")?,
+                max: need(r.max, "max")?,
+            },
+            "after_conversation" => Check::AfterConversation {
+                days: need(r.days, "days")?,
+            },
+            "third_party_phone" => Check::ThirdPartyPhone {
+                channels: need(r.channels, "channels")?,
+            },
+            "content" => Check::Content {
+                flags: need(r.flags, "flags")?,
+                third_party_phone_collection: r.third_party_phone_collection.unwrap_or(false),
+            },
+            // "after_stop", the only kind left.
+            _ => Check::AfterStop {
+                annotation: need(r.annotation, "annotation")?,
+                roles: need(r.roles, "roles")?,
+                channels: need(r.channels, "channels")?,
+            },
+        })
+    }
 }
 
 /// One rule of a pack.
@@ -279,17 +372,11 @@ impl Pack {
         d + 2
     }
 
-    /// The pack's TOML source (part of the rules fingerprint: editing a pack rebuilds flags).
-    /// The same bytes as before the JSON conversion, so existing stores keep their flags.
+    /// The builtin pack's JSON, as the rules fingerprint hashes it: a change of what the pack
+    /// says rebuilds flags, an edit of the TOML's comments does not (the TOML sources are not
+    /// embedded, for the size of the Android library).
     pub(crate) fn version_key(&self) -> &'static str {
-        match self.id.as_str() {
-            "cn" => include_str!("../../data/packs/cn.toml"),
-            "us" => include_str!("../../data/packs/us.toml"),
-            "in" => include_str!("../../data/packs/in.toml"),
-            "uk" => include_str!("../../data/packs/uk.toml"),
-            "ph" => include_str!("../../data/packs/ph.toml"),
-            _ => "",
-        }
+        builtin_text(&self.id).unwrap_or("")
     }
 }
 
@@ -338,14 +425,10 @@ fn builtin_text(id: &str) -> Option<&'static str> {
 }
 
 static PACKS: Lazy<BTreeMap<&'static str, std::result::Result<Pack, String>>> = Lazy::new(|| {
-    Jurisdiction::ALL
-        .iter()
-        .map(|j| j.as_str())
-        .map(|id| {
-            let text = builtin_text(id).unwrap_or_default();
-            (id, Pack::from_json(text).map_err(|e| e.to_string()))
-        })
-        .collect()
+    crate::sort::map_of(Jurisdiction::ALL.iter().map(|j| j.as_str()).map(|id| {
+        let text = builtin_text(id).unwrap_or_default();
+        (id, Pack::from_json(text).map_err(|e| e.to_string()))
+    }))
 });
 
 /// The pack compiled into the library for `j`.
@@ -449,6 +532,30 @@ mod tests {
         assert!(Pack::from_json(&base.replace("\"time_window\"", "\"magic\"")).is_err());
         assert!(Pack::from_json("{\"id\": 3}").is_err());
         assert!(Pack::from_json(base).is_ok());
+        // A check takes its kind's fields, all it needs, and no others.
+        let tp = "{\"channels\":[\"call\",\"sms\"],\"kind\":\"third_party_phone\"}";
+        assert!(base.contains(tp));
+        for (bad, why) in [
+            (
+                r#"{"channels":["call"],"kind":"third_party_phone","max":3}"#,
+                "field of another kind",
+            ),
+            (
+                r#"{"channels":["call"],"kind":"third_party_phone","colour":3}"#,
+                "unknown field",
+            ),
+            (r#"{"kind":"third_party_phone"}"#, "missing field"),
+            (r#"{"channels":["call"]}"#, "no kind"),
+        ] {
+            assert!(Pack::from_json(&base.replace(tp, bad)).is_err(), "{why}");
+        }
+        let content = r#"{"flags":["threat","abuse","exposure","false_authority","third_party"],"kind":"content"}"#;
+        assert!(base.contains(content));
+        let p = Pack::from_json(base).unwrap();
+        let defaulted = p.rules.iter().flat_map(|r| &r.checks).any(|c| {
+            matches!(c, Check::Content { third_party_phone_collection: false, flags } if flags.len() == 5)
+        });
+        assert!(defaulted, "third_party_phone_collection defaults to false");
     }
 
     #[cfg(feature = "toml-files")]

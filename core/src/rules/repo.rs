@@ -257,9 +257,9 @@ fn load_window(
             }
         }
     }
-    // (instant, id) orders rows completely, so an unstable sort is deterministic. The queries
-    // overlap (an SMS of a cased number may come from two): copies end up side by side.
-    out.sort_unstable_by_key(|r| (r.utc_ms, r.id));
+    // (instant, id) orders rows completely. The queries overlap (an SMS of a cased number may
+    // come from two): copies end up side by side.
+    crate::sort::sort_by_key(&mut out, |r| (r.utc_ms, r.id));
     out.dedup_by_key(|r| r.id);
     // A call's updates come after it; those of the fresh calls would be fresh too, and none is.
     for r in out.iter_mut().filter(|r| r.is_call && r.id < lo) {
@@ -285,7 +285,7 @@ pub(crate) fn load_new(c: &Connection, ids: &[EventId]) -> Result<Vec<RawContact
         return Ok(Vec::new());
     };
     let mut sorted = ids.to_vec();
-    sorted.sort_unstable();
+    crate::sort::sort(&mut sorted);
     sorted.dedup();
     let unique = sorted.len() == ids.len();
     let mut found: HashMap<EventId, RawContact> = HashMap::with_capacity(ids.len());
@@ -478,7 +478,7 @@ pub(crate) fn calls_between(
             out.push(row?);
         }
     }
-    out.sort_by_key(|r| r.0);
+    crate::sort::sort_by_key(&mut out, |r| r.0);
     Ok(out)
 }
 

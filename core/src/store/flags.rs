@@ -108,11 +108,11 @@ pub(crate) fn insert_flags(c: &Connection, flags: &[NewFlag]) -> Result<()> {
     for f in flags {
         // Sorted and without repeats, as the side tables of schema v4 gave them back.
         events.clone_from(&f.events);
-        events.sort_unstable();
+        crate::sort::sort(&mut events);
         events.dedup();
         numbers.clear();
         numbers.extend(f.numbers.iter().map(String::as_str));
-        numbers.sort_unstable();
+        crate::sort::sort(&mut numbers);
         numbers.dedup();
         bind_changed(&mut ins, 1, &f.rule, prev.map(|p| &p.rule))?;
         bind_changed(&mut ins, 2, f.case_id, prev.map(|p| p.case_id))?;
@@ -191,6 +191,16 @@ impl Store {
         &self,
         q: &FlagQuery,
         mut f: impl FnMut(FlagRecord) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_flag_dyn(q, &mut f)
+    }
+
+    /// The body of [`Store::for_each_flag`], compiled once rather than once per caller (each
+    /// copy was 6 kB of the Android library).
+    fn for_each_flag_dyn(
+        &self,
+        q: &FlagQuery,
+        f: &mut dyn FnMut(FlagRecord) -> Result<()>,
     ) -> Result<()> {
         use rusqlite::types::Value;
         self.read(|c| {

@@ -17,9 +17,10 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// What one membership annotation says; the case is the annotation's `case_name`.
+/// What one membership annotation says; the case is the annotation's `case_name`. Its JSON is
+/// an object with `op` (the variant in snake_case) and the variant's fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(tag = "op", rename_all = "snake_case", try_from = "RawChange")]
 pub(crate) enum Change {
     /// The case was created.
     Case {
@@ -45,6 +46,44 @@ pub(crate) enum Change {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+/// A change as stored, read flat, as [`crate::rules::pack`] reads its checks (serde's internally
+/// tagged enums buffer each value first). Fields a change does not have are ignored, as before.
+#[derive(Deserialize)]
+struct RawChange {
+    op: String,
+    number: Option<String>,
+    how: Option<String>,
+    into: Option<String>,
+    #[serde(default)]
+    at_migration: bool,
+}
+
+impl TryFrom<RawChange> for Change {
+    type Error = String;
+
+    fn try_from(r: RawChange) -> std::result::Result<Change, String> {
+        let number = || r.number.clone().ok_or("missing field `number`");
+        Ok(match r.op.as_str() {
+            "case" => Change::Case {
+                at_migration: r.at_migration,
+            },
+            "join" => Change::Join {
+                number: number()?,
+                how: r.how.clone().ok_or("missing field `how`")?,
+                at_migration: r.at_migration,
+            },
+            "merge" => Change::Merge {
+                into: r.into.clone().ok_or("missing field `into`")?,
+            },
+            "leave" => Change::Leave {
+                number: number()?,
+                at_migration: r.at_migration,
+            },
+            op => return Err(format!("unknown op `{op}`")),
+        })
+    }
 }
 
 /// Whether a tag made `how` is chained (the engine's own joins are derived, not chained).
@@ -158,11 +197,16 @@ pub(crate) fn check(c: &Connection) -> Result<Vec<MembershipDiff>> {
             Err(_) => {}
         }
     }
-    let stored_cases: BTreeSet<String> = c
+    // Filled row by row: collect() would sort (see crate::sort::set_of).
+    let mut stored_cases: BTreeSet<String> = BTreeSet::new();
+    for name in c
         .prepare("SELECT name FROM cases WHERE merged_into IS NULL")?
         .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let stored_numbers: BTreeMap<String, String> = c
+    {
+        stored_cases.insert(name?);
+    }
+    let mut stored_numbers: BTreeMap<String, String> = BTreeMap::new();
+    for row in c
         .prepare(
             "SELECT n.number, c.name, n.how, n.case_id FROM numbers n \
              LEFT JOIN cases c ON c.id = n.case_id WHERE n.how IN ('user', 'list')",
@@ -176,7 +220,10 @@ pub(crate) fn check(c: &Connection) -> Result<Vec<MembershipDiff>> {
             };
             Ok((number, text))
         })?
-        .collect::<rusqlite::Result<_>>()?;
+    {
+        let (number, text) = row?;
+        stored_numbers.insert(number, text);
+    }
     let mut out = Vec::new();
     for name in cases.symmetric_difference(&stored_cases) {
         let here = |s: &BTreeSet<String>| s.contains(name).then(|| "the case".to_string());
@@ -186,7 +233,7 @@ pub(crate) fn check(c: &Connection) -> Result<Vec<MembershipDiff>> {
             stored: here(&stored_cases),
         });
     }
-    let keys: BTreeSet<&String> = numbers.keys().chain(stored_numbers.keys()).collect();
+    let keys = crate::sort::set_of(numbers.keys().chain(stored_numbers.keys()));
     for number in keys {
         let (a, b) = (numbers.get(number), stored_numbers.get(number));
         if a != b {
@@ -198,4 +245,59 @@ pub(crate) fn check(c: &Connection) -> Result<Vec<MembershipDiff>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON is chained evidence: it must stay what it was, and read back.
+    #[test]
+    fn changes_keep_their_json() {
+        for (c, json) in [
+            (
+                Change::Case {
+                    at_migration: false,
+                },
+                r#"{"op":"case"}"#,
+            ),
+            (
+                Change::Join {
+                    number: "+8613800000000".into(),
+                    how: "user".into(),
+                    at_migration: true,
+                },
+                r#"{"op":"join","number":"+8613800000000","how":"user","at_migration":true}"#,
+            ),
+            (
+                Change::Leave {
+                    number: "+8613800000000".into(),
+                    at_migration: false,
+                },
+                r#"{"op":"leave","number":"+8613800000000"}"#,
+            ),
+            (
+                Change::Merge {
+                    into: "速借花".into(),
+                },
+                r#"{"op":"merge","into":"速借花"}"#,
+            ),
+        ] {
+            assert_eq!(serde_json::to_string(&c).unwrap(), json);
+            assert_eq!(serde_json::from_str::<Change>(json).unwrap(), c);
+        }
+        let reordered = r#"{"number":"1","how":"list","op":"join","extra":1}"#;
+        assert!(matches!(
+            serde_json::from_str(reordered),
+            Ok(Change::Join { .. })
+        ));
+        for bad in [
+            r#"{"op":"join","number":"1"}"#,
+            r#"{"op":"move"}"#,
+            r#"{"op":"merge"}"#,
+            r#"{}"#,
+        ] {
+            assert!(serde_json::from_str::<Change>(bad).is_err(), "{bad}");
+        }
+    }
 }

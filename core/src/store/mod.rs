@@ -55,6 +55,38 @@ pub const PAGE_SIZE: i64 = 16_384;
 /// Most reader connections kept open; more concurrent readers wait for one.
 const MAX_READERS: usize = 4;
 
+/// A connection lent by [`Store::reader`].
+enum Reader<'a> {
+    /// In-memory stores read on the writer connection.
+    Writer(MutexGuard<'a, Connection>),
+    /// Goes back to the store's pool when dropped (unless a panic is unwinding through it).
+    Pooled(&'a Store, Option<Connection>),
+}
+
+impl std::ops::Deref for Reader<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match self {
+            Reader::Writer(c) => c,
+            Reader::Pooled(_, c) => c.as_ref().expect("present until dropped"),
+        }
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        if let Reader::Pooled(store, conn) = self {
+            if std::thread::panicking() {
+                return;
+            }
+            let mut pool = store.readers.lock().unwrap_or_else(|p| p.into_inner());
+            if pool.len() < MAX_READERS {
+                pool.extend(conn.take());
+            }
+        }
+    }
+}
+
 pub struct Store {
     path: Option<PathBuf>,
     writer: Mutex<Connection>,
@@ -176,8 +208,15 @@ impl Store {
 
     /// Runs `f` on a reader connection (the writer for in-memory stores).
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = self.reader()?;
+        f(&conn)
+    }
+
+    /// A reader connection from the pool, or a new one; back to the pool when dropped. Not
+    /// generic, so that the 40-odd callers of [`Store::read`] share this code.
+    fn reader(&self) -> Result<Reader<'_>> {
         let Some(path) = &self.path else {
-            return f(&self.writer());
+            return Ok(Reader::Writer(self.writer()));
         };
         let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let conn = match pooled {
@@ -191,12 +230,7 @@ impl Store {
                 c
             }
         };
-        let out = f(&conn);
-        let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
-        if pool.len() < MAX_READERS {
-            pool.push(conn);
-        }
-        out
+        Ok(Reader::Pooled(self, Some(conn)))
     }
 
     fn init_settings(&self) -> Result<()> {

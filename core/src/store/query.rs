@@ -81,6 +81,11 @@ impl Store {
     /// Calls `f` for every contact event in id order (insertion order), without loading them
     /// all; for the rules engine and exports. Call updates are folded in.
     pub fn for_each_event(&self, mut f: impl FnMut(StoredEvent) -> Result<()>) -> Result<()> {
+        self.for_each_event_dyn(&mut f)
+    }
+
+    /// The body of [`Store::for_each_event`], compiled once rather than once per caller.
+    fn for_each_event_dyn(&self, f: &mut dyn FnMut(StoredEvent) -> Result<()>) -> Result<()> {
         self.read(|c| {
             let sql =
                 format!("SELECT {COLUMNS} FROM events WHERE kind != 'call_update' ORDER BY id");

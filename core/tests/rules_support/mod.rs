@@ -45,7 +45,7 @@ pub fn collection(flags: &[(Flag, &str)]) -> Classification {
 pub struct T {
     pub store: Store,
     pub fake: Fake,
-    pub zone: chrono_tz::Tz,
+    pub zone: dunwatch_core::time::Zone,
 }
 
 impl T {
