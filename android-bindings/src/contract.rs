@@ -177,8 +177,9 @@ pub struct LoanAssessmentOut {
     pub deducted: Option<String>,
     pub term_days: i64,
     pub lines: Vec<LoanLineOut>,
-    /// The pack's statement that there is no numeric cap (when it has no lines), in English.
-    pub no_cap: Option<String>,
+    /// The pack's statement that there is no numeric cap (when it has no lines): language code
+    /// (each of the report's) → the text in it or in the nearest language the pack has.
+    pub no_cap: std::collections::BTreeMap<String, String>,
 }
 
 /// One legal line and the loan's verdict against it.

@@ -344,7 +344,11 @@ fn assessment_out(a: &dunwatch_core::loan::Assessment) -> LoanAssessmentOut {
                 severity: c.severity.clone(),
             })
             .collect(),
-        no_cap: a.no_cap.get("en").cloned(),
+        // In each language the app shows, the nearest the pack has: the screen picks its own.
+        no_cap: dunwatch_core::report::Lang::ALL
+            .iter()
+            .filter_map(|l| Some((l.as_str().to_string(), a.no_cap_in(l.as_str())?.to_string())))
+            .collect(),
     }
 }
 
@@ -621,6 +625,23 @@ mod tests {
             .as_array()
             .unwrap()
             .is_empty());
+    }
+
+    /// The pack's no-cap statement comes in each language the app shows, so the screen shows
+    /// it in the user's (the US pack has all three).
+    #[test]
+    fn no_cap_statement_in_every_language() {
+        let settings = dunwatch_core::model::Settings {
+            jurisdiction: dunwatch_core::model::Jurisdiction::Us,
+            ..Default::default()
+        };
+        let s = Evidence::open_in_memory(Some(&settings)).unwrap();
+        let r = json(&record_loan(&s, "Loan A", LOAN).unwrap());
+        let texts = &r["assessment"]["no_cap"];
+        let text = |l: &str| texts[l].as_str().unwrap().to_string();
+        assert!(text("en").starts_with("No federal rate cap"), "{texts}");
+        assert!(text("zh").contains("联邦层面无利率上限"), "{texts}");
+        assert!(text("zh-Hant").contains("聯邦層級無利率上限"), "{texts}");
     }
 
     #[test]

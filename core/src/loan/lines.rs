@@ -239,6 +239,11 @@ pub struct Assessment {
 }
 
 impl Assessment {
+    /// The pack's no-cap statement in `lang`, else the nearest language it has (zh-Hant → zh → en).
+    pub fn no_cap_in(&self, lang: &str) -> Option<&str> {
+        crate::rules::pack::nearest(&self.no_cap, lang)
+    }
+
     pub fn above(&self) -> impl Iterator<Item = &LineCheck> {
         self.checks.iter().filter(|c| c.above)
     }

@@ -116,7 +116,7 @@ class CaseScreen(private val host: MainActivity) : Screen {
                 },
             )
         }
-        loanSection(p.case.name, loan)
+        loanSection(p.case.name, loan, texts)
         if (others.isNotEmpty()) {
             body.addView(ui.subtitle(host.getString(R.string.case_merge_title)))
             mergeFrom.adapter = ArrayAdapter(host, android.R.layout.simple_spinner_dropdown_item, others.map { it.name })
@@ -187,9 +187,9 @@ class CaseScreen(private val host: MainActivity) : Screen {
     }
 
     /** The case's loan: what it costs against each legal line, then the form that records it. */
-    private fun loanSection(caseName: String, loan: StoredLoan?) {
+    private fun loanSection(caseName: String, loan: StoredLoan?, texts: Map<String, RuleText>) {
         body.addView(ui.subtitle(host.getString(R.string.loan_title)))
-        body.addView(ui.card().apply { id = R.id.loan_result; showLoan(this, loan) })
+        body.addView(ui.card().apply { id = R.id.loan_result; showLoan(this, loan, texts) })
         for (v in listOf(loanDate, loanAmount, loanPrincipal, loanRepaid, loanFees)) (v.parent as? android.view.ViewGroup)?.removeView(v)
         (loanLender.parent as? android.view.ViewGroup)?.removeView(loanLender)
         body.addView(loanDate)
@@ -202,7 +202,7 @@ class CaseScreen(private val host: MainActivity) : Screen {
         body.addView(ui.button(host.getString(R.string.loan_save)) { saveLoan(caseName) })
     }
 
-    private fun showLoan(card: LinearLayout, loan: StoredLoan?) {
+    private fun showLoan(card: LinearLayout, loan: StoredLoan?, texts: Map<String, RuleText>) {
         val a = loan?.assessment
         when {
             loan == null -> card.addView(ui.body(host.getString(R.string.loan_none)))
@@ -212,11 +212,11 @@ class CaseScreen(private val host: MainActivity) : Screen {
                 card.addView(ui.body(host.getString(R.string.loan_effective, a.effectiveRatePct?.let(LoanForm::pct) ?: "∞")))
                 card.addView(ui.small(host.getString(R.string.loan_amounts, a.received, a.paid, a.cost, a.currency)))
                 a.deducted?.let { card.addView(ui.small(host.getString(R.string.loan_deducted, it, a.currency))) }
-                if (a.lines.isEmpty()) card.addView(ui.small(a.noCap ?: host.getString(R.string.loan_no_lines)))
+                if (a.lines.isEmpty()) card.addView(ui.small(a.noCap[host.textLanguage] ?: host.getString(R.string.loan_no_lines)))
                 for (l in a.lines) {
                     val verdict = host.getString(if (l.above) R.string.loan_above else R.string.loan_within)
                     card.addView(ui.body(host.getString(R.string.loan_line, l.rule, verdict, LoanForm.pct(l.valuePct), LoanForm.pct(l.limitPct))))
-                    card.addView(ui.small(host.getString(R.string.source, l.source)))
+                    card.addView(ui.small(host.getString(R.string.source, texts[l.rule]?.source ?: l.source)))
                 }
             }
         }

@@ -253,7 +253,7 @@ internal object Json {
                 it.getBoolean("above"), it.getString("source"), decode(it.getString("severity")),
             )
         },
-        noCap = o.stringOrNull("no_cap"),
+        noCap = o.optJSONObject("no_cap")?.let { m -> m.keys().asSequence().associateWith { m.getString(it) } } ?: emptyMap(),
     )
 
     private fun strings(a: JSONArray): List<String> = (0 until a.length()).map { a.getString(it) }

@@ -405,7 +405,8 @@ data class LoanAssessment(
     val termDays: Long,
     val lines: List<LoanLine>,
     /** The pack's statement that there is no numeric cap, when it has no lines. */
-    val noCap: String?,
+    /** Language code (`zh`, `zh-Hant`, `en`) → the pack's statement that it has no numeric cap. */
+    val noCap: Map<String, String>,
 )
 
 /** A stored loan record of a case with its assessment ([error] when it no longer computes). */
