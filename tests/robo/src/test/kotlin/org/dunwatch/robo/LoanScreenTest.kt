@@ -49,13 +49,7 @@ class LoanScreenTest : RoboBase() {
     @Test
     fun aFilledFormRecordsTheLoanAndShowsItsRatesAndLines() {
         val a = caseScreen()
-        type(a, R.id.loan_received_date, "2025-01-01")
-        type(a, R.id.loan_received_amount, "7000")
-        type(a, R.id.loan_principal, "10000")
-        type(a, R.id.loan_repaid, (1..12).joinToString("\n") { "%d-%02d-01:1000".format(2025 + it / 12, it % 12 + 1) })
-        a.findViewById<Spinner>(R.id.loan_lender).setSelection(2) // licensed
-        ComponentsTest.click(a, a.getString(R.string.loan_save))
-        settle()
+        fillAndSave(a)
         val loan = store.loan("速借花") ?: error("no loan stored")
         val rate = loan.assessment!!.annualRatePct
         val shown = texts(a.findViewById(R.id.loan_result))
