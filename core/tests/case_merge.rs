@@ -125,6 +125,8 @@ fn bad_merges_are_refused_and_change_nothing() {
     let cases = e.cases().unwrap();
     assert_eq!(cases.len(), 1);
     assert_eq!(cases[0].name, "第三家");
+    // The survivor had no party; it takes the merged case's ("collector", set at its tag).
+    assert_eq!(cases[0].party.as_str(), "collector");
     assert_eq!(
         cases[0].merged,
         vec!["速借花".to_string(), "花花钱包".to_string()]
