@@ -344,11 +344,7 @@ fn assessment_out(a: &dunwatch_core::loan::Assessment) -> LoanAssessmentOut {
                 severity: c.severity.clone(),
             })
             .collect(),
-        // In each language the app shows, the nearest the pack has: the screen picks its own.
-        no_cap: dunwatch_core::report::Lang::ALL
-            .iter()
-            .filter_map(|l| Some((l.as_str().to_string(), a.no_cap_in(l.as_str())?.to_string())))
-            .collect(),
+        no_cap: a.no_cap_by_language(),
     }
 }
 

@@ -244,6 +244,17 @@ impl Assessment {
         crate::rules::pack::nearest(&self.no_cap, lang)
     }
 
+    /// The no-cap statement for each report language ([`crate::report::Lang`]), each the nearest
+    /// the pack has: what a screen needs to show it in its own language.
+    pub fn no_cap_by_language(&self) -> BTreeMap<String, String> {
+        crate::sort::map_of(crate::report::Lang::ALL.iter().filter_map(|l| {
+            Some((
+                l.as_str().to_string(),
+                self.no_cap_in(l.as_str())?.to_string(),
+            ))
+        }))
+    }
+
     pub fn above(&self) -> impl Iterator<Item = &LineCheck> {
         self.checks.iter().filter(|c| c.above)
     }
