@@ -76,3 +76,35 @@ fn untouched_flags_pass_and_forged_or_deleted_ones_are_named() {
         before
     );
 }
+
+/// Killed between storing an event and storing its flags (the crash harness does this): the
+/// flags the event gives are pending, not "deleted outside dunwatch"; the next refresh derives
+/// them.
+#[test]
+fn flags_of_an_event_not_yet_evaluated_are_pending_not_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("e.sqlite");
+    night_calls(&path);
+    let store = Store::open(&path).unwrap();
+    let late = 1_740_787_200_000 + 15 * 3_600_000 + 9 * 86_400_000; // another night, 23:00
+    store
+        .insert(&NewEvent {
+            source: EventSource::Live,
+            payload: EventPayload::Call(Call {
+                number: store.parse_number("02112345678").unwrap(),
+                direction: CallDirection::Missed,
+                start: Instant::new(late, 8 * 3600).unwrap(),
+                ring_ms: None,
+                talk_ms: 0,
+                sim_slot: None,
+            }),
+        })
+        .unwrap();
+    let a = audit(&store).unwrap();
+    assert!(a.ok() && !a.tampered(), "{a:?}");
+    assert!(a.missing.is_empty(), "{a:?}");
+    assert!(!a.pending.is_empty(), "{a:?}");
+    rules::refresh(&store).unwrap();
+    let a = audit(&store).unwrap();
+    assert!(a.ok() && a.pending.is_empty(), "{a:?}");
+}

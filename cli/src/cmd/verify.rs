@@ -45,6 +45,13 @@ pub fn run(a: Args) -> Result<ExitCode> {
                 "flags        {:>8} stored, the same as the evidence gives",
                 flags.stored
             );
+            if !flags.pending.is_empty() {
+                println!(
+                    "flags        {:>8} not derived yet: they rest on events stored just before \
+                     dunwatch stopped; the next write or report derives them",
+                    flags.pending.len()
+                );
+            }
         } else if !flags.inputs_current {
             println!(
                 "flags        {:>8} stored, {} derived now: they were derived from other inputs \

@@ -52,6 +52,9 @@ pub struct FlagAudit {
     pub not_derived: Vec<FlagDiff>,
     /// Derived from the evidence but not stored: deleted outside dunwatch.
     pub missing: Vec<FlagDiff>,
+    /// Derived but not stored yet because they rest on events dunwatch stored and had not
+    /// evaluated when it stopped (killed between the two writes); the next open derives them.
+    pub pending: Vec<FlagDiff>,
 }
 
 impl FlagAudit {
@@ -91,11 +94,16 @@ pub fn audit(store: &Store) -> Result<FlagAudit> {
     super::rebuild(&copy)?;
     let derived = copy.flags(&FlagQuery::default())?;
     let (s, d) = (multiset(&stored), multiset(&derived));
+    let unevaluated = store.read(|c| super::unevaluated_ids(c, crate::model::EventId::MAX))?;
+    let (pending, missing) = diff(&d, &s)
+        .into_iter()
+        .partition(|f| f.events.iter().any(|e| unevaluated.contains(e)));
     Ok(FlagAudit {
         inputs_current,
         stored: stored.len(),
         derived: derived.len(),
         not_derived: diff(&s, &d),
-        missing: diff(&d, &s),
+        missing,
+        pending,
     })
 }
