@@ -342,6 +342,22 @@ const HOLDOUT_FLOORS: &[Floor] = &[
         right_per_wrong: if MODEL { 5 } else { 2 },
         context_flag_recall: if MODEL { 0.74 } else { 0.26 },
     },
+    Floor {
+        file: "round12.jsonl",
+        precision: 0.0,
+        recall: 0.0,
+        flag_recall: 0.0,
+        right_per_wrong: 0,
+        context_flag_recall: 0.0,
+    },
+    Floor {
+        file: "round13.jsonl",
+        precision: 0.0,
+        recall: 0.0,
+        flag_recall: 0.0,
+        right_per_wrong: 0,
+        context_flag_recall: 0.0,
+    },
 ];
 
 /// Each held-out round was written before looking at the classifier's output on it and is
