@@ -22,7 +22,7 @@
 //! Options: `--version V` (written into the file), `--out FILE`, `--no-cv` (skip the
 //! leave-one-writer-out runs), `--cv-within` (also hold out a fifth of every writer file at
 //! once), `--cv-only` (the evaluation runs only, no model written), `--bits N` (log2 buckets,
-//! default 18).
+//! default 19).
 
 use dunwatch_core::classify::model::{Header, FEATURE_VERSION, LANES, OUTPUTS};
 use dunwatch_core::classify::{Classifier, Context, Flag, Model};
@@ -42,13 +42,23 @@ fn setting(name: &str, default: f32) -> f32 {
         .unwrap_or(default)
 }
 /// Entries kept after pruning (buckets with any non-zero weight); bounds the file size.
-const MAX_ENTRIES: usize = 60_000;
-/// How far above the highest-scoring held-out corpus message it must pass (per set, after its
-/// budget below) the collection threshold sits.
+const MAX_ENTRIES: usize = 150_000;
+/// How far above the highest-scoring corpus message it must pass (per set, after its budget
+/// below) the collection threshold sits.
 const CORPUS_MARGIN: f32 = 0.5;
-/// Share of each held-out corpus set the model alone may read as collection (issue 14's
-/// target is 0.05% of each benign set; this leaves room for the sets' sampling error).
+/// Share of each corpus set the model alone may read as collection, counted on out-of-fold
+/// scores (issue 14's target is 0.05% of each benign set; this leaves room for the sets'
+/// sampling error).
 const FP_BUDGET: f32 = 0.0003;
+/// The same for the spam and advertising sets taken together, where issue 14 asks for no
+/// worse than before (the lexicon alone flagged one loan ad in 2,447, 0.04%): a loan ad read as
+/// collection is a visible, harmless mistake next to a friend's message read as one.
+const SPAM_BUDGET: f32 = 0.0005;
+/// The sets of people's own messages (the rest are spam and advertising).
+const BENIGN_SETS: [&str; 4] = ["nus_zh", "nus_en", "uci_ham", "mudou_0"];
+/// Folds of the corpora: each corpus message is scored by a model trained without its fold,
+/// and the collection threshold is set on those out-of-fold scores.
+const FOLDS: u64 = 5;
 /// The collection threshold is never below this logit.
 const MIN_COLLECTION_LOGIT: f32 = 1.0;
 /// Flag thresholds (logits); a flag is only raised on collector contact.
@@ -80,6 +90,8 @@ struct Example {
     needs_context: bool,
     weight: f32,
     feats: Vec<u32>,
+    /// Corpus messages: the fold (by a hash of the text) in which they are scored.
+    fold: u64,
 }
 
 fn repo() -> PathBuf {
@@ -130,6 +142,7 @@ fn load_labelled(f: &Path, group: &str) -> Vec<Example> {
                 needs_context: x.needs_context,
                 weight: 1.0,
                 feats: Vec::new(),
+                fold: 0,
             }
         })
         .collect()
@@ -192,11 +205,48 @@ impl Rng {
     }
 }
 
+/// A corpus message's out-of-fold collection logit: (logit, set, text).
+type Scored<'a> = (f32, &'a str, &'a str);
+
+/// Trains on the labelled examples and the corpus negatives. The collection threshold is set
+/// on out-of-fold scores: each corpus message is scored by a model trained without its fold
+/// (so the budget is counted on every corpus message, none of them seen by the model that
+/// scored it). Returns the model, its bytes and those scores.
+fn train_model<'a>(
+    labelled: &[&'a Example],
+    corpus: &[&'a Example],
+    bits: u32,
+    version: &str,
+    trained_on: &str,
+) -> (Model, Vec<u8>, Vec<Scored<'a>>) {
+    let mut oof: Vec<Scored<'a>> = Vec::with_capacity(corpus.len());
+    if !corpus.is_empty() {
+        for k in 0..FOLDS {
+            let train: Vec<&Example> = labelled
+                .iter()
+                .chain(corpus.iter().filter(|e| e.fold != k))
+                .copied()
+                .collect();
+            let (m, _) = fit(&train, &[], bits, "fold", "");
+            let c = Classifier::builtin_lexicon_only().with_model(Some(Arc::new(m)));
+            for e in corpus.iter().filter(|e| e.fold == k) {
+                if let Some((l, _)) = c.model_logits(&e.text) {
+                    oof.push((l[0], &e.group, &e.text));
+                }
+            }
+        }
+    }
+    let train: Vec<&Example> = labelled.iter().chain(corpus.iter()).copied().collect();
+    let (m, bytes) = fit(&train, &oof, bits, version, trained_on);
+    (m, bytes, oof)
+}
+
 /// Trains on `train` and returns the quantised, pruned model with its thresholds; the
-/// collection threshold is set above every example of `calib` (held-out corpus negatives).
+/// collection threshold is set from `calib`, corpus negatives' out-of-fold logits (at its
+/// floor when there are none).
 fn fit(
     train: &[&Example],
-    calib: &[&Example],
+    calib: &[Scored],
     bits: u32,
     version: &str,
     trained_on: &str,
@@ -205,6 +255,7 @@ fn fit(
     let lr = setting("DW_LR", 0.5);
     let l2 = setting("DW_L2", 1e-4);
     let lab_cap = setting("DW_LABW", 40.0);
+    let corpus_x = setting("DW_CORPW", 1.0);
     let n = 1usize << bits;
     let mut w = vec![0f32; n * 7];
     let mut g2 = vec![1e-8f32; n * 7];
@@ -235,7 +286,7 @@ fn fit(
             let e = train[i];
             let ew = e.weight
                 * if e.group.starts_with("corpus:") {
-                    1.0
+                    corpus_x
                 } else {
                     lab_w
                 };
@@ -275,7 +326,7 @@ fn fit(
         .filter(|(m, _)| *m > 0.0)
         .collect();
     mag.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    mag.truncate(MAX_ENTRIES);
+    mag.truncate(setting("DW_ENTRIES", MAX_ENTRIES as f32) as usize);
     let mut keep: Vec<u32> = mag.iter().map(|x| x.1).collect();
     keep.sort_unstable();
     let mut scale = vec![0f32; 7];
@@ -309,27 +360,44 @@ fn fit(
         veto_threshold: setting("DW_VETO", 1.0),
         trained_on: trained_on.to_string(),
     };
-    // Thresholds: flags at FLAG_LOGIT; collection above every held-out corpus negative.
-    let probe = Model::from_bytes(&Model::to_bytes(&header, &entries)).expect("valid model");
-    let probe = Classifier::builtin_lexicon_only().with_model(Some(Arc::new(probe)));
+    // Thresholds: flags at FLAG_LOGIT; collection above the corpus negatives' out-of-fold
+    // logits, each set's budget aside.
     let mut t0 = setting("DW_MIN_T", MIN_COLLECTION_LOGIT);
-    let mut top: Vec<(f32, &str, &str)> = Vec::new();
-    for e in calib {
-        if let Some((l, _)) = probe.model_logits(&e.text) {
-            top.push((l[0], &e.group, &e.text));
-        }
-    }
+    let mut top: Vec<Scored> = calib.to_vec();
     // Per set: the threshold lets through at most the set's budget of its held-out messages.
     let budget = setting("DW_FP_BUDGET", FP_BUDGET);
-    let mut groups: Vec<&str> = top.iter().map(|x| x.1).collect();
-    groups.sort_unstable();
-    groups.dedup();
-    for g in groups {
-        let mut v: Vec<f32> = top.iter().filter(|x| x.1 == g).map(|x| x.0).collect();
+    // People's own messages: per set. Spam and advertising: pooled (the smallest spam set, 747
+    // messages, would otherwise let its single highest message set the threshold).
+    let pool = |g: &str| -> (String, f32) {
+        if BENIGN_SETS.iter().any(|b| g == format!("corpus:{b}")) {
+            (g.to_string(), budget)
+        } else {
+            (
+                "spam and advertising sets".to_string(),
+                setting("DW_SPAM_BUDGET", SPAM_BUDGET),
+            )
+        }
+    };
+    let mut groups: Vec<(String, f32)> = top.iter().map(|x| pool(x.1)).collect();
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    groups.dedup_by(|a, b| a.0 == b.0);
+    for (g, share) in groups {
+        let mut v: Vec<f32> = top
+            .iter()
+            .filter(|x| pool(x.1).0 == g)
+            .map(|x| x.0)
+            .collect();
         v.sort_by(|a, b| b.total_cmp(a));
-        let allowed = (budget * v.len() as f32).floor() as usize;
+        let allowed = (share * v.len() as f32).floor() as usize;
         if let Some(l) = v.get(allowed) {
-            t0 = t0.max(l + CORPUS_MARGIN);
+            let at_least = l + setting("DW_MARGIN", CORPUS_MARGIN);
+            if std::env::var_os("DUNWATCH_TRAIN_SHOW").is_some() {
+                println!(
+                    "    {g}: {} scored, {allowed} allowed, threshold at least {at_least:.2}",
+                    v.len()
+                );
+            }
+            t0 = t0.max(at_least);
         }
     }
     if std::env::var_os("DUNWATCH_TRAIN_SHOW").is_some() {
@@ -446,8 +514,24 @@ fn report(name: &str, c: &Classifier, set: &[&Example]) {
             best_t = t;
         }
     }
+    let mut best95 = 0.0f64;
+    for &(_, t, _) in &curve {
+        let (mut tp, mut fp) = (0, 0);
+        for &(lx, l, y) in &curve {
+            if lx || l >= t {
+                if y {
+                    tp += 1
+                } else {
+                    fp += 1
+                }
+            }
+        }
+        if tp as f64 / (tp + fp).max(1) as f64 >= 0.95 {
+            best95 = best95.max(tp as f64 / pos as f64);
+        }
+    }
     if !curve.is_empty() {
-        println!("  {name}: best collection recall at precision >= 0.98: {best:.3} (logit >= {best_t:.2})");
+        println!("  {name}: best collection recall at precision >= 0.98: {best:.3} (logit >= {best_t:.2}); at >= 0.95: {best95:.3}");
         if std::env::var_os("DUNWATCH_TRAIN_CURVE").is_some() {
             for t in [-2.0f32, -1.0, 0.0, 1.0, 2.0, 3.0] {
                 let mut k = Pr::default();
@@ -482,7 +566,7 @@ fn main() {
     let out = arg("--out")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join("core/data/model/collection.dwm"));
-    let bits: u32 = arg("--bits").and_then(|b| b.parse().ok()).unwrap_or(18);
+    let bits: u32 = arg("--bits").and_then(|b| b.parse().ok()).unwrap_or(19);
     let cv = !args.iter().any(|a| a == "--no-cv");
 
     let lex = Classifier::builtin_lexicon_only();
@@ -504,7 +588,7 @@ fn main() {
         writers.len(),
         writer_names.join(", ")
     );
-    let mut calib_sets: Vec<(String, Vec<Example>)> = Vec::new();
+    let mut set_names: Vec<String> = Vec::new();
     match load_corpora() {
         None => {
             println!(
@@ -515,15 +599,16 @@ fn main() {
         }
         Some((dir, sets)) => {
             let mut skipped = 0;
-            let mut n_train = 0;
+            let mut n = 0;
             for (set, texts) in sets {
-                let mut calib = Vec::new();
                 for t in texts {
                     if lex.classify_for_rules(&t, None).collection {
                         skipped += 1;
                         continue;
                     }
-                    let e = Example {
+                    n += 1;
+                    all.push(Example {
+                        fold: fnv(&t) % FOLDS,
                         text: t,
                         group: format!("corpus:{set}"),
                         collection: false,
@@ -532,24 +617,16 @@ fn main() {
                         needs_context: false,
                         weight: 1.0,
                         feats: Vec::new(),
-                    };
-                    if fnv(&e.text).is_multiple_of(5) {
-                        calib.push(e);
-                    } else {
-                        n_train += 1;
-                        all.push(e);
-                    }
+                    });
                 }
-                calib_sets.push((set.to_string(), calib));
+                set_names.push(format!("corpus:{set}"));
             }
             println!(
-                "corpora from {}: {n_train} negatives to train on, a fifth held out, {skipped} \
+                "corpora from {}: {n} negatives ({FOLDS} folds for the threshold), {skipped} \
                  the lexicon reads as collection left out",
                 dir.display()
             );
-            trained_on.push_str(&format!(
-                "; {n_train} corpus negatives (4/5 of ../shared/corpora)"
-            ));
+            trained_on.push_str(&format!("; {n} corpus negatives (../shared/corpora)"));
         }
     }
     for e in all.iter_mut() {
@@ -562,14 +639,21 @@ fn main() {
         f.dedup();
         e.feats = f;
     }
-    let calib: Vec<&Example> = calib_sets.iter().flat_map(|(_, v)| v.iter()).collect();
+    let corpus: Vec<&Example> = all
+        .iter()
+        .filter(|e| e.group.starts_with("corpus:"))
+        .collect();
+    let labelled: Vec<&Example> = all
+        .iter()
+        .filter(|e| !e.group.starts_with("corpus:"))
+        .collect();
 
     if cv && writer_names.len() > 1 {
         println!("leave-one-writer-out (trained without the file, measured on it):");
         for w in &writer_names {
-            let train: Vec<&Example> = all.iter().filter(|e| &e.group != w).collect();
+            let train: Vec<&Example> = labelled.iter().filter(|e| &e.group != w).copied().collect();
             let test: Vec<&Example> = all.iter().filter(|e| &e.group == w).collect();
-            let (m, _) = fit(&train, &calib, bits, "cv", "");
+            let (m, _, _) = train_model(&train, &corpus, bits, "cv", "");
             println!("  {w}: collection threshold {:.2}", m.header().threshold[0]);
             let c = Classifier::builtin_lexicon_only().with_model(Some(Arc::new(m)));
             report(&format!("{w} lexicon + model"), &c, &test);
@@ -583,9 +667,9 @@ fn main() {
         let held = |e: &Example| {
             !e.group.starts_with("corpus:") && e.group != "labelled" && (fnv(&e.text) % 5) == 1
         };
-        let train: Vec<&Example> = all.iter().filter(|e| !held(e)).collect();
+        let train: Vec<&Example> = labelled.iter().filter(|e| !held(e)).copied().collect();
         let test: Vec<&Example> = all.iter().filter(|e| held(e)).collect();
-        let (m, _) = fit(&train, &calib, bits, "cv", "");
+        let (m, _, _) = train_model(&train, &corpus, bits, "cv", "");
         let c = Classifier::builtin_lexicon_only().with_model(Some(Arc::new(m)));
         println!("a fifth of every writer file held out (seen writers, unseen messages):");
         report("within-writer lexicon + model", &c, &test);
@@ -595,8 +679,7 @@ fn main() {
     if args.iter().any(|a| a == "--cv-only") {
         return;
     }
-    let train: Vec<&Example> = all.iter().collect();
-    let (m, bytes) = fit(&train, &calib, bits, &version, &trained_on);
+    let (m, bytes, oof) = train_model(&labelled, &corpus, bits, &version, &trained_on);
     let c = Classifier::builtin_lexicon_only().with_model(Some(Arc::new(m)));
     let holdout: Vec<Example> = jsonl(&repo().join("tests/fixtures/labelled/holdout"))
         .iter()
@@ -606,14 +689,16 @@ fn main() {
     println!("final model on labelled/holdout (never trained on):");
     report("holdout lexicon + model", &c, &h);
     report("holdout lexicon alone", &lex, &h);
-    if !calib_sets.is_empty() {
-        println!("held-out fifth of the corpora, flagged as collection (lexicon + model):");
-        for (set, v) in &calib_sets {
-            let n = v
-                .iter()
-                .filter(|e| c.classify_for_rules(&e.text, None).collection)
-                .count();
-            println!("  {set}: {n} of {}", v.len());
+    if !set_names.is_empty() {
+        let t = c.model().map_or(f32::MAX, |m| m.header().threshold[0]);
+        println!(
+            "corpora read as collection by the model alone (out-of-fold logit >= {t:.2}; the \
+             lexicon's readings were left out):"
+        );
+        for set in &set_names {
+            let v: Vec<&Scored> = oof.iter().filter(|x| x.1 == set.as_str()).collect();
+            let n = v.iter().filter(|x| x.0 >= t).count();
+            println!("  {}: {n} of {}", &set["corpus:".len()..], v.len());
         }
     }
     std::fs::write(&out, &bytes).unwrap_or_else(|e| panic!("{}: {e}", out.display()));

@@ -15,6 +15,19 @@ pub(crate) struct LexiconFile {
     pub extract: ExtractSection,
     #[serde(rename = "rule", default)]
     pub rules: Vec<RuleDef>,
+    /// Concepts: word classes that are features of the model only (never part of the lexicon's
+    /// score or flags), so that it can learn "a relative + money + today" from examples that
+    /// used other words of the same classes.
+    #[serde(rename = "concept", default)]
+    pub concepts: Vec<ConceptDef>,
+}
+
+/// One concept: a named word class (`concept.kin`: mother, 妈, nanay, ibu, ...).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConceptDef {
+    pub id: String,
+    pub terms: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -108,6 +121,15 @@ impl LexiconFile {
             }
             if r.terms.is_empty() {
                 return Err(format!("lexicon: rule {:?} has no terms", r.id));
+            }
+        }
+        let mut concept_ids = std::collections::HashSet::new();
+        for c in &f.concepts {
+            if !concept_ids.insert(c.id.as_str()) || ids.contains(c.id.as_str()) {
+                return Err(format!("lexicon: duplicate concept id {:?}", c.id));
+            }
+            if c.terms.is_empty() {
+                return Err(format!("lexicon: concept {:?} has no terms", c.id));
             }
         }
         // Every score is a sum of weights: it must stay a finite number.

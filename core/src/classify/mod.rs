@@ -170,7 +170,10 @@ struct Rule {
 /// Per automaton pattern: its rule and whether it must start/end on a word boundary.
 #[derive(Debug, Clone, Copy)]
 struct Term {
+    /// The rule's index, or the concept's when `concept`.
     rule: u16,
+    /// A concept term: a model feature only, kept apart from the rules' hits.
+    concept: bool,
     start_word: bool,
     end_word: bool,
     /// A single Latin word ("owe"): it may be spelt out with gaps ("o w e") but must not be
@@ -189,6 +192,8 @@ pub struct Classifier {
     rules: Vec<Rule>,
     /// Per rule: its feature hash for the model.
     rule_features: Vec<u64>,
+    /// Per concept: its feature hash for the model.
+    concept_features: Vec<u64>,
     extract: Extractor,
     model: Option<Arc<Model>>,
 }
@@ -199,6 +204,8 @@ struct Scratch {
     norm: Normalized,
     /// (rule, normalised start byte, normalised end byte)
     hits: Vec<(u16, u32, u32)>,
+    /// (concept, normalised start byte, normalised end byte): first hit per concept.
+    concepts: Vec<(u16, u32, u32)>,
     /// The model's buckets already added for this message.
     seen: model::Seen,
 }
@@ -348,7 +355,7 @@ impl Classifier {
 
     fn compile(file: LexiconFile) -> std::result::Result<Classifier, String> {
         let fold = Fold::new(T2S, &file.fold_pairs()?)?;
-        if file.rules.len() > u16::MAX as usize {
+        if file.rules.len() > u16::MAX as usize || file.concepts.len() > u16::MAX as usize {
             return Err("lexicon: too many rules".into());
         }
         let mut patterns: Vec<String> = Vec::new();
@@ -377,6 +384,7 @@ impl Classifier {
                 let last = n.chars().next_back().unwrap_or(' ');
                 terms.push(Term {
                     rule: ri as u16,
+                    concept: false,
                     start_word: first.is_ascii_alphanumeric(),
                     end_word: last.is_ascii_alphanumeric(),
                     single_word: n.bytes().all(|b| b.is_ascii_alphanumeric())
@@ -399,6 +407,41 @@ impl Classifier {
                 suppressed_by,
             });
         }
+        // Concept terms share the automaton (one pass over the text) but not the rules' term
+        // bookkeeping: a concept word may also be a rule's term.
+        let mut concept_owner: std::collections::HashMap<String, usize> = Default::default();
+        let mut concept_features = Vec::with_capacity(file.concepts.len());
+        for (ci, c) in file.concepts.iter().enumerate() {
+            for t in &c.terms {
+                let n = normalize_term(t, &fold);
+                if n.is_empty() {
+                    return Err(format!("lexicon: concept {:?}: term {t:?} is empty", c.id));
+                }
+                match concept_owner.get(&n) {
+                    Some(&o) if o == ci => continue,
+                    Some(&o) => {
+                        return Err(format!(
+                            "lexicon: term {t:?} of concept {:?} is also in concept {:?}",
+                            c.id, file.concepts[o].id
+                        ))
+                    }
+                    None => {}
+                }
+                concept_owner.insert(n.clone(), ci);
+                let first = n.chars().next().unwrap_or(' ');
+                let last = n.chars().next_back().unwrap_or(' ');
+                terms.push(Term {
+                    rule: ci as u16,
+                    concept: true,
+                    start_word: first.is_ascii_alphanumeric(),
+                    end_word: last.is_ascii_alphanumeric(),
+                    single_word: n.bytes().all(|b| b.is_ascii_alphanumeric())
+                        && !t.trim().contains(char::is_whitespace),
+                });
+                patterns.push(n);
+            }
+            concept_features.push(model::concept_feature(&c.id));
+        }
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
@@ -415,6 +458,7 @@ impl Classifier {
             terms,
             rules,
             rule_features,
+            concept_features,
             extract: Extractor::new(&file.extract)?,
             model: None,
         })
@@ -504,6 +548,7 @@ impl Classifier {
     /// its map.
     fn lexicon_hits(&self, s: &mut Scratch) {
         s.hits.clear();
+        s.concepts.clear();
         for m in self.ac.find_overlapping_iter(s.norm.text.as_str()) {
             let t = self.terms[m.pattern().as_usize()];
             if (t.start_word && !s.norm.boundary_at(m.start()))
@@ -519,6 +564,12 @@ impl Classifier {
                 if gaps != 0 && gaps != m.len() - 1 {
                     continue;
                 }
+            }
+            if t.concept {
+                if !s.concepts.iter().any(|c| c.0 == t.rule) {
+                    s.concepts.push((t.rule, m.start() as u32, m.end() as u32));
+                }
+                continue;
             }
             s.hits.push((t.rule, m.start() as u32, m.end() as u32));
         }
@@ -570,20 +621,47 @@ impl Classifier {
         (score, anchored)
     }
 
-    /// Calls `emit(hash, start, end)` once per active rule, with its first hit, and once more
-    /// when the lexicon alone reads the message as collection (with its first anchor's hit).
+    /// Calls `emit(hash, start, end)` once per active rule and per concept, with its first
+    /// hit; once more when the lexicon alone reads the message as collection (with its first
+    /// anchor's hit); and for every pair of those rules and concepts (once with each one's hit),
+    /// so that the linear model can weigh "a relative and a deadline" apart from either alone.
     fn for_each_rule_feature(&self, s: &Scratch, mut emit: impl FnMut(u64, u32, u32)) {
+        /// Pairs are formed among at most this many rules and concepts (bounded work).
+        const MAX_ATOMS: usize = 16;
+        let mut atoms = [(0u64, 0u32, 0u32); MAX_ATOMS];
+        let mut n = 0usize;
         let mut prev: Option<u16> = None;
         let mut anchor_hit: Option<(u32, u32)> = None;
         for &(r, a, b) in &s.hits {
             if prev != Some(r) {
                 prev = Some(r);
                 if self.active(&s.hits, r) {
-                    emit(self.rule_features[r as usize], a, b);
+                    let h = self.rule_features[r as usize];
+                    emit(h, a, b);
+                    if n < MAX_ATOMS {
+                        atoms[n] = (h, a, b);
+                        n += 1;
+                    }
                     if self.rules[r as usize].anchor && anchor_hit.is_none() {
                         anchor_hit = Some((a, b));
                     }
                 }
+            }
+        }
+        for &(c, a, b) in &s.concepts {
+            let h = self.concept_features[c as usize];
+            emit(h, a, b);
+            if n < MAX_ATOMS {
+                atoms[n] = (h, a, b);
+                n += 1;
+            }
+        }
+        for i in 0..n {
+            for j in i + 1..n {
+                let (x, y) = (atoms[i], atoms[j]);
+                let h = model::pair_feature(x.0, y.0);
+                emit(h, x.1, x.2);
+                emit(h, y.1, y.2);
             }
         }
         if let Some((a, b)) = anchor_hit {
@@ -660,6 +738,7 @@ impl Classifier {
         }
         normalize_into(text, &self.fold, &mut s.norm);
         s.hits.clear();
+        s.concepts.clear();
         if self.ac.is_match(s.norm.text.as_str()) {
             self.lexicon_hits(s);
         }

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 /// Bump when the feature code changes meaning: a weights file trained with another feature
 /// version is refused instead of silently scoring garbage.
-pub const FEATURE_VERSION: u32 = 2;
+pub const FEATURE_VERSION: u32 = 3;
 /// The outputs, in lane order.
 pub const OUTPUTS: [&str; 7] = [
     "collection",
@@ -44,6 +44,9 @@ const K_W1: u64 = 0x4c6e_80a2_d5f7_19b4;
 const K_W2: u64 = 0x5d7f_91b3_e608_2ac5;
 const K_RULE: u64 = 0x6e80_a2c4_f719_3bd6;
 const K_LEX: u64 = 0x7f91_b3d5_082a_4ce7;
+const K_SKEL: u64 = 0xa2c4_e608_3b5d_7f1a;
+const K_CONCEPT: u64 = 0x80a2_c4e6_193b_5df8;
+const K_PAIR: u64 = 0x91b3_d5f7_2a4c_6e09;
 
 #[inline(always)]
 fn mix(mut h: u64) -> u64 {
@@ -74,6 +77,16 @@ pub(crate) fn rule_feature(id: &str) -> u64 {
     feat(K_RULE, id.bytes().fold(FNV0, fnv), 0, 0)
 }
 
+/// Hash of a lexicon concept id, as a feature.
+pub(crate) fn concept_feature(id: &str) -> u64 {
+    feat(K_CONCEPT, id.bytes().fold(FNV0, fnv), 0, 0)
+}
+
+/// The feature "both of these rule or concept features fired" (order-free).
+pub(crate) fn pair_feature(a: u64, b: u64) -> u64 {
+    feat(K_PAIR, a.min(b), a.max(b), 0)
+}
+
 /// The feature "the lexicon alone reads this as collection".
 pub(crate) fn lexicon_collection_feature() -> u64 {
     feat(K_LEX, 1, 0, 0)
@@ -91,6 +104,10 @@ pub(crate) fn for_each_feature(norm: &Normalized, mut emit: impl FnMut(u64, u32,
     // Latin word in progress and the previous word.
     let mut w_start = u32::MAX;
     let mut w_hash = FNV0;
+    // The word's skeleton (first letter, then its consonants without repeats: "payment",
+    // "pymnt" and "paymnt" are all "pymnt"), so text-speak and typos share a feature; with
+    // its length, since words of one or two letters have no skeleton of their own.
+    let (mut s_hash, mut s_last, mut w_len) = (FNV0, 0u8, 0u32);
     let (mut prev_w, mut prev_w_start) = (0u64, u32::MAX);
     let mut i = 0usize;
     macro_rules! finish_word {
@@ -98,6 +115,9 @@ pub(crate) fn for_each_feature(norm: &Normalized, mut emit: impl FnMut(u64, u32,
             if w_start != u32::MAX {
                 let end = $end as u32;
                 emit(feat(K_W1, w_hash, 0, 0), w_start, end);
+                if w_len >= 3 {
+                    emit(feat(K_SKEL, s_hash, 0, 0), w_start, end);
+                }
                 if prev_w_start != u32::MAX {
                     emit(feat(K_W2, prev_w, w_hash, 0), prev_w_start, end);
                 }
@@ -117,10 +137,19 @@ pub(crate) fn for_each_feature(norm: &Normalized, mut emit: impl FnMut(u64, u32,
             if w_start == u32::MAX {
                 w_start = i as u32;
                 w_hash = FNV0;
+                s_hash = FNV0;
+                s_last = 0;
+                w_len = 0;
                 p1 = u32::MAX;
                 p2 = u32::MAX;
             }
-            w_hash = fnv(w_hash, if b.is_ascii_digit() { b'0' } else { b });
+            let b = if b.is_ascii_digit() { b'0' } else { b };
+            w_hash = fnv(w_hash, b);
+            if w_len == 0 || (!matches!(b, b'a' | b'e' | b'i' | b'o' | b'u') && b != s_last) {
+                s_hash = fnv(s_hash, b);
+                s_last = b;
+            }
+            w_len += 1;
             i += 1;
             continue;
         }
