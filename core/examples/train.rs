@@ -92,6 +92,8 @@ struct Example {
     feats: Vec<u32>,
     /// Corpus messages: the fold (by a hash of the text) in which they are scored.
     fold: u64,
+    /// Whether the text has a debt cue (`Classifier::debt_cue`).
+    cue: bool,
 }
 
 fn repo() -> PathBuf {
@@ -143,6 +145,7 @@ fn load_labelled(f: &Path, group: &str) -> Vec<Example> {
                 weight: 1.0,
                 feats: Vec::new(),
                 fold: 0,
+                cue: false,
             }
         })
         .collect()
@@ -229,9 +232,12 @@ fn train_model<'a>(
                 .collect();
             let (m, _) = fit(&train, &[], bits, "fold", "");
             let c = Classifier::builtin_lexicon_only().with_model(Some(Arc::new(m)));
+            // A message without a debt cue is never collection by the model alone: it counts in
+            // its set but cannot pass the threshold, whatever its logit.
             for e in corpus.iter().filter(|e| e.fold == k) {
                 if let Some((l, _)) = c.model_logits(&e.text) {
-                    oof.push((l[0], &e.group, &e.text));
+                    let l = if e.cue { l[0] } else { f32::NEG_INFINITY };
+                    oof.push((l, &e.group, &e.text));
                 }
             }
         }
@@ -609,6 +615,7 @@ fn main() {
                     n += 1;
                     all.push(Example {
                         fold: fnv(&t) % FOLDS,
+                        cue: lex.debt_cue(&t),
                         text: t,
                         group: format!("corpus:{set}"),
                         collection: false,

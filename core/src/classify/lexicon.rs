@@ -27,6 +27,10 @@ pub(crate) struct LexiconFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct ConceptDef {
     pub id: String,
+    /// A money or repaying word (a debt cue): without one, or a debt anchor rule, the model
+    /// alone never reads an unknown sender's message as collection.
+    #[serde(default)]
+    pub cue: bool,
     pub terms: Vec<String>,
 }
 

@@ -194,6 +194,8 @@ pub struct Classifier {
     rule_features: Vec<u64>,
     /// Per concept: its feature hash for the model.
     concept_features: Vec<u64>,
+    /// Per concept: whether it is a debt cue (money or repaying words).
+    concept_cue: Vec<bool>,
     extract: Extractor,
     model: Option<Arc<Model>>,
 }
@@ -411,6 +413,7 @@ impl Classifier {
         // bookkeeping: a concept word may also be a rule's term.
         let mut concept_owner: std::collections::HashMap<String, usize> = Default::default();
         let mut concept_features = Vec::with_capacity(file.concepts.len());
+        let concept_cue = file.concepts.iter().map(|c| c.cue).collect();
         for (ci, c) in file.concepts.iter().enumerate() {
             for t in &c.terms {
                 let n = normalize_term(t, &fold);
@@ -459,6 +462,7 @@ impl Classifier {
             rules,
             rule_features,
             concept_features,
+            concept_cue,
             extract: Extractor::new(&file.extract)?,
             model: None,
         })
@@ -507,6 +511,16 @@ impl Classifier {
         model::for_each_feature(&s.norm, |h, _, _| out.push(h));
         self.for_each_rule_feature(&s, |h, _, _| out.push(h));
         out
+    }
+
+    /// Whether the text carries a debt cue (a debt anchor rule or a money or repaying concept):
+    /// without one the model alone never reads an unknown sender's message as collection.
+    /// Training sets the collection threshold on the messages that have one.
+    pub fn debt_cue(&self, text: &str) -> bool {
+        let mut s = Scratch::default();
+        normalize_into(truncate(text), &self.fold, &mut s.norm);
+        self.lexicon_hits(&mut s);
+        self.lexicon_score(&s.hits).1 || s.concepts.iter().any(|c| self.concept_cue[c.0 as usize])
     }
 
     /// The model's logits (`collection` then the flags in [`Flag::ALL`] order) for a message,
@@ -758,13 +772,17 @@ impl Classifier {
             (Some(m), Some(sums)) => m.logit(sums, lane) >= m.threshold(lane),
             _ => false,
         };
-        // The model raises collection on its own above its strict threshold, and keeps the
-        // lexicon's reading unless it is confident it is a look-alike (the veto threshold).
+        // The model raises collection on its own above its strict threshold when the text
+        // says something of money or repaying (a debt anchor or a debt-cue concept: a bare
+        // threat, insult or exposure threat is collection only from a known collector), and
+        // keeps the lexicon's reading unless it is confident it is a look-alike (the veto
+        // threshold).
+        let cue = anchored || s.concepts.iter().any(|c| self.concept_cue[c.0 as usize]);
         let (model_collection, vetoed) = match (model, &sums) {
             (Some(m), Some(sums)) => {
                 let l = m.logit(sums, 0);
                 (
-                    l >= m.threshold(0),
+                    l >= m.threshold(0) && cue,
                     lex_collection && l < m.veto_threshold(),
                 )
             }
