@@ -10,10 +10,12 @@ use dunwatch_core::store::FlagQuery;
 use dunwatch_core::*;
 
 const T0: i64 = 1_741_600_800_000; // 2025-03-10 18:00 +08:00
-const BODY: &str = "see you at dinner tonight";
+/// Benign, with a debt cue ("pay"): the model alone reads a message from an unknown sender as
+/// collection only when it has one.
+const BODY: &str = "see you at dinner tonight, I'll pay for the cake";
 
-/// Weights that read every message as collection, and [`BODY`] as a threat (its n-grams carry
-/// the threat output, so the flag has words).
+/// Weights that read every message with a debt cue as collection, and [`BODY`] as a threat (its
+/// n-grams carry the threat output, so the flag has words).
 fn everything_a_threat() -> Vec<u8> {
     let mut bias = vec![-9.0; 7];
     bias[0] = 9.0;
