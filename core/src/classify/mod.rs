@@ -170,15 +170,35 @@ struct Rule {
 /// Per automaton pattern: its rule and whether it must start/end on a word boundary.
 #[derive(Debug, Clone, Copy)]
 struct Term {
-    /// The rule's index, or the concept's when `concept`.
+    /// The rule's index (the concept's in `Classifier::concept_terms`).
     rule: u16,
-    /// A concept term: a model feature only, kept apart from the rules' hits.
-    concept: bool,
     start_word: bool,
     end_word: bool,
     /// A single Latin word ("owe"): it may be spelt out with gaps ("o w e") but must not be
     /// glued from pieces of other words ("o.o we").
     single_word: bool,
+}
+
+impl Term {
+    /// Whether an automaton match of this term at `start..end` of the normalised text counts:
+    /// on word boundaries where the term starts or ends with a Latin letter, and a single Latin
+    /// word either whole or spelt out with gaps, never glued from pieces of other words.
+    #[inline]
+    fn matches_at(&self, norm: &Normalized, start: usize, end: usize) -> bool {
+        if (self.start_word && !norm.boundary_at(start))
+            || (self.end_word && !norm.boundary_at(end))
+        {
+            return false;
+        }
+        if self.single_word {
+            // ASCII: one byte per char; inside a Latin word a boundary is a dropped gap.
+            let gaps = (start + 1..end).filter(|&b| norm.boundary_at(b)).count();
+            if gaps != 0 && gaps != end - start - 1 {
+                return false;
+            }
+        }
+        true
+    }
 }
 
 /// A compiled classifier.
@@ -189,6 +209,10 @@ pub struct Classifier {
     fold: Fold,
     ac: AhoCorasick,
     terms: Vec<Term>,
+    /// The rules' terms then the concepts' (`concept_terms`), for the model's reading: one pass
+    /// finds both. `ac` alone serves the lexicon alone, where most messages match nothing.
+    all_ac: AhoCorasick,
+    concept_terms: Vec<Term>,
     rules: Vec<Rule>,
     /// Per rule: its feature hash for the model.
     rule_features: Vec<u64>,
@@ -386,7 +410,6 @@ impl Classifier {
                 let last = n.chars().next_back().unwrap_or(' ');
                 terms.push(Term {
                     rule: ri as u16,
-                    concept: false,
                     start_word: first.is_ascii_alphanumeric(),
                     end_word: last.is_ascii_alphanumeric(),
                     single_word: n.bytes().all(|b| b.is_ascii_alphanumeric())
@@ -412,6 +435,8 @@ impl Classifier {
         // Concept terms share the automaton (one pass over the text) but not the rules' term
         // bookkeeping: a concept word may also be a rule's term.
         let mut concept_owner: std::collections::HashMap<String, usize> = Default::default();
+        let mut concept_patterns: Vec<String> = Vec::new();
+        let mut concept_terms: Vec<Term> = Vec::new();
         let mut concept_features = Vec::with_capacity(file.concepts.len());
         let concept_cue = file.concepts.iter().map(|c| c.cue).collect();
         for (ci, c) in file.concepts.iter().enumerate() {
@@ -433,15 +458,14 @@ impl Classifier {
                 concept_owner.insert(n.clone(), ci);
                 let first = n.chars().next().unwrap_or(' ');
                 let last = n.chars().next_back().unwrap_or(' ');
-                terms.push(Term {
+                concept_terms.push(Term {
                     rule: ci as u16,
-                    concept: true,
                     start_word: first.is_ascii_alphanumeric(),
                     end_word: last.is_ascii_alphanumeric(),
                     single_word: n.bytes().all(|b| b.is_ascii_alphanumeric())
                         && !t.trim().contains(char::is_whitespace),
                 });
-                patterns.push(n);
+                concept_patterns.push(n);
             }
             concept_features.push(model::concept_feature(&c.id));
         }
@@ -453,12 +477,20 @@ impl Classifier {
             .prefilter(false)
             .build(&patterns)
             .map_err(|e| format!("lexicon: cannot compile the terms: {e}"))?;
+        let all_ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(false)
+            .build(patterns.iter().chain(&concept_patterns))
+            .map_err(|e| format!("lexicon: cannot compile the concepts' terms: {e}"))?;
         Ok(Classifier {
             version: file.meta.version.clone(),
             threshold: file.meta.collection_threshold,
             fold,
             ac,
             terms,
+            all_ac,
+            concept_terms,
             rules,
             rule_features,
             concept_features,
@@ -506,7 +538,7 @@ impl Classifier {
         let mut s = Scratch::default();
         let text = truncate(text);
         normalize_into(text, &self.fold, &mut s.norm);
-        self.lexicon_hits(&mut s);
+        self.all_hits(&mut s);
         let mut out = Vec::new();
         model::for_each_feature(&s.norm, |h, _, _| out.push(h));
         self.for_each_rule_feature(&s, |h, _, _| out.push(h));
@@ -519,7 +551,7 @@ impl Classifier {
     pub fn debt_cue(&self, text: &str) -> bool {
         let mut s = Scratch::default();
         normalize_into(truncate(text), &self.fold, &mut s.norm);
-        self.lexicon_hits(&mut s);
+        self.all_hits(&mut s);
         self.lexicon_score(&s.hits).1 || s.concepts.iter().any(|c| self.concept_cue[c.0 as usize])
     }
 
@@ -529,7 +561,7 @@ impl Classifier {
         let m = self.model.as_deref()?;
         let mut s = Scratch::default();
         normalize_into(truncate(text), &self.fold, &mut s.norm);
-        self.lexicon_hits(&mut s);
+        self.all_hits(&mut s);
         let mut sums = Sums::default();
         let mut seen = model::Seen::default();
         seen.reset();
@@ -562,31 +594,42 @@ impl Classifier {
     /// its map.
     fn lexicon_hits(&self, s: &mut Scratch) {
         s.hits.clear();
-        s.concepts.clear();
         for m in self.ac.find_overlapping_iter(s.norm.text.as_str()) {
             let t = self.terms[m.pattern().as_usize()];
-            if (t.start_word && !s.norm.boundary_at(m.start()))
-                || (t.end_word && !s.norm.boundary_at(m.end()))
-            {
-                continue;
+            if t.matches_at(&s.norm, m.start(), m.end()) {
+                s.hits.push((t.rule, m.start() as u32, m.end() as u32));
             }
-            if t.single_word {
-                // ASCII: one byte per char; inside a Latin word a boundary is a dropped gap.
-                let gaps = (m.start() + 1..m.end())
-                    .filter(|&b| s.norm.boundary_at(b))
-                    .count();
-                if gaps != 0 && gaps != m.len() - 1 {
-                    continue;
+        }
+        Self::settle_hits(s);
+    }
+
+    /// [`Classifier::lexicon_hits`] and the concepts (`s.concepts`: the first hit of each, in
+    /// text order) in one pass over the text.
+    fn all_hits(&self, s: &mut Scratch) {
+        s.hits.clear();
+        s.concepts.clear();
+        let rule_terms = self.terms.len();
+        for m in self.all_ac.find_overlapping_iter(s.norm.text.as_str()) {
+            let p = m.pattern().as_usize();
+            if p < rule_terms {
+                let t = self.terms[p];
+                if t.matches_at(&s.norm, m.start(), m.end()) {
+                    s.hits.push((t.rule, m.start() as u32, m.end() as u32));
                 }
-            }
-            if t.concept {
-                if !s.concepts.iter().any(|c| c.0 == t.rule) {
+            } else {
+                let t = self.concept_terms[p - rule_terms];
+                if t.matches_at(&s.norm, m.start(), m.end())
+                    && !s.concepts.iter().any(|c| c.0 == t.rule)
+                {
                     s.concepts.push((t.rule, m.start() as u32, m.end() as u32));
                 }
-                continue;
             }
-            s.hits.push((t.rule, m.start() as u32, m.end() as u32));
         }
+        Self::settle_hits(s);
+    }
+
+    /// Drops rule hits inside a longer hit of another rule and groups them by rule.
+    fn settle_hits(s: &mut Scratch) {
         if s.hits.is_empty() {
             return;
         }
@@ -753,7 +796,9 @@ impl Classifier {
         normalize_into(text, &self.fold, &mut s.norm);
         s.hits.clear();
         s.concepts.clear();
-        if self.ac.is_match(s.norm.text.as_str()) {
+        if model.is_some() {
+            self.all_hits(s);
+        } else if self.ac.is_match(s.norm.text.as_str()) {
             self.lexicon_hits(s);
         }
         let (score, anchored) = self.lexicon_score(&s.hits);
@@ -761,7 +806,7 @@ impl Classifier {
         // The model: one table lookup per feature, no allocation.
         let sums = model.map(|m| {
             let mut sums = Sums::default();
-            let mut seen = std::mem::take(&mut s.seen);
+            let mut seen = std::mem::replace(&mut s.seen, model::Seen::placeholder());
             seen.reset();
             model::for_each_feature(&s.norm, |h, _, _| m.add_once(&mut sums, &mut seen, h));
             self.for_each_rule_feature(s, |h, _, _| m.add_once(&mut sums, &mut seen, h));

@@ -241,7 +241,8 @@ pub struct Model {
 /// bucket is compared), and a repeat is missed only when another bucket took its slot in
 /// between, which bounds how often a repeated n-gram adds up instead of forbidding it.
 pub(crate) struct Seen {
-    slots: Box<[(u32, u32); SEEN_SLOTS]>,
+    /// SEEN_SLOTS slots; empty only in [`Seen::placeholder`].
+    slots: Box<[(u32, u32)]>,
     message: u32,
 }
 
@@ -250,13 +251,23 @@ const SEEN_SLOTS: usize = 512;
 impl Default for Seen {
     fn default() -> Seen {
         Seen {
-            slots: Box::new([(0, 0); SEEN_SLOTS]),
+            slots: vec![(0, 0); SEEN_SLOTS].into_boxed_slice(),
             message: 0,
         }
     }
 }
 
 impl Seen {
+    /// A stand-in that allocates nothing, to hold a thread's table's place while it is lent
+    /// out (`std::mem::replace`): a `Default` there would allocate and clear 4 KiB per message.
+    /// Never used to score.
+    pub(crate) fn placeholder() -> Seen {
+        Seen {
+            slots: Box::new([]),
+            message: 0,
+        }
+    }
+
     /// Starts a new message.
     pub(crate) fn reset(&mut self) {
         self.message = self.message.wrapping_add(1);
@@ -433,8 +444,13 @@ impl Model {
 
     #[inline(always)]
     pub(crate) fn weights(&self, h: u64) -> &[i8; LANES] {
-        // bucket() < 2^bits == table.len() by construction.
-        &self.table[self.bucket(h)]
+        self.bucket_weights(self.bucket(h))
+    }
+
+    /// The weights of bucket `b` (< 2^bits), zero when it holds none.
+    #[inline(always)]
+    fn bucket_weights(&self, b: usize) -> &[i8; LANES] {
+        &self.table[b]
     }
 
     /// Adds the feature `h` unless its bucket was already added for this message.
@@ -498,7 +514,10 @@ mod tests {
         let ok = Model::to_bytes(&header(), &[(3, [1; LANES]), (7, [-2; LANES])]);
         let m = Model::from_bytes(&ok).unwrap();
         assert_eq!(m.entries(), 2);
-        assert_eq!(m.table[7][0], -2);
+        assert_eq!(m.bucket_weights(7)[0], -2);
+        assert_eq!(m.bucket_weights(3)[0], 1);
+        assert_eq!(m.bucket_weights(4), &[0; LANES]);
+        assert_eq!(m.bucket_weights((1 << 12) - 1), &[0; LANES]);
         // Every truncation fails cleanly.
         for n in 0..ok.len() {
             assert!(Model::from_bytes(&ok[..n]).is_err(), "{n}");
