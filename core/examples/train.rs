@@ -1,7 +1,7 @@
 //! Trains the classifier's model and writes `core/data/model/collection.dwm`.
 //!
 //! ```text
-//! cargo run --release -p dunwatch-core --example train -- --version 2026.12.04-1
+//! cargo run --release -p dunwatch-core --example train -- --version 2026.12.05-4
 //! ```
 //!
 //! Inputs (all read in sorted order, so the same inputs give the same bytes):
@@ -10,9 +10,9 @@
 //!   writer it has not seen; those figures are printed.
 //! - `tests/fixtures/labelled/*.jsonl` (not `holdout/`, which stays for evaluation).
 //! - `../shared/corpora` (or `DUNWATCH_CORPORA`): the public SMS corpora as negatives; messages
-//!   the lexicon alone already reads as collection (real overdue notices) are left out. A fifth
-//!   of each set (by a hash of the text) is never trained on: it sets the collection threshold
-//!   (above every benign and spam message of that fifth) and measures false positives. Without
+//!   the lexicon alone already reads as collection (real overdue notices) are left out. The
+//!   collection threshold is set on out-of-fold scores (five folds by a hash of the text, each
+//!   scored by a model trained without it), within a false-positive budget per set. Without
 //!   the corpora the command says so and trains on the labelled files alone.
 //!
 //! The model: logistic regression per output (`collection` and each flag) over the hashed
