@@ -35,9 +35,14 @@ fn main() {
             // JSON has no datetime; the readers take times as "HH:MM" strings.
             panic!("{src}: {path} is a TOML datetime; write it as a string");
         }
+        let mut value = value;
+        if *name == "lexicon.json" {
+            join_terms(&mut value);
+        }
         let json = serde_json::to_string(&value).expect("TOML values serialize to JSON");
         std::fs::write(Path::new(&out).join(name), json).expect("write to OUT_DIR");
     }
+    t2s_pairs(Path::new(&out));
     let mut classes = String::new();
     for (name, doc, re) in [
         ("HAN", "`\\p{Han}`", r"\p{Han}"),
@@ -52,6 +57,55 @@ fn main() {
     }
     std::fs::write(Path::new(&out).join("unicode_classes.rs"), classes).expect("write to OUT_DIR");
     zones(Path::new(&out));
+}
+
+/// The lexicon's term lists as one string each, joined by `|` (the library's reader splits them):
+/// about 2 bytes less per term in the Android library, which has a size budget.
+fn join_terms(lexicon: &mut toml::Value) {
+    for section in ["rule", "concept"] {
+        let Some(toml::Value::Array(items)) = lexicon.get_mut(section) else {
+            continue;
+        };
+        for item in items {
+            let Some(toml::Value::Array(terms)) = item.get("terms") else {
+                continue;
+            };
+            let terms: Vec<&str> = terms.iter().filter_map(|t| t.as_str()).collect();
+            assert!(
+                terms.iter().all(|t| !t.contains('|')),
+                "lexicon: a term contains '|', the embedded form's separator"
+            );
+            let joined = terms.join("|");
+            item.as_table_mut()
+                .expect("a lexicon entry is a table")
+                .insert("terms".into(), toml::Value::String(joined));
+        }
+    }
+}
+
+/// `data/lexicon/t2s.txt` (one pair per line, with comments) as the bare pairs, one after the
+/// other, in UTF-16LE (`t2s.pairs`: 4 bytes a pair where UTF-8 lines took 7), for the same
+/// reason.
+fn t2s_pairs(out: &Path) {
+    let src = "data/lexicon/t2s.txt";
+    println!("cargo:rerun-if-changed={src}");
+    let text = std::fs::read_to_string(src).unwrap_or_else(|e| panic!("{src}: {e}"));
+    let mut pairs = String::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        assert_eq!(
+            line.chars().count(),
+            2,
+            "{src}:{}: expected two chars",
+            n + 1
+        );
+        pairs.push_str(line);
+    }
+    let utf16: Vec<u8> = pairs.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    std::fs::write(out.join("t2s.pairs"), utf16).expect("write to OUT_DIR");
 }
 
 /// Where the offset scan starts and ends (1843 and 2103): chrono-tz's transitions lie within.

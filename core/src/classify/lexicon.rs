@@ -31,6 +31,7 @@ pub(crate) struct ConceptDef {
     /// alone never reads an unknown sender's message as collection.
     #[serde(default)]
     pub cue: bool,
+    #[serde(deserialize_with = "terms")]
     pub terms: Vec<String>,
 }
 
@@ -78,6 +79,7 @@ pub(crate) struct RuleDef {
     pub suppressed_by: Vec<String>,
     #[serde(default)]
     pub flag: Option<Flag>,
+    #[serde(deserialize_with = "terms")]
     pub terms: Vec<String>,
 }
 
@@ -168,4 +170,30 @@ impl LexiconFile {
             })
             .collect()
     }
+}
+
+/// A term list: a list of strings (the TOML files), or one string of terms joined by `|` (the
+/// embedded JSON, which build.rs writes that way to save space).
+fn terms<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    struct Terms;
+    impl<'de> serde::de::Visitor<'de> for Terms {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of terms")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Vec<String>, E> {
+            Ok(s.split('|').map(str::to_string).collect())
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut a: A,
+        ) -> Result<Vec<String>, A::Error> {
+            let mut v = Vec::new();
+            while let Some(t) = a.next_element::<String>()? {
+                v.push(t);
+            }
+            Ok(v)
+        }
+    }
+    d.deserialize_any(Terms)
 }

@@ -44,7 +44,7 @@ pub(crate) const BUILTIN_MODEL: &[u8] = include_bytes!("../../data/model/collect
 #[cfg(not(feature = "builtin-model"))]
 pub(crate) const BUILTIN_MODEL: &[u8] = &[];
 /// Traditional -> Simplified character pairs (from OpenCC).
-const T2S: &str = include_str!("../../data/lexicon/t2s.txt");
+const T2S: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/t2s.pairs"));
 
 /// At most this many spans are reported per rule (a pathological message repeats a word forever).
 const MAX_SPANS_PER_RULE: usize = 8;

@@ -26,8 +26,10 @@ pub(crate) struct Fold {
 }
 
 impl Fold {
-    /// Builds the table from `t2s` lines (two chars each, `#` comments) and extra pairs.
-    pub(crate) fn new(t2s: &str, extra: &[(char, char)]) -> Result<Fold, String> {
+    /// Builds the table from `t2s` (pairs of chars one after the other, traditional then
+    /// simplified, in UTF-16LE as build.rs writes them from data/lexicon/t2s.txt) and extra
+    /// pairs.
+    pub(crate) fn new(t2s: &[u8], extra: &[(char, char)]) -> Result<Fold, String> {
         let mut table = vec!['\0'; (FOLD_END - FOLD_BASE) as usize].into_boxed_slice();
         let mut set = |from: char, to: char, what: &str| -> Result<(), String> {
             let c = from as u32;
@@ -39,16 +41,17 @@ impl Fold {
             table[(c - FOLD_BASE) as usize] = to;
             Ok(())
         };
-        for (n, line) in t2s.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let mut cs = line.chars();
-            match (cs.next(), cs.next(), cs.next()) {
-                (Some(a), Some(b), None) => set(a, b, &format!("t2s line {}", n + 1))?,
-                _ => return Err(format!("t2s line {}: expected two chars", n + 1)),
-            }
+        let units = t2s
+            .chunks(2)
+            .map(|b| u16::from_le_bytes([b[0], *b.get(1).unwrap_or(&0)]));
+        let mut cs = char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER));
+        let mut n = 0;
+        while let Some(a) = cs.next() {
+            n += 1;
+            let Some(b) = cs.next() else {
+                return Err(format!("t2s pair {n}: a char without its pair"));
+            };
+            set(a, b, &format!("t2s pair {n}"))?;
         }
         for &(a, b) in extra {
             set(a, b, "fold pair")?;
@@ -271,7 +274,14 @@ mod tests {
     use super::*;
 
     fn fold() -> Fold {
-        Fold::new("還还\n款款\n", &[('您', '你')]).unwrap()
+        Fold::new(
+            &"還还款款"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>(),
+            &[('您', '你')],
+        )
+        .unwrap()
     }
 
     fn norm(s: &str) -> Normalized {
