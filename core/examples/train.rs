@@ -498,44 +498,34 @@ fn report(name: &str, c: &Classifier, set: &[&Example]) {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    // Best recall with precision >= 0.98 over collection thresholds (lexicon OR logit >= t).
+    // Best recall with precision >= `floor` over collection thresholds (lexicon OR logit >= t),
+    // and the threshold that reaches it.
     curve.sort_by(|a, b| b.1.total_cmp(&a.1));
     let pos = curve.iter().filter(|x| x.2).count().max(1);
-    let (mut best, mut best_t) = (0.0f64, f32::NAN);
-    for &(_, t, _) in &curve {
-        let (mut tp, mut fp) = (0, 0);
-        for &(lx, l, y) in &curve {
-            if lx || l >= t {
-                if y {
-                    tp += 1
-                } else {
-                    fp += 1
+    let best_at = |floor: f64| {
+        let (mut best, mut best_t) = (0.0f64, f32::NAN);
+        for &(_, t, _) in &curve {
+            let (mut tp, mut fp) = (0, 0);
+            for &(lx, l, y) in &curve {
+                if lx || l >= t {
+                    if y {
+                        tp += 1
+                    } else {
+                        fp += 1
+                    }
                 }
             }
-        }
-        let p = tp as f64 / (tp + fp).max(1) as f64;
-        let r = tp as f64 / pos as f64;
-        if p >= 0.98 && r > best {
-            best = r;
-            best_t = t;
-        }
-    }
-    let mut best95 = 0.0f64;
-    for &(_, t, _) in &curve {
-        let (mut tp, mut fp) = (0, 0);
-        for &(lx, l, y) in &curve {
-            if lx || l >= t {
-                if y {
-                    tp += 1
-                } else {
-                    fp += 1
-                }
+            let p = tp as f64 / (tp + fp).max(1) as f64;
+            let r = tp as f64 / pos as f64;
+            if p >= floor && r > best {
+                best = r;
+                best_t = t;
             }
         }
-        if tp as f64 / (tp + fp).max(1) as f64 >= 0.95 {
-            best95 = best95.max(tp as f64 / pos as f64);
-        }
-    }
+        (best, best_t)
+    };
+    let (best, best_t) = best_at(0.98);
+    let (best95, _) = best_at(0.95);
     if !curve.is_empty() {
         println!("  {name}: best collection recall at precision >= 0.98: {best:.3} (logit >= {best_t:.2}); at >= 0.95: {best95:.3}");
         if std::env::var_os("DUNWATCH_TRAIN_CURVE").is_some() {

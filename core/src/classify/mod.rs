@@ -179,6 +179,47 @@ struct Term {
     single_word: bool,
 }
 
+/// Normalises the term lists of rules (or concepts), in order, into automaton patterns and
+/// their [`Term`]s. A term twice in one list counts once; a term in two lists is an error.
+fn compile_terms<'a>(
+    kind: &str,
+    lists: impl Iterator<Item = (&'a str, &'a [String])>,
+    fold: &Fold,
+) -> std::result::Result<(Vec<String>, Vec<Term>), String> {
+    let mut patterns: Vec<String> = Vec::new();
+    let mut terms: Vec<Term> = Vec::new();
+    let mut owner: std::collections::HashMap<String, (usize, &str)> = Default::default();
+    for (i, (id, list)) in lists.enumerate() {
+        for t in list {
+            let n = normalize_term(t, fold);
+            if n.is_empty() {
+                return Err(format!("lexicon: {kind} {id:?}: term {t:?} is empty"));
+            }
+            match owner.get(&n) {
+                Some(&(o, _)) if o == i => continue, // the same term twice (還/还) in one list
+                Some(&(_, other)) => {
+                    return Err(format!(
+                        "lexicon: term {t:?} of {kind} {id:?} is also in {kind} {other:?}"
+                    ))
+                }
+                None => {}
+            }
+            owner.insert(n.clone(), (i, id));
+            let first = n.chars().next().unwrap_or(' ');
+            let last = n.chars().next_back().unwrap_or(' ');
+            terms.push(Term {
+                rule: i as u16,
+                start_word: first.is_ascii_alphanumeric(),
+                end_word: last.is_ascii_alphanumeric(),
+                single_word: n.bytes().all(|b| b.is_ascii_alphanumeric())
+                    && !t.trim().contains(char::is_whitespace),
+            });
+            patterns.push(n);
+        }
+    }
+    Ok((patterns, terms))
+}
+
 impl Term {
     /// Whether an automaton match of this term at `start..end` of the normalised text counts:
     /// on word boundaries where the term starts or ends with a Latin letter, and a single Latin
@@ -384,39 +425,16 @@ impl Classifier {
         if file.rules.len() > u16::MAX as usize || file.concepts.len() > u16::MAX as usize {
             return Err("lexicon: too many rules".into());
         }
-        let mut patterns: Vec<String> = Vec::new();
-        let mut terms: Vec<Term> = Vec::new();
-        let mut owner: std::collections::HashMap<String, usize> = Default::default();
+        let (patterns, terms) = compile_terms(
+            "rule",
+            file.rules
+                .iter()
+                .map(|r| (r.id.as_str(), r.terms.as_slice())),
+            &fold,
+        )?;
         let mut rules = Vec::with_capacity(file.rules.len());
         let mut rule_features = Vec::with_capacity(file.rules.len());
-        for (ri, r) in file.rules.iter().enumerate() {
-            for t in &r.terms {
-                let n = normalize_term(t, &fold);
-                if n.is_empty() {
-                    return Err(format!("lexicon: rule {:?}: term {t:?} is empty", r.id));
-                }
-                match owner.get(&n) {
-                    Some(&o) if o == ri => continue, // the same term twice (e.g. 還/还) in one rule
-                    Some(&o) => {
-                        return Err(format!(
-                            "lexicon: term {t:?} of rule {:?} is also in rule {:?}",
-                            r.id, file.rules[o].id
-                        ))
-                    }
-                    None => {}
-                }
-                owner.insert(n.clone(), ri);
-                let first = n.chars().next().unwrap_or(' ');
-                let last = n.chars().next_back().unwrap_or(' ');
-                terms.push(Term {
-                    rule: ri as u16,
-                    start_word: first.is_ascii_alphanumeric(),
-                    end_word: last.is_ascii_alphanumeric(),
-                    single_word: n.bytes().all(|b| b.is_ascii_alphanumeric())
-                        && !t.trim().contains(char::is_whitespace),
-                });
-                patterns.push(n);
-            }
+        for r in &file.rules {
             let suppressed_by = r
                 .suppressed_by
                 .iter()
@@ -432,57 +450,33 @@ impl Classifier {
                 suppressed_by,
             });
         }
-        // Concept terms share the automaton (one pass over the text) but not the rules' term
-        // bookkeeping: a concept word may also be a rule's term.
-        let mut concept_owner: std::collections::HashMap<String, usize> = Default::default();
-        let mut concept_patterns: Vec<String> = Vec::new();
-        let mut concept_terms: Vec<Term> = Vec::new();
-        let mut concept_features = Vec::with_capacity(file.concepts.len());
+        // Concept terms have their own bookkeeping: a concept word may also be a rule's term.
+        let (concept_patterns, concept_terms) = compile_terms(
+            "concept",
+            file.concepts
+                .iter()
+                .map(|c| (c.id.as_str(), c.terms.as_slice())),
+            &fold,
+        )?;
         let concept_cue = file.concepts.iter().map(|c| c.cue).collect();
-        for (ci, c) in file.concepts.iter().enumerate() {
-            for t in &c.terms {
-                let n = normalize_term(t, &fold);
-                if n.is_empty() {
-                    return Err(format!("lexicon: concept {:?}: term {t:?} is empty", c.id));
-                }
-                match concept_owner.get(&n) {
-                    Some(&o) if o == ci => continue,
-                    Some(&o) => {
-                        return Err(format!(
-                            "lexicon: term {t:?} of concept {:?} is also in concept {:?}",
-                            c.id, file.concepts[o].id
-                        ))
-                    }
-                    None => {}
-                }
-                concept_owner.insert(n.clone(), ci);
-                let first = n.chars().next().unwrap_or(' ');
-                let last = n.chars().next_back().unwrap_or(' ');
-                concept_terms.push(Term {
-                    rule: ci as u16,
-                    start_word: first.is_ascii_alphanumeric(),
-                    end_word: last.is_ascii_alphanumeric(),
-                    single_word: n.bytes().all(|b| b.is_ascii_alphanumeric())
-                        && !t.trim().contains(char::is_whitespace),
-                });
-                concept_patterns.push(n);
-            }
-            concept_features.push(model::concept_feature(&c.id));
-        }
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            // The rare-byte prefilter hurts here: every CJK char starts with one of a few UTF-8
-            // lead bytes, so it keeps stopping; the plain DFA is ~40% faster on the NUS corpora.
-            .prefilter(false)
-            .build(&patterns)
-            .map_err(|e| format!("lexicon: cannot compile the terms: {e}"))?;
-        let all_ac = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .prefilter(false)
-            .build(patterns.iter().chain(&concept_patterns))
-            .map_err(|e| format!("lexicon: cannot compile the concepts' terms: {e}"))?;
+        let concept_features = file
+            .concepts
+            .iter()
+            .map(|c| model::concept_feature(&c.id))
+            .collect();
+        let automaton = |p: &mut dyn Iterator<Item = &String>| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                // The rare-byte prefilter hurts here: every CJK char starts with one of a few
+                // UTF-8 lead bytes, so it keeps stopping; the plain DFA is ~40% faster on the
+                // NUS corpora.
+                .prefilter(false)
+                .build(p)
+                .map_err(|e| format!("lexicon: cannot compile the terms: {e}"))
+        };
+        let ac = automaton(&mut patterns.iter())?;
+        let all_ac = automaton(&mut patterns.iter().chain(&concept_patterns))?;
         Ok(Classifier {
             version: file.meta.version.clone(),
             threshold: file.meta.collection_threshold,
