@@ -394,6 +394,22 @@ const HOLDOUT_FLOORS: &[Floor] = &[
         right_per_wrong: if MODEL { 8 } else { 4 },
         context_flag_recall: if MODEL { 0.82 } else { 0.31 },
     },
+    Floor {
+        file: "round18.jsonl",
+        precision: if MODEL { 0.95 } else { 0.8 },
+        recall: if MODEL { 0.69 } else { 0.18 },
+        flag_recall: if MODEL { 0.62 } else { 0.1 },
+        right_per_wrong: if MODEL { 12 } else { 2 },
+        context_flag_recall: if MODEL { 0.82 } else { 0.37 },
+    },
+    Floor {
+        file: "round19.jsonl",
+        precision: if MODEL { 0.97 } else { 0.78 },
+        recall: if MODEL { 0.68 } else { 0.15 },
+        flag_recall: if MODEL { 0.64 } else { 0.1 },
+        right_per_wrong: if MODEL { 10 } else { 3 },
+        context_flag_recall: if MODEL { 0.83 } else { 0.34 },
+    },
 ];
 
 /// Each held-out round was written before looking at the classifier's output on it and is
