@@ -5,11 +5,6 @@
 //! normalised text folds all of that away; every normalised byte remembers the char index of the
 //! original char it came from, so matches can be reported as spans of the ORIGINAL text.
 
-/// Set on the map entry of the first byte of a char that starts a word: the text starts there,
-/// a separator was dropped before it, or the script class changed (CJK after Latin, ...).
-pub(crate) const BOUNDARY: u32 = 1 << 31;
-const INDEX_MASK: u32 = !BOUNDARY;
-
 /// Longest input looked at, in chars; the rest of a (pathological) message is ignored. A
 /// concatenated SMS is at most a few thousand chars; the cap bounds the work per message.
 pub(crate) const MAX_CHARS: usize = 1 << 16;
@@ -94,21 +89,25 @@ impl Fold {
 #[derive(Debug, Default)]
 pub(crate) struct Normalized {
     pub text: String,
-    /// One entry per byte of `text`: original char index, `BOUNDARY` on a word's first byte.
+    /// One entry per byte of `text`: its original char index (only after [`normalize_into`]).
     pub map: Vec<u32>,
+    /// One bit per byte of `text`, set on the first byte of a char that starts a word (the
+    /// text starts there, a separator was dropped before it, or the script class changed: CJK
+    /// after Latin, ...). The map-free pass fills it too: a term's boundary check needs it.
+    starts: Vec<u64>,
 }
 
 impl Normalized {
     /// Original char index of the normalised byte `b`.
     #[inline]
     pub fn orig(&self, b: usize) -> usize {
-        (self.map[b] & INDEX_MASK) as usize
+        self.map[b] as usize
     }
 
     /// Whether a word starts at normalised byte `b` (true at the end of the text).
     #[inline]
     pub fn boundary_at(&self, b: usize) -> bool {
-        b >= self.map.len() || self.map[b] & BOUNDARY != 0
+        b >= self.text.len() || self.starts[b >> 6] & (1 << (b & 63)) != 0
     }
 }
 
@@ -183,6 +182,7 @@ pub(crate) fn normalize_text_only(src: &str, fold: &Fold, out: &mut Normalized) 
 fn normalize_impl<const MAP: bool>(src: &str, fold: &Fold, out: &mut Normalized) {
     out.text.clear();
     out.map.clear();
+    out.starts.clear();
     let bytes = src.as_bytes();
     let mut pending_boundary = true;
     let mut prev_class = Class::Other;
@@ -248,11 +248,18 @@ fn normalize_impl<const MAP: bool>(src: &str, fold: &Fold, out: &mut Normalized)
                 (c, class)
             }
         };
+        let at = out.text.len();
         out.text.push(c);
+        // A char is at most 4 bytes: one more word of bits at most.
+        if out.starts.len() < out.text.len().div_ceil(64) {
+            out.starts.push(0);
+        }
+        if pending_boundary || class != prev_class {
+            out.starts[at >> 6] |= 1 << (at & 63);
+        }
         if MAP {
-            let boundary = pending_boundary || class != prev_class;
             let n = this as u32;
-            out.map.push(if boundary { n | BOUNDARY } else { n });
+            out.map.push(n);
             for _ in 1..c.len_utf8() {
                 out.map.push(n);
             }
