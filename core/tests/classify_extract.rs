@@ -183,6 +183,16 @@ terms = ["gadget"]
             )[..],
             "does not end with a letter or digit",
         ),
+        (
+            &format!("{src}\n[[concept]]\nid = \"c.amount\"\nterms = [\"x\"]\namount_digits = 3\n")[..],
+            "go together",
+        ),
+        (
+            &format!(
+                "{src}\n[[concept]]\nid = \"c.amount\"\nterms = [\"x\"]\namount_digits = 5\namount_max_digits = 2\n"
+            )[..],
+            "need 1 <= min <= max",
+        ),
     ] {
         let e = Classifier::from_toml_str(bad).unwrap_err().to_string();
         assert!(e.contains(why), "{why}: {e}");

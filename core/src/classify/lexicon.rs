@@ -33,6 +33,13 @@ pub(crate) struct ConceptDef {
     pub cue: bool,
     #[serde(deserialize_with = "terms")]
     pub terms: Vec<String>,
+    /// A number of `amount_digits` to `amount_max_digits` digits (grouped with `,` or `.`, on
+    /// word boundaries) also belongs to the concept: an amount ("$350", "4,800", "3860") says
+    /// "money" in a terse demand that names no currency word.
+    #[serde(default)]
+    pub amount_digits: Option<u32>,
+    #[serde(default)]
+    pub amount_max_digits: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,6 +143,19 @@ impl LexiconFile {
             }
             if c.terms.is_empty() {
                 return Err(format!("lexicon: concept {:?} has no terms", c.id));
+            }
+            if let (Some(lo), Some(hi)) = (c.amount_digits, c.amount_max_digits) {
+                if lo == 0 || lo > hi {
+                    return Err(format!(
+                        "lexicon: concept {:?}: amount digits {lo} to {hi}, need 1 <= min <= max",
+                        c.id
+                    ));
+                }
+            } else if c.amount_digits.is_some() || c.amount_max_digits.is_some() {
+                return Err(format!(
+                    "lexicon: concept {:?}: amount_digits and amount_max_digits go together",
+                    c.id
+                ));
             }
         }
         // Every score is a sum of weights: it must stay a finite number.

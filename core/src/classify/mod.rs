@@ -265,6 +265,8 @@ pub struct Classifier {
     concept_features: Vec<u64>,
     /// Per concept: whether it is a debt cue (money or repaying words).
     concept_cue: Vec<bool>,
+    /// Concepts a written amount belongs to: (concept, fewest digits, most digits).
+    amounts: Vec<(u16, u32, u32)>,
     extract: Extractor,
     model: Option<Arc<Model>>,
 }
@@ -463,6 +465,9 @@ impl Classifier {
             &fold,
         )?;
         let concept_cue = file.concepts.iter().map(|c| c.cue).collect();
+        let amounts = (file.concepts.iter().enumerate())
+            .filter_map(|(i, c)| Some((i as u16, c.amount_digits?, c.amount_max_digits?)))
+            .collect();
         let concept_features = file
             .concepts
             .iter()
@@ -504,6 +509,7 @@ impl Classifier {
             rule_features,
             concept_features,
             concept_cue,
+            amounts,
             extract: Extractor::new(&file.extract)?,
             model: None,
         })
@@ -634,6 +640,13 @@ impl Classifier {
                 }
             }
         }
+        for &(c, lo, hi) in &self.amounts {
+            if !s.concepts.iter().any(|x| x.0 == c) {
+                if let Some((a, b)) = find_amount(&s.norm, lo, hi) {
+                    s.concepts.push((c, a as u32, b as u32));
+                }
+            }
+        }
         Self::settle_hits(s);
     }
 
@@ -643,6 +656,9 @@ impl Classifier {
         self.cue_ac
             .find_overlapping_iter(norm.text.as_str())
             .any(|m| self.cue_terms[m.pattern().as_usize()].matches_at(norm, m.start(), m.end()))
+            || (self.amounts.iter()).any(|&(c, lo, hi)| {
+                self.concept_cue[c as usize] && find_amount(norm, lo, hi).is_some()
+            })
     }
 
     /// Drops rule hits inside a longer hit of another rule and groups them by rule.
@@ -1052,6 +1068,35 @@ impl CharOffsets {
     }
 }
 
+/// The first written amount in the text with `lo..=hi` digits: a run of digits in the
+/// normalised text (where "4,800" is already "4800") that starts and ends on word boundaries
+/// (so a phone number is one long run, and "CV22" is no amount). Byte range.
+fn find_amount(norm: &Normalized, lo: u32, hi: u32) -> Option<(usize, usize)> {
+    let b = norm.text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let digits = (i - start) as u32;
+        // A one-letter currency sign may be glued on ("P2,800", "K2000", "N5000" read "p2800").
+        let prefixed =
+            start >= 1 && b[start - 1].is_ascii_alphabetic() && norm.boundary_at(start - 1);
+        if (lo..=hi).contains(&digits)
+            && (norm.boundary_at(start) || prefixed)
+            && norm.boundary_at(i)
+        {
+            return Some((start, i));
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1059,6 +1104,30 @@ mod tests {
     #[test]
     fn builtin_lexicon_compiles() {
         assert!(!Classifier::builtin().version().is_empty());
+    }
+
+    /// An amount is a run of 3 to 7 digits on word boundaries, grouped or not, a one-letter
+    /// currency sign glued on allowed; phone numbers, ids glued to words and short numbers are
+    /// not amounts. It is a debt cue (the builtin lexicon's `concept.amount`).
+    #[test]
+    fn written_amounts_are_a_debt_cue_and_phone_numbers_are_not() {
+        let c = Classifier::builtin();
+        let amount = |t: &str| {
+            let mut n = Normalized::default();
+            normalize_into(t, &c.fold, &mut n);
+            find_amount(&n, 3, 7).map(|(a, b)| n.text[a..b].to_string())
+        };
+        assert_eq!(amount("$350 lands today").as_deref(), Some("350"));
+        assert_eq!(amount("the 1,875 today").as_deref(), Some("1875"));
+        assert_eq!(amount("P2,800 today").as_deref(), Some("2800"));
+        // "Rp3" reads "rpe" (digits for letters next to a letter); the rest is still an amount.
+        assert_eq!(amount("Rp3.250.000 ya").as_deref(), Some("250000"));
+        assert_eq!(amount("3860，今晚十点前").as_deref(), Some("3860"));
+        assert_eq!(amount("call 0917 123 4567 now"), None);
+        assert_eq!(amount("case CV22 and ab123cd"), None);
+        assert_eq!(amount("see you at 12, ok 5"), None);
+        assert!(c.debt_cue("We know where your kids go to school. 900. Friday."));
+        assert!(!c.debt_cue("We know where your kids go to school. Friday."));
     }
 
     /// The map-free first pass may skip the model only where the full reading finds no debt
