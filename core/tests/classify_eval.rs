@@ -410,6 +410,22 @@ const HOLDOUT_FLOORS: &[Floor] = &[
         right_per_wrong: if MODEL { 10 } else { 3 },
         context_flag_recall: if MODEL { 0.83 } else { 0.34 },
     },
+    Floor {
+        file: "round20.jsonl",
+        precision: if MODEL { 0.97 } else { 0.86 },
+        recall: if MODEL { 0.78 } else { 0.27 },
+        flag_recall: if MODEL { 0.72 } else { 0.18 },
+        right_per_wrong: if MODEL { 8 } else { 4 },
+        context_flag_recall: if MODEL { 0.83 } else { 0.4 },
+    },
+    Floor {
+        file: "round21.jsonl",
+        precision: if MODEL { 0.94 } else { 0.85 },
+        recall: if MODEL { 0.83 } else { 0.17 },
+        flag_recall: if MODEL { 0.77 } else { 0.11 },
+        right_per_wrong: if MODEL { 8 } else { 4 },
+        context_flag_recall: if MODEL { 0.89 } else { 0.38 },
+    },
 ];
 
 /// Each held-out round was written before looking at the classifier's output on it and is
