@@ -425,6 +425,21 @@ const HOLDOUT_FLOORS: &[Floor] = &[
         flag_recall: if MODEL { 0.77 } else { 0.11 },
         right_per_wrong: if MODEL { 8 } else { 4 },
         context_flag_recall: if MODEL { 0.89 } else { 0.38 },
+    },    Floor {
+        file: "round22.jsonl",
+        precision: if MODEL { 0.98 } else { 0.78 },
+        recall: if MODEL { 0.84 } else { 0.25 },
+        flag_recall: if MODEL { 0.8 } else { 0.17 },
+        right_per_wrong: if MODEL { 5 } else { 1 },
+        context_flag_recall: if MODEL { 0.89 } else { 0.4 },
+    },
+    Floor {
+        file: "round23.jsonl",
+        precision: if MODEL { 0.97 } else { 0.93 },
+        recall: if MODEL { 0.78 } else { 0.19 },
+        flag_recall: if MODEL { 0.72 } else { 0.12 },
+        right_per_wrong: if MODEL { 12 } else { 5 },
+        context_flag_recall: if MODEL { 0.87 } else { 0.33 },
     },
 ];
 
