@@ -425,7 +425,8 @@ const HOLDOUT_FLOORS: &[Floor] = &[
         flag_recall: if MODEL { 0.77 } else { 0.11 },
         right_per_wrong: if MODEL { 8 } else { 4 },
         context_flag_recall: if MODEL { 0.89 } else { 0.38 },
-    },    Floor {
+    },
+    Floor {
         file: "round22.jsonl",
         precision: if MODEL { 0.98 } else { 0.78 },
         recall: if MODEL { 0.84 } else { 0.25 },
