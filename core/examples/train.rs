@@ -62,9 +62,8 @@ const FOLDS: u64 = 5;
 /// The collection threshold is never below this logit.
 const MIN_COLLECTION_LOGIT: f32 = 1.0;
 /// The model overrules the lexicon's collection reading only below this logit (p < 0.12):
-/// when it is confident the text is a look-alike. At logit 1 it vetoed plain overdue notices
-/// that share their words with the writers' anti-fraud warnings ("你已逾期，爆通讯录！"); at -2
-/// leave-one-writer-out precision is 0.003 lower (0.966 against 0.969).
+/// when it is confident the text is a look-alike. A veto near 0 overrules plain overdue notices
+/// that share their words with anti-fraud warnings ("你已逾期，爆通讯录！").
 const VETO_LOGIT: f32 = -2.0;
 /// Flag thresholds (logits); a flag is only raised on collector contact.
 const FLAG_LOGIT: f32 = 0.0;
