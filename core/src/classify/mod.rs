@@ -567,13 +567,7 @@ impl Classifier {
         let mut s = Scratch::default();
         normalize_into(truncate(text), &self.fold, &mut s.norm);
         self.all_hits(&mut s);
-        self.cue_in(&s, self.lexicon_score(&s.hits).1)
-    }
-
-    /// Whether the hits found in `s` carry a debt cue: a debt anchor (`anchored`) or a cue
-    /// concept (among them a written amount).
-    fn cue_in(&self, s: &Scratch, anchored: bool) -> bool {
-        anchored || s.concepts.iter().any(|c| self.concept_cue[c.0 as usize])
+        self.lexicon_score(&s.hits).1 || s.concepts.iter().any(|c| self.concept_cue[c.0 as usize])
     }
 
     /// The model's logits (`collection` then the flags in [`Flag::ALL`] order) for a message,
@@ -854,7 +848,7 @@ impl Classifier {
         // threat, insult or exposure threat is collection only from a known collector), and
         // keeps the lexicon's reading unless it is confident it is a look-alike (the veto
         // threshold). Without a cue, from an unknown sender, it has nothing to decide.
-        let cue = self.cue_in(s, anchored);
+        let cue = anchored || s.concepts.iter().any(|c| self.concept_cue[c.0 as usize]);
         if !cue && !known {
             model = None;
         }
