@@ -193,6 +193,16 @@ terms = ["gadget"]
             )[..],
             "need 1 <= min <= max",
         ),
+        (
+            &format!("{src}\n[[concept]]\nid = \"c.amount\"\nterms = [\"x\"]\namount_suffixes = [\"k\"]\n")[..],
+            "go together",
+        ),
+        (
+            &format!(
+                "{src}\n[[concept]]\nid = \"c.amount\"\nterms = [\"x\"]\namount_digits = 3\namount_max_digits = 7\namount_suffixes = [\" \"]\n"
+            )[..],
+            "empty amount suffix",
+        ),
     ] {
         let e = Classifier::from_toml_str(bad).unwrap_err().to_string();
         assert!(e.contains(why), "{why}: {e}");

@@ -40,6 +40,10 @@ pub(crate) struct ConceptDef {
     pub amount_digits: Option<u32>,
     #[serde(default)]
     pub amount_max_digits: Option<u32>,
+    /// Multipliers that make a short number (1 to 4 digits) written right before them an amount
+    /// too: "8k", "1.2w", "2万", "850rb", "3jt".
+    #[serde(default)]
+    pub amount_suffixes: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -151,9 +155,15 @@ impl LexiconFile {
                         c.id
                     ));
                 }
-            } else if c.amount_digits.is_some() || c.amount_max_digits.is_some() {
+                if c.amount_suffixes.iter().any(|x| x.trim().is_empty()) {
+                    return Err(format!("lexicon: concept {:?}: empty amount suffix", c.id));
+                }
+            } else if c.amount_digits.is_some()
+                || c.amount_max_digits.is_some()
+                || !c.amount_suffixes.is_empty()
+            {
                 return Err(format!(
-                    "lexicon: concept {:?}: amount_digits and amount_max_digits go together",
+                    "lexicon: concept {:?}: amount_digits, amount_max_digits and amount_suffixes go together",
                     c.id
                 ));
             }

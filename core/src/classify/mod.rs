@@ -265,8 +265,8 @@ pub struct Classifier {
     concept_features: Vec<u64>,
     /// Per concept: whether it is a debt cue (money or repaying words).
     concept_cue: Vec<bool>,
-    /// Concepts a written amount belongs to: (concept, fewest digits, most digits).
-    amounts: Vec<(u16, u32, u32)>,
+    /// Concepts a written amount belongs to.
+    amounts: Vec<Amount>,
     extract: Extractor,
     model: Option<Arc<Model>>,
 }
@@ -466,7 +466,15 @@ impl Classifier {
         )?;
         let concept_cue = file.concepts.iter().map(|c| c.cue).collect();
         let amounts = (file.concepts.iter().enumerate())
-            .filter_map(|(i, c)| Some((i as u16, c.amount_digits?, c.amount_max_digits?)))
+            .filter_map(|(i, c)| {
+                Some(Amount {
+                    concept: i as u16,
+                    digits: c.amount_digits?..=c.amount_max_digits?,
+                    suffixes: (c.amount_suffixes.iter())
+                        .map(|x| normalize_term(x, &fold))
+                        .collect(),
+                })
+            })
             .collect();
         let concept_features = file
             .concepts
@@ -640,10 +648,10 @@ impl Classifier {
                 }
             }
         }
-        for &(c, lo, hi) in &self.amounts {
-            if !s.concepts.iter().any(|x| x.0 == c) {
-                if let Some((a, b)) = find_amount(&s.norm, lo, hi) {
-                    s.concepts.push((c, a as u32, b as u32));
+        for am in &self.amounts {
+            if !s.concepts.iter().any(|x| x.0 == am.concept) {
+                if let Some((a, b)) = am.find(&s.norm) {
+                    s.concepts.push((am.concept, a as u32, b as u32));
                 }
             }
         }
@@ -656,9 +664,8 @@ impl Classifier {
         self.cue_ac
             .find_overlapping_iter(norm.text.as_str())
             .any(|m| self.cue_terms[m.pattern().as_usize()].matches_at(norm, m.start(), m.end()))
-            || (self.amounts.iter()).any(|&(c, lo, hi)| {
-                self.concept_cue[c as usize] && find_amount(norm, lo, hi).is_some()
-            })
+            || (self.amounts.iter())
+                .any(|am| self.concept_cue[am.concept as usize] && am.find(norm).is_some())
     }
 
     /// Drops rule hits inside a longer hit of another rule and groups them by rule.
@@ -1068,33 +1075,59 @@ impl CharOffsets {
     }
 }
 
-/// The first written amount in the text with `lo..=hi` digits: a run of digits in the
-/// normalised text (where "4,800" is already "4800") that starts and ends on word boundaries
-/// (so a phone number is one long run, and "CV22" is no amount). Byte range.
-fn find_amount(norm: &Normalized, lo: u32, hi: u32) -> Option<(usize, usize)> {
-    let b = norm.text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if !b[i].is_ascii_digit() {
-            i += 1;
-            continue;
+/// A concept's written amounts (`amount_digits`, `amount_max_digits`, `amount_suffixes`).
+#[derive(Debug)]
+struct Amount {
+    concept: u16,
+    digits: std::ops::RangeInclusive<u32>,
+    /// Normalised multipliers ("k", "万"); a number of 1 to [`SUFFIXED_DIGITS`] digits written
+    /// right before one is an amount whatever `digits` says.
+    suffixes: Vec<String>,
+}
+
+/// Most digits of a number with a multiplier ("1500k" is no way to write an amount).
+const SUFFIXED_DIGITS: u32 = 4;
+
+impl Amount {
+    /// The first written amount in the text: a run of digits in the normalised text (where
+    /// "4,800" is already "4800") that starts and ends on word boundaries (so a phone number is
+    /// one long run, and "CV22" is no amount), with `digits` digits or, followed by a
+    /// multiplier, 1 to 4. Byte range (with the multiplier).
+    fn find(&self, norm: &Normalized) -> Option<(usize, usize)> {
+        let b = norm.text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            let digits = (i - start) as u32;
+            // A one-letter currency sign may be glued on ("P2,800", "K2000", "N5000" read "p2800").
+            let prefixed =
+                start >= 1 && b[start - 1].is_ascii_alphabetic() && norm.boundary_at(start - 1);
+            if !(norm.boundary_at(start) || prefixed) {
+                continue;
+            }
+            if self.digits.contains(&digits) && norm.boundary_at(i) {
+                return Some((start, i));
+            }
+            if digits <= SUFFIXED_DIGITS {
+                for x in &self.suffixes {
+                    let end = i + x.len();
+                    if b[i..].starts_with(x.as_bytes())
+                        && (!b[end - 1].is_ascii_alphanumeric() || norm.boundary_at(end))
+                    {
+                        return Some((start, end));
+                    }
+                }
+            }
         }
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        let digits = (i - start) as u32;
-        // A one-letter currency sign may be glued on ("P2,800", "K2000", "N5000" read "p2800").
-        let prefixed =
-            start >= 1 && b[start - 1].is_ascii_alphabetic() && norm.boundary_at(start - 1);
-        if (lo..=hi).contains(&digits)
-            && (norm.boundary_at(start) || prefixed)
-            && norm.boundary_at(i)
-        {
-            return Some((start, i));
-        }
+        None
     }
-    None
 }
 
 #[cfg(test)]
@@ -1115,7 +1148,7 @@ mod tests {
         let amount = |t: &str| {
             let mut n = Normalized::default();
             normalize_into(t, &c.fold, &mut n);
-            find_amount(&n, 3, 7).map(|(a, b)| n.text[a..b].to_string())
+            (c.amounts[0].find(&n)).map(|(a, b)| n.text[a..b].to_string())
         };
         assert_eq!(amount("$350 lands today").as_deref(), Some("350"));
         assert_eq!(amount("the 1,875 today").as_deref(), Some("1875"));
@@ -1126,6 +1159,16 @@ mod tests {
         assert_eq!(amount("call 0917 123 4567 now"), None);
         assert_eq!(amount("case CV22 and ab123cd"), None);
         assert_eq!(amount("see you at 12, ok 5"), None);
+        // A short number with a multiplier; not a multiplier glued inside a word.
+        assert_eq!(amount("8k by friday").as_deref(), Some("8k"));
+        assert_eq!(amount("1.2w 今晚").as_deref(), Some("12w"));
+        assert_eq!(amount("還2萬，今晚").as_deref(), Some("2万"));
+        assert_eq!(amount("sisa 850rb ya").as_deref(), Some("850rb"));
+        assert_eq!(amount("12345k"), None);
+        assert_eq!(amount("room 5kitchen, 3wheels"), None);
+        // Chinese numerals are the concept's terms (两万, 三千).
+        assert!(c.debt_cue("禮拜三。兩萬。別再拖。"));
+        assert!(c.debt_cue("三千八，今晚"));
         assert!(c.debt_cue("We know where your kids go to school. 900. Friday."));
         assert!(!c.debt_cue("We know where your kids go to school. Friday."));
     }
