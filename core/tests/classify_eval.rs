@@ -442,6 +442,38 @@ const HOLDOUT_FLOORS: &[Floor] = &[
         right_per_wrong: if MODEL { 12 } else { 5 },
         context_flag_recall: if MODEL { 0.87 } else { 0.33 },
     },
+    Floor {
+        file: "round24.jsonl",
+        precision: if MODEL { 0.96 } else { 0.76 },
+        recall: if MODEL { 0.81 } else { 0.25 },
+        flag_recall: if MODEL { 0.82 } else { 0.15 },
+        right_per_wrong: if MODEL { 8 } else { 2 },
+        context_flag_recall: if MODEL { 0.86 } else { 0.37 },
+    },
+    Floor {
+        file: "round25.jsonl",
+        precision: if MODEL { 0.98 } else { 0.88 },
+        recall: if MODEL { 0.86 } else { 0.15 },
+        flag_recall: if MODEL { 0.8 } else { 0.11 },
+        right_per_wrong: if MODEL { 10 } else { 8 },
+        context_flag_recall: if MODEL { 0.9 } else { 0.4 },
+    },
+    Floor {
+        file: "round26.jsonl",
+        precision: if MODEL { 0.98 } else { 0.8 },
+        recall: if MODEL { 0.73 } else { 0.11 },
+        flag_recall: if MODEL { 0.7 } else { 0.06 },
+        right_per_wrong: if MODEL { 5 } else { 1 },
+        context_flag_recall: if MODEL { 0.87 } else { 0.41 },
+    },
+    Floor {
+        file: "round27.jsonl",
+        precision: if MODEL { 0.98 } else { 0.98 },
+        recall: if MODEL { 0.75 } else { 0.12 },
+        flag_recall: if MODEL { 0.73 } else { 0.05 },
+        right_per_wrong: if MODEL { 20 } else { 5 },
+        context_flag_recall: if MODEL { 0.85 } else { 0.28 },
+    },
 ];
 
 /// Each held-out round was written before looking at the classifier's output on it and is
