@@ -378,6 +378,22 @@ const HOLDOUT_FLOORS: &[Floor] = &[
         right_per_wrong: if MODEL { 12 } else { 5 },
         context_flag_recall: if MODEL { 0.85 } else { 0.28 },
     },
+    Floor {
+        file: "round28.jsonl",
+        precision: if MODEL { 0.97 } else { 0.86 },
+        recall: if MODEL { 0.78 } else { 0.12 },
+        flag_recall: if MODEL { 0.65 } else { 0.05 },
+        right_per_wrong: if MODEL { 6 } else { 3 },
+        context_flag_recall: if MODEL { 0.83 } else { 0.32 },
+    },
+    Floor {
+        file: "round29.jsonl",
+        precision: if MODEL { 0.96 } else { 0.9 },
+        recall: if MODEL { 0.8 } else { 0.1 },
+        flag_recall: if MODEL { 0.64 } else { 0.06 },
+        right_per_wrong: if MODEL { 8 } else { 5 },
+        context_flag_recall: if MODEL { 0.77 } else { 0.21 },
+    },
 ];
 
 /// Each held-out round was written before looking at the classifier's output on it and is
