@@ -394,6 +394,22 @@ const HOLDOUT_FLOORS: &[Floor] = &[
         right_per_wrong: if MODEL { 8 } else { 5 },
         context_flag_recall: if MODEL { 0.77 } else { 0.21 },
     },
+    Floor {
+        file: "round30.jsonl",
+        precision: if MODEL { 0.91 } else { 0.76 },
+        recall: if MODEL { 0.79 } else { 0.09 },
+        flag_recall: if MODEL { 0.77 } else { 0.05 },
+        right_per_wrong: if MODEL { 5 } else { 1 },
+        context_flag_recall: if MODEL { 0.86 } else { 0.37 },
+    },
+    Floor {
+        file: "round31.jsonl",
+        precision: if MODEL { 0.97 } else { 0.98 },
+        recall: if MODEL { 0.73 } else { 0.09 },
+        flag_recall: if MODEL { 0.7 } else { 0.05 },
+        right_per_wrong: if MODEL { 15 } else { 5 },
+        context_flag_recall: if MODEL { 0.9 } else { 0.23 },
+    },
 ];
 
 /// Each held-out round was written before looking at the classifier's output on it and is
