@@ -203,6 +203,12 @@ terms = ["gadget"]
             )[..],
             "empty amount suffix",
         ),
+        (
+            &format!(
+                "{src}\n[[concept]]\nid = \"c.amount\"\nterms = [\"x\"]\namount_digits = 3\namount_max_digits = 7\namount_suffixes = [\"k\"]\n"
+            )[..],
+            "need amount_suffix_max_digits",
+        ),
     ] {
         let e = Classifier::from_toml_str(bad).unwrap_err().to_string();
         assert!(e.contains(why), "{why}: {e}");

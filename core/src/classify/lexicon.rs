@@ -40,10 +40,12 @@ pub(crate) struct ConceptDef {
     pub amount_digits: Option<u32>,
     #[serde(default)]
     pub amount_max_digits: Option<u32>,
-    /// Multipliers that make a short number (1 to 4 digits) written right before them an amount
-    /// too: "8k", "1.2w", "2万", "850rb", "3jt".
+    /// Multipliers that make a short number (1 to `amount_suffix_max_digits` digits) written
+    /// right before them an amount too: "8k", "1.2w", "2万", "850rb", "3jt".
     #[serde(default)]
     pub amount_suffixes: Vec<String>,
+    #[serde(default)]
+    pub amount_suffix_max_digits: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -157,6 +159,14 @@ impl LexiconFile {
                 }
                 if c.amount_suffixes.iter().any(|x| x.trim().is_empty()) {
                     return Err(format!("lexicon: concept {:?}: empty amount suffix", c.id));
+                }
+                if c.amount_suffixes.is_empty() != c.amount_suffix_max_digits.is_none()
+                    || c.amount_suffix_max_digits == Some(0)
+                {
+                    return Err(format!(
+                        "lexicon: concept {:?}: amount_suffixes need amount_suffix_max_digits >= 1",
+                        c.id
+                    ));
                 }
             } else if c.amount_digits.is_some()
                 || c.amount_max_digits.is_some()

@@ -470,6 +470,7 @@ impl Classifier {
                 Some(Amount {
                     concept: i as u16,
                     digits: c.amount_digits?..=c.amount_max_digits?,
+                    suffixed_digits: c.amount_suffix_max_digits.unwrap_or(0),
                     suffixes: (c.amount_suffixes.iter())
                         .map(|x| normalize_term(x, &fold))
                         .collect(),
@@ -1075,24 +1076,23 @@ impl CharOffsets {
     }
 }
 
-/// A concept's written amounts (`amount_digits`, `amount_max_digits`, `amount_suffixes`).
+/// A concept's written amounts (`amount_digits`, `amount_max_digits`, `amount_suffixes`,
+/// `amount_suffix_max_digits`).
 #[derive(Debug)]
 struct Amount {
     concept: u16,
     digits: std::ops::RangeInclusive<u32>,
-    /// Normalised multipliers ("k", "万"); a number of 1 to [`SUFFIXED_DIGITS`] digits written
+    /// Normalised multipliers ("k", "万"); a number of 1 to `suffixed_digits` digits written
     /// right before one is an amount whatever `digits` says.
     suffixes: Vec<String>,
+    suffixed_digits: u32,
 }
-
-/// Most digits of a number with a multiplier ("1500k" is no way to write an amount).
-const SUFFIXED_DIGITS: u32 = 4;
 
 impl Amount {
     /// The first written amount in the text: a run of digits in the normalised text (where
     /// "4,800" is already "4800") that starts and ends on word boundaries (so a phone number is
     /// one long run, and "CV22" is no amount), with `digits` digits or, followed by a
-    /// multiplier, 1 to 4. Byte range (with the multiplier).
+    /// multiplier, 1 to `suffixed_digits`. Byte range (with the multiplier).
     fn find(&self, norm: &Normalized) -> Option<(usize, usize)> {
         let b = norm.text.as_bytes();
         let mut i = 0;
@@ -1115,7 +1115,7 @@ impl Amount {
             if self.digits.contains(&digits) && norm.boundary_at(i) {
                 return Some((start, i));
             }
-            if digits <= SUFFIXED_DIGITS {
+            if digits <= self.suffixed_digits {
                 for x in &self.suffixes {
                     let end = i + x.len();
                     if b[i..].starts_with(x.as_bytes())
