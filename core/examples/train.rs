@@ -41,8 +41,11 @@ fn setting(name: &str, default: f32) -> f32 {
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
 }
-/// Entries kept after pruning (buckets with any non-zero weight); bounds the file size.
-const MAX_ENTRIES: usize = 150_000;
+/// Entries kept after pruning (buckets with any non-zero weight); bounds the file size, which
+/// must stay under the app's asset budget compressed ([`ASSET_BUDGET`], with room to spare).
+const MAX_ENTRIES: usize = 145_000;
+/// The weights file ships as an app asset of at most 1 MiB compressed (issue 14).
+const ASSET_BUDGET: usize = 1 << 20;
 /// How far above the highest-scoring corpus message it must pass (per set, after its budget
 /// below) the collection threshold sits: just above it (a message at the threshold passes), as
 /// the budget is counted on out-of-fold scores, already the honest estimate for unseen messages.
@@ -51,10 +54,11 @@ const CORPUS_MARGIN: f32 = 0.01;
 /// scores: issue 14's ceiling of 0.05% of each benign set (a lower share or a wider margin
 /// costs more leave-one-writer-out recall than it gains in precision: HISTORY.md).
 const FP_BUDGET: f32 = 0.0005;
-/// The same for the spam and advertising sets taken together, where issue 14 asks for no
-/// worse than before (the lexicon alone flagged one loan ad in 2,447, 0.04%): a loan ad read as
-/// collection is a visible, harmless mistake next to a friend's message read as one.
-const SPAM_BUDGET: f32 = 0.0005;
+/// The same for the spam and advertising sets taken together (per script), where issue 14
+/// asks for no worse than when it was filed, at most 0.09% of any spam or loan-ad set: a loan
+/// ad read as collection is a visible, harmless mistake next to a friend's message read as one,
+/// and at 0.05% the threshold followed a dozen loan ads' scores from one training to the next.
+const SPAM_BUDGET: f32 = 0.0009;
 /// The sets of people's own messages (the rest are spam and advertising).
 const BENIGN_SETS: [&str; 4] = ["nus_zh", "nus_en", "uci_ham", "mudou_0"];
 /// Folds of the corpora: each corpus message is scored by a model trained without its fold,
@@ -214,7 +218,8 @@ impl Rng {
 }
 
 /// A corpus message's out-of-fold collection logit: (logit, set, text).
-type Scored<'a> = (f32, &'a str, &'a str);
+/// (out-of-fold collection logit, corpus set, text, written in Latin script)
+type Scored<'a> = (f32, &'a str, &'a str, bool);
 
 /// Trains on the labelled examples and the corpus negatives. The collection threshold is set
 /// on out-of-fold scores: each corpus message is scored by a model trained without its fold
@@ -242,7 +247,7 @@ fn train_model<'a>(
             for e in corpus.iter().filter(|e| e.fold == k) {
                 if let Some((l, _)) = c.model_logits(&e.text) {
                     let l = if e.cue { l[0] } else { f32::NEG_INFINITY };
-                    oof.push((l, &e.group, &e.text));
+                    oof.push((l, &e.group, &e.text, c.latin_script(&e.text)));
                 }
             }
         }
@@ -369,16 +374,20 @@ fn fit(
         bias: bias.to_vec(),
         threshold: vec![f32::MAX.sqrt(); 7],
         veto_threshold: setting("DW_VETO", VETO_LOGIT),
+        latin_threshold: None,
         trained_on: trained_on.to_string(),
     };
     // Thresholds: flags at FLAG_LOGIT; collection above the corpus negatives' out-of-fold
-    // logits, each set's budget aside.
-    let mut t0 = setting("DW_MIN_T", MIN_COLLECTION_LOGIT);
-    let mut top: Vec<Scored> = calib.to_vec();
-    // Per set: the threshold lets through at most the set's budget of its held-out messages.
+    // logits, each set's budget aside, one threshold per script (Latin, the rest) set on the
+    // messages of that script (DW_ONE_THRESHOLD=1: one for both).
+    let floor = setting("DW_MIN_T", MIN_COLLECTION_LOGIT);
+    let one = setting("DW_ONE_THRESHOLD", 0.0) != 0.0;
     let budget = setting("DW_FP_BUDGET", FP_BUDGET);
+    let show = std::env::var_os("DUNWATCH_TRAIN_SHOW").is_some();
     // People's own messages: per set. Spam and advertising: pooled (the smallest spam set, 747
-    // messages, would otherwise let its single highest message set the threshold).
+    // messages, would otherwise let its single highest message set the threshold); so are a
+    // script's parts of a set too small for the budget to allow one message (NUS zh's few
+    // English lines).
     let pool = |g: &str| -> (String, f32) {
         if BENIGN_SETS.iter().any(|b| g == format!("corpus:{b}")) {
             (g.to_string(), budget)
@@ -389,32 +398,69 @@ fn fit(
             )
         }
     };
-    let mut groups: Vec<(String, f32)> = top.iter().map(|x| pool(x.1)).collect();
-    groups.sort_by(|a, b| a.0.cmp(&b.0));
-    groups.dedup_by(|a, b| a.0 == b.0);
-    for (g, share) in groups {
-        let mut v: Vec<f32> = top
+    let script_threshold = |latin: Option<bool>| -> f32 {
+        let mine: Vec<&Scored> = calib
             .iter()
-            .filter(|x| pool(x.1).0 == g)
-            .map(|x| x.0)
+            .filter(|x| latin.is_none_or(|l| x.3 == l))
             .collect();
-        v.sort_by(|a, b| b.total_cmp(a));
-        let allowed = (share * v.len() as f32).floor() as usize;
-        if let Some(l) = v.get(allowed) {
-            let at_least = l + setting("DW_MARGIN", CORPUS_MARGIN);
-            if std::env::var_os("DUNWATCH_TRAIN_SHOW").is_some() {
-                println!(
-                    "    {g}: {} scored, {allowed} allowed, threshold at least {at_least:.2}",
-                    v.len()
-                );
+        let mut parts: Vec<(String, f32, Vec<f32>)> = Vec::new();
+        for x in &mine {
+            let (g, share) = pool(x.1);
+            match parts.iter_mut().find(|p| p.0 == g) {
+                Some(p) => p.2.push(x.0),
+                None => parts.push((g, share, vec![x.0])),
             }
-            t0 = t0.max(at_least);
         }
-    }
-    if std::env::var_os("DUNWATCH_TRAIN_SHOW").is_some() {
+        let small = |p: &(String, f32, Vec<f32>)| ((p.1 * p.2.len() as f32) as usize) < 1;
+        let pooled: Vec<f32> = parts
+            .iter()
+            .filter(|p| small(p))
+            .flat_map(|p| p.2.clone())
+            .collect();
+        parts.retain(|p| !small(p));
+        if !pooled.is_empty() {
+            parts.push(("small parts of sets, pooled".to_string(), budget, pooled));
+        }
+        parts.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut t = floor;
+        for (g, share, mut v) in parts {
+            v.sort_by(|a, b| b.total_cmp(a));
+            let allowed = (share * v.len() as f32).floor() as usize;
+            if let Some(l) = v.get(allowed) {
+                let at_least = l + setting("DW_MARGIN", CORPUS_MARGIN);
+                if show {
+                    println!(
+                        "    {} {g}: {} scored, {allowed} allowed, threshold at least {at_least:.2}",
+                        match latin {
+                            Some(true) => "latin",
+                            Some(false) => "cjk/other",
+                            None => "all",
+                        },
+                        v.len()
+                    );
+                }
+                t = t.max(at_least);
+            }
+        }
+        t
+    };
+    let (t0, latin_t) = if one {
+        (script_threshold(None), None)
+    } else {
+        (
+            script_threshold(Some(false)),
+            Some(script_threshold(Some(true))),
+        )
+    };
+    header.latin_threshold = latin_t.filter(|&t| t != t0);
+    if show {
+        let mut top: Vec<Scored> = calib.to_vec();
         top.sort_by(|a, b| b.0.total_cmp(&a.0));
-        for (l, g, t) in top.iter().take(15) {
-            println!("    calib {l:.2} {g} {t}");
+        for (l, g, t, latin) in top.iter().take(15) {
+            println!(
+                "    calib {l:.2} {g} {} {t}",
+                if *latin { "latin" } else { "cjk" }
+            );
         }
     }
     header.threshold = std::iter::once(t0)
@@ -480,10 +526,17 @@ fn report(name: &str, c: &Classifier, set: &[&Example]) {
         if r.collection != e.collection && std::env::var_os("DUNWATCH_TRAIN_SHOW").is_some() {
             println!("    {} want {} | {}", name, e.collection, e.text);
         }
-        if let Some((l, _)) = c.model_logits(&e.text) {
+        if let Some((l, t)) = c.model_logits(&e.text) {
+            // The logit above the message's script threshold, as the reading uses it (no cue:
+            // never collection by the model).
             let veto = c.model().map_or(f32::MIN, |m| m.header().veto_threshold);
             let lex = LEX.with(|x| x.classify_for_rules(&e.text, None).collection);
-            curve.push((lex && l[0] >= veto, l[0], e.collection));
+            let above = if c.debt_cue(&e.text) {
+                l[0] - t[0]
+            } else {
+                f32::NEG_INFINITY
+            };
+            curve.push((lex && l[0] >= veto, above, e.collection));
         }
         for (k, f) in Flag::ALL.iter().enumerate() {
             flags[k].add(e.strict_flags[k] && e.collection, r.has(*f));
@@ -503,8 +556,8 @@ fn report(name: &str, c: &Classifier, set: &[&Example]) {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    // Best recall with precision >= `floor` over collection thresholds (lexicon OR logit >= t),
-    // and the threshold that reaches it.
+    // Best recall with precision >= `floor` over collection thresholds moved together (lexicon
+    // OR logit >= script threshold + t), and the shift t that reaches it.
     curve.sort_by(|a, b| b.1.total_cmp(&a.1));
     let pos = curve.iter().filter(|x| x.2).count().max(1);
     let best_at = |floor: f64| {
@@ -532,14 +585,14 @@ fn report(name: &str, c: &Classifier, set: &[&Example]) {
     let (best, best_t) = best_at(0.98);
     let (best95, _) = best_at(0.95);
     if !curve.is_empty() {
-        println!("  {name}: best collection recall at precision >= 0.98: {best:.3} (logit >= {best_t:.2}); at >= 0.95: {best95:.3}");
+        println!("  {name}: best collection recall at precision >= 0.98: {best:.3} (thresholds {best_t:+.2}); at >= 0.95: {best95:.3}");
         if std::env::var_os("DUNWATCH_TRAIN_CURVE").is_some() {
             for t in [-2.0f32, -1.0, 0.0, 1.0, 2.0, 3.0] {
                 let mut k = Pr::default();
                 for &(lx, l, y) in &curve {
                     k.add(y, lx || l >= t);
                 }
-                println!("    logit >= {t}: P/R {}", k.cell());
+                println!("    thresholds {t:+}: P/R {}", k.cell());
             }
         }
     }
@@ -656,7 +709,13 @@ fn main() {
             let train: Vec<&Example> = labelled.iter().filter(|e| &e.group != w).copied().collect();
             let test: Vec<&Example> = all.iter().filter(|e| &e.group == w).collect();
             let (m, _, _) = train_model(&train, &corpus, bits, "cv", "");
-            println!("  {w}: collection threshold {:.2}", m.header().threshold[0]);
+            println!(
+                "  {w}: collection threshold {:.2} (Latin script {:.2})",
+                m.header().threshold[0],
+                m.header()
+                    .latin_threshold
+                    .unwrap_or(m.header().threshold[0])
+            );
             let c = Classifier::builtin_lexicon_only().with_model(Some(Arc::new(m)));
             report(&format!("{w} lexicon + model"), &c, &test);
             report(&format!("{w} lexicon alone"), &lex, &test);
@@ -692,18 +751,38 @@ fn main() {
     report("holdout lexicon + model", &c, &h);
     report("holdout lexicon alone", &lex, &h);
     if !set_names.is_empty() {
-        let t = c.model().map_or(f32::MAX, |m| m.header().threshold[0]);
+        let h = c.model().map(|m| m.header().clone());
+        let t = h.as_ref().map_or(f32::MAX, |h| h.threshold[0]);
+        let tl = h.as_ref().and_then(|h| h.latin_threshold).unwrap_or(t);
         println!(
-            "corpora read as collection by the model alone (out-of-fold logit >= {t:.2}; the \
-             lexicon's readings were left out):"
+            "corpora read as collection by the model alone (out-of-fold logit >= {t:.2}, Latin \
+             script {tl:.2}; the lexicon's readings were left out):"
         );
         for set in &set_names {
             let v: Vec<&Scored> = oof.iter().filter(|x| x.1 == set.as_str()).collect();
-            let n = v.iter().filter(|x| x.0 >= t).count();
+            let n = v.iter().filter(|x| x.0 >= if x.3 { tl } else { t }).count();
             println!("  {}: {n} of {}", &set["corpus:".len()..], v.len());
         }
     }
     std::fs::write(&out, &bytes).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    // gzip's deflate is what an APK's zip applies to the asset.
+    match std::process::Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(&out)
+        .output()
+    {
+        Ok(o) if o.status.success() => {
+            let n = o.stdout.len();
+            println!("compressed (gzip -9): {n} bytes, asset budget {ASSET_BUDGET}");
+            if n > ASSET_BUDGET {
+                eprintln!(
+                    "error: the weights are over the asset budget compressed; lower DW_ENTRIES"
+                );
+                std::process::exit(1);
+            }
+        }
+        _ => println!("note: gzip not found, the compressed size was not checked"),
+    }
     let seen: BTreeSet<&str> = all.iter().map(|e| e.group.as_str()).collect();
     println!(
         "wrote {} ({} bytes, {} entries, version {version}, thresholds {:?}, groups {})",

@@ -209,6 +209,22 @@ terms = ["gadget"]
             )[..],
             "need amount_suffix_max_digits",
         ),
+        (
+            &format!(
+                "{src}\n[[concept]]\nid = \"c.amount\"\nterms = [\"x\"]\namount_digits = 3\namount_max_digits = 7\namount_currencies = [\"$\"]\namount_currency_min_digits = 4\n"
+            )[..],
+            "amount_currency_min_digits <= amount_digits",
+        ),
+        (
+            &format!(
+                "{src}\n[[concept]]\nid = \"c.amount\"\nterms = [\"x\"]\namount_digits = 3\namount_max_digits = 7\namount_currencies = [\"$\"]\n"
+            )[..],
+            "amount_currencies need",
+        ),
+        (
+            &format!("{src}\n[[concept]]\nid = \"c.amount\"\nterms = [\"x\"]\namount_currencies = [\"$\"]\n")[..],
+            "go together",
+        ),
     ] {
         let e = Classifier::from_toml_str(bad).unwrap_err().to_string();
         assert!(e.contains(why), "{why}: {e}");

@@ -38,6 +38,7 @@ fn everything_a_threat() -> Vec<u8> {
         bias,
         threshold: vec![0.0; 7],
         veto_threshold: -100.0,
+        latin_threshold: None,
         trained_on: "a test".into(),
     };
     Model::to_bytes(&h, &entries)

@@ -46,6 +46,13 @@ pub(crate) struct ConceptDef {
     pub amount_suffixes: Vec<String>,
     #[serde(default)]
     pub amount_suffix_max_digits: Option<u32>,
+    /// Currency signs and codes ("$", "£", "rs", "kes") that make a shorter number an amount
+    /// when written right before it (or glued after it): "£95", "Rs. 80".
+    #[serde(default)]
+    pub amount_currencies: Vec<String>,
+    /// The fewest digits an amount with a currency sign has (at most `amount_digits`).
+    #[serde(default)]
+    pub amount_currency_min_digits: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -168,12 +175,28 @@ impl LexiconFile {
                         c.id
                     ));
                 }
+                if c.amount_currencies.iter().any(|x| x.trim().is_empty()) {
+                    return Err(format!(
+                        "lexicon: concept {:?}: empty amount currency",
+                        c.id
+                    ));
+                }
+                if c.amount_currencies.is_empty() != c.amount_currency_min_digits.is_none()
+                    || c.amount_currency_min_digits
+                        .is_some_and(|d| d == 0 || d > lo)
+                {
+                    return Err(format!(
+                        "lexicon: concept {:?}: amount_currencies need 1 <= amount_currency_min_digits <= amount_digits",
+                        c.id
+                    ));
+                }
             } else if c.amount_digits.is_some()
                 || c.amount_max_digits.is_some()
                 || !c.amount_suffixes.is_empty()
+                || !c.amount_currencies.is_empty()
             {
                 return Err(format!(
-                    "lexicon: concept {:?}: amount_digits, amount_max_digits and amount_suffixes go together",
+                    "lexicon: concept {:?}: amount_digits, amount_max_digits, amount_suffixes and amount_currencies go together",
                     c.id
                 ));
             }

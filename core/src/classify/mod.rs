@@ -8,6 +8,7 @@
 //! their flag on collection messages only. Every flag names its rule and the words, as char spans
 //! of the original text.
 
+mod amount;
 mod context;
 mod extract;
 mod lexicon;
@@ -20,6 +21,7 @@ pub use model::Model;
 #[cfg(feature = "toml-files")]
 use crate::error::{Error, Result};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use amount::Amount;
 use extract::Extractor;
 use lexicon::LexiconFile;
 use model::Sums;
@@ -467,14 +469,15 @@ impl Classifier {
         let concept_cue = file.concepts.iter().map(|c| c.cue).collect();
         let amounts = (file.concepts.iter().enumerate())
             .filter_map(|(i, c)| {
-                Some(Amount {
-                    concept: i as u16,
-                    digits: c.amount_digits?..=c.amount_max_digits?,
-                    suffixed_digits: c.amount_suffix_max_digits.unwrap_or(0),
-                    suffixes: (c.amount_suffixes.iter())
-                        .map(|x| normalize_term(x, &fold))
-                        .collect(),
-                })
+                Some(Amount::new(
+                    i as u16,
+                    c.amount_digits?..=c.amount_max_digits?,
+                    &c.amount_suffixes,
+                    c.amount_suffix_max_digits.unwrap_or(0),
+                    &c.amount_currencies,
+                    c.amount_currency_min_digits.unwrap_or(u32::MAX),
+                    &fold,
+                ))
             })
             .collect();
         let concept_features = file
@@ -562,7 +565,7 @@ impl Classifier {
         let mut s = Scratch::default();
         let text = truncate(text);
         normalize_into(text, &self.fold, &mut s.norm);
-        self.all_hits(&mut s);
+        self.all_hits(text, &mut s);
         let mut out = Vec::new();
         model::for_each_feature(&s.norm, |h, _, _| out.push(h));
         self.for_each_rule_feature(&s, |h, _, _| out.push(h));
@@ -575,8 +578,16 @@ impl Classifier {
     pub fn debt_cue(&self, text: &str) -> bool {
         let mut s = Scratch::default();
         normalize_into(truncate(text), &self.fold, &mut s.norm);
-        self.all_hits(&mut s);
+        self.all_hits(text, &mut s);
         self.lexicon_score(&s.hits).1 || s.concepts.iter().any(|c| self.concept_cue[c.0 as usize])
+    }
+
+    /// Whether the model reads `text` with its Latin-script `collection` threshold (see
+    /// [`model::latin_script`]).
+    pub fn latin_script(&self, text: &str) -> bool {
+        let mut n = Normalized::default();
+        normalize_text_only(truncate(text), &self.fold, &mut n);
+        model::latin_script(&n.text)
     }
 
     /// The model's logits (`collection` then the flags in [`Flag::ALL`] order) for a message,
@@ -585,7 +596,7 @@ impl Classifier {
         let m = self.model.as_deref()?;
         let mut s = Scratch::default();
         normalize_into(truncate(text), &self.fold, &mut s.norm);
-        self.all_hits(&mut s);
+        self.all_hits(text, &mut s);
         let mut sums = Sums::default();
         let mut seen = model::Seen::default();
         seen.reset();
@@ -597,6 +608,7 @@ impl Classifier {
             l[k] = m.logit(&sums, k);
             t[k] = m.threshold(k);
         }
+        t[0] = m.collection_threshold(model::latin_script(&s.norm.text));
         Some((l, t))
     }
 
@@ -629,7 +641,7 @@ impl Classifier {
 
     /// [`Classifier::lexicon_hits`] and the concepts (`s.concepts`: the first hit of each, in
     /// text order) in one pass over the text.
-    fn all_hits(&self, s: &mut Scratch) {
+    fn all_hits(&self, text: &str, s: &mut Scratch) {
         s.hits.clear();
         s.concepts.clear();
         let rule_terms = self.terms.len();
@@ -651,8 +663,13 @@ impl Classifier {
         }
         for am in &self.amounts {
             if !s.concepts.iter().any(|x| x.0 == am.concept) {
-                if let Some((a, b)) = am.find(&s.norm) {
-                    s.concepts.push((am.concept, a as u32, b as u32));
+                if let Some((a, b)) = am.find(text, &self.fold) {
+                    // Char range of the text -> byte range of the normalised text.
+                    let at = |c: usize| s.norm.map.partition_point(|&m| (m as usize) < c);
+                    let (a, b) = (at(a), at(b));
+                    if a < b {
+                        s.concepts.push((am.concept, a as u32, b as u32));
+                    }
                 }
             }
         }
@@ -661,12 +678,14 @@ impl Classifier {
 
     /// Whether a debt anchor's or a debt-cue concept's term occurs (on its word boundaries):
     /// without one, `cue` in [`Classifier::classify_in`] is false. Needs no map.
-    fn has_cue_term(&self, norm: &Normalized) -> bool {
+    fn has_cue_term(&self, text: &str, s: &Scratch) -> bool {
+        let norm = &s.norm;
         self.cue_ac
             .find_overlapping_iter(norm.text.as_str())
             .any(|m| self.cue_terms[m.pattern().as_usize()].matches_at(norm, m.start(), m.end()))
-            || (self.amounts.iter())
-                .any(|am| self.concept_cue[am.concept as usize] && am.find(norm).is_some())
+            || (self.amounts.iter()).any(|am| {
+                self.concept_cue[am.concept as usize] && am.find(text, &self.fold).is_some()
+            })
     }
 
     /// Drops rule hits inside a longer hit of another rule and groups them by rule.
@@ -833,11 +852,10 @@ impl Classifier {
         // still be inside a longer term of another rule, or its rule cancelled, below).
         if !known {
             normalize_text_only(text, &self.fold, &mut s.norm);
-            let t = s.norm.text.as_str();
-            if model.is_some() && !self.has_cue_term(&s.norm) {
+            if model.is_some() && !self.has_cue_term(text, s) {
                 model = None;
             }
-            if model.is_none() && !self.ac.is_match(t) {
+            if model.is_none() && !self.ac.is_match(s.norm.text.as_str()) {
                 return Classification::default();
             }
         }
@@ -845,7 +863,7 @@ impl Classifier {
         s.hits.clear();
         s.concepts.clear();
         if model.is_some() {
-            self.all_hits(s);
+            self.all_hits(text, s);
         } else {
             self.lexicon_hits(s);
         }
@@ -877,10 +895,8 @@ impl Classifier {
         let (model_collection, vetoed) = match (model, &sums) {
             (Some(m), Some(sums)) => {
                 let l = m.logit(sums, 0);
-                (
-                    l >= m.threshold(0) && cue,
-                    lex_collection && l < m.veto_threshold(),
-                )
+                let t = m.collection_threshold(model::latin_script(&s.norm.text));
+                (l >= t && cue, lex_collection && l < m.veto_threshold())
             }
             _ => (false, false),
         };
@@ -1076,60 +1092,6 @@ impl CharOffsets {
     }
 }
 
-/// A concept's written amounts (`amount_digits`, `amount_max_digits`, `amount_suffixes`,
-/// `amount_suffix_max_digits`).
-#[derive(Debug)]
-struct Amount {
-    concept: u16,
-    digits: std::ops::RangeInclusive<u32>,
-    /// Normalised multipliers ("k", "万"); a number of 1 to `suffixed_digits` digits written
-    /// right before one is an amount whatever `digits` says.
-    suffixes: Vec<String>,
-    suffixed_digits: u32,
-}
-
-impl Amount {
-    /// The first written amount in the text: a run of digits in the normalised text (where
-    /// "4,800" is already "4800") that starts and ends on word boundaries (so a phone number is
-    /// one long run, and "CV22" is no amount), with `digits` digits or, followed by a
-    /// multiplier, 1 to `suffixed_digits`. Byte range (with the multiplier).
-    fn find(&self, norm: &Normalized) -> Option<(usize, usize)> {
-        let b = norm.text.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            if !b[i].is_ascii_digit() {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < b.len() && b[i].is_ascii_digit() {
-                i += 1;
-            }
-            let digits = (i - start) as u32;
-            // A one-letter currency sign may be glued on ("P2,800", "K2000", "N5000" read "p2800").
-            let prefixed =
-                start >= 1 && b[start - 1].is_ascii_alphabetic() && norm.boundary_at(start - 1);
-            if !(norm.boundary_at(start) || prefixed) {
-                continue;
-            }
-            if self.digits.contains(&digits) && norm.boundary_at(i) {
-                return Some((start, i));
-            }
-            if digits <= self.suffixed_digits {
-                for x in &self.suffixes {
-                    let end = i + x.len();
-                    if b[i..].starts_with(x.as_bytes())
-                        && (!b[end - 1].is_ascii_alphanumeric() || norm.boundary_at(end))
-                    {
-                        return Some((start, end));
-                    }
-                }
-            }
-        }
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1146,24 +1108,49 @@ mod tests {
     fn written_amounts_are_a_debt_cue_and_phone_numbers_are_not() {
         let c = Classifier::builtin();
         let amount = |t: &str| {
-            let mut n = Normalized::default();
-            normalize_into(t, &c.fold, &mut n);
-            (c.amounts[0].find(&n)).map(|(a, b)| n.text[a..b].to_string())
+            let am = c
+                .amounts
+                .iter()
+                .find(|a| c.concept_cue[a.concept as usize])
+                .unwrap();
+            let (a, b) = am.find(t, &c.fold)?;
+            Some(t.chars().skip(a).take(b - a).collect::<String>())
         };
         assert_eq!(amount("$350 lands today").as_deref(), Some("350"));
-        assert_eq!(amount("the 1,875 today").as_deref(), Some("1875"));
-        assert_eq!(amount("P2,800 today").as_deref(), Some("2800"));
-        // "Rp3" reads "rpe" (digits for letters next to a letter); the rest is still an amount.
-        assert_eq!(amount("Rp3.250.000 ya").as_deref(), Some("250000"));
+        assert_eq!(amount("the 1,875 today").as_deref(), Some("1,875"));
+        assert_eq!(amount("P2,800 today").as_deref(), Some("2,800"));
+        assert_eq!(amount("Rp3.250.000 ya").as_deref(), Some("3.250.000"));
+        assert_eq!(amount("Rp 1.800.000 besok").as_deref(), Some("1.800.000"));
         assert_eq!(amount("3860，今晚十点前").as_deref(), Some("3860"));
         assert_eq!(amount("call 0917 123 4567 now"), None);
+        assert_eq!(amount("call 0917-123-4567 now"), None);
         assert_eq!(amount("case CV22 and ab123cd"), None);
         assert_eq!(amount("see you at 12, ok 5"), None);
-        // A short number with a multiplier; not a multiplier glued inside a word.
+        assert_eq!(amount("due 05/06/2024 at 10:30"), None);
+        // Separators other than grouping ones end a number: a time or an emoji does not glue
+        // the amount next to it into a phone-length run.
+        assert_eq!(amount("💰2350 ⏰18:00").as_deref(), Some("2350"));
+        assert_eq!(amount("最后通牒。18:00。1450。").as_deref(), Some("1450"));
+        // A currency sign makes two digits enough; two bare digits are not an amount.
+        assert_eq!(amount("Another $95 fee").as_deref(), Some("95"));
+        assert_eq!(amount("£95. Today.").as_deref(), Some("95"));
+        assert_eq!(amount("Rs. 80 only").as_deref(), Some("80"));
+        assert_eq!(amount("KES 75 leo").as_deref(), Some("75"));
+        assert_eq!(amount("95 today"), None);
+        assert_eq!(amount("$5 today"), None);
+        // A short number with a multiplier; not a multiplier glued inside a word. A digit
+        // next to the multiplier is not read as a letter here ("3k", "5k").
         assert_eq!(amount("8k by friday").as_deref(), Some("8k"));
-        assert_eq!(amount("1.2w 今晚").as_deref(), Some("12w"));
-        assert_eq!(amount("還2萬，今晚").as_deref(), Some("2万"));
+        assert_eq!(amount("Sitaki stori. 3k leo.").as_deref(), Some("3k"));
+        assert_eq!(amount("1.2w 今晚").as_deref(), Some("1.2w"));
+        assert_eq!(amount("還2萬，今晚").as_deref(), Some("2萬"));
         assert_eq!(amount("sisa 850rb ya").as_deref(), Some("850rb"));
+        assert_eq!(amount("sisa 850 rb ya").as_deref(), Some("850 rb"));
+        assert_eq!(amount("Jam 5 sore. 1,7jt.").as_deref(), Some("1,7jt"));
+        assert_eq!(amount("hk还没到 2k8").as_deref(), Some("2k"));
+        // Wide spaces before a number (the ideographic space is 3 bytes, folded to 1).
+        assert_eq!(amount("电话　　１８９２０２２７７３２【东盛】"), None);
+        assert_eq!(amount("运费　８０元 ￥　８０").as_deref(), Some("８０"));
         assert_eq!(amount("12345k"), None);
         assert_eq!(amount("room 5kitchen, 3wheels"), None);
         // Chinese numerals are the concept's terms (两万, 三千).
@@ -1206,7 +1193,7 @@ mod tests {
                 with_cue += 1;
                 normalize_text_only(truncate(t), &c.fold, &mut s.norm);
                 assert!(
-                    c.has_cue_term(&s.norm),
+                    c.has_cue_term(t, &s),
                     "first pass drops a debt cue: {t:?}"
                 );
             }

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 /// Bump when the feature code changes meaning: a weights file trained with another feature
 /// version is refused instead of silently scoring garbage.
-pub const FEATURE_VERSION: u32 = 3;
+pub const FEATURE_VERSION: u32 = 4;
 /// The outputs, in lane order.
 pub const OUTPUTS: [&str; 7] = [
     "collection",
@@ -85,6 +85,20 @@ pub(crate) fn concept_feature(id: &str) -> u64 {
 /// The feature "both of these rule or concept features fired" (order-free).
 pub(crate) fn pair_feature(a: u64, b: u64) -> u64 {
     feat(K_PAIR, a.min(b), a.max(b), 0)
+}
+
+/// Whether a normalised text is written mostly in Latin letters: more ASCII letters than
+/// CJK chars (3-byte UTF-8 sequences of the CJK blocks). Picks the `collection` threshold.
+pub fn latin_script(norm: &str) -> bool {
+    let (mut latin, mut cjk) = (0usize, 0usize);
+    for &b in norm.as_bytes() {
+        if b.is_ascii_alphabetic() {
+            latin += 1;
+        } else if (0xE3..=0xE9).contains(&b) {
+            cjk += 1;
+        }
+    }
+    latin > cjk
 }
 
 /// The feature "the lexicon alone reads this as collection".
@@ -214,6 +228,12 @@ pub struct Header {
     /// collection: the model's veto on the lexicon's look-alikes (news about collectors,
     /// phishing in the form of an overdue notice, debt-relief ads).
     pub veto_threshold: f32,
+    /// The `collection` threshold for a message written mostly in Latin letters (English,
+    /// Taglish, Indonesian...; see [`latin_script`]), when it differs from `threshold[0]`,
+    /// which then holds for the rest (Chinese). Each is set on the corpus messages of its own
+    /// script: the model's scores are not on one scale across scripts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latin_threshold: Option<f32>,
     /// What the weights were trained on (files and counts), for the record.
     #[serde(default)]
     pub trained_on: String,
@@ -323,6 +343,9 @@ impl Model {
         }
         if !header.veto_threshold.is_finite() {
             return err("veto_threshold is not a finite number");
+        }
+        if header.latin_threshold.is_some_and(|t| !t.is_finite()) {
+            return err("latin_threshold is not a finite number");
         }
         if header.version.trim().is_empty() {
             return err("empty version");
@@ -486,6 +509,15 @@ impl Model {
     }
 
     #[inline]
+    /// The `collection` threshold for a message (normalised text) in the script
+    /// [`latin_script`] says.
+    pub(crate) fn collection_threshold(&self, latin: bool) -> f32 {
+        match self.header.latin_threshold {
+            Some(t) if latin => t,
+            _ => self.threshold[0],
+        }
+    }
+
     pub(crate) fn veto_threshold(&self) -> f32 {
         self.header.veto_threshold
     }
@@ -505,6 +537,7 @@ mod tests {
             bias: vec![-1.0; 7],
             threshold: vec![0.0; 7],
             veto_threshold: -1.0,
+            latin_threshold: None,
             trained_on: String::new(),
         }
     }
@@ -540,5 +573,24 @@ mod tests {
         h.threshold[2] = f32::NAN;
         assert!(Model::from_bytes(&Model::to_bytes(&h, &[])).is_err());
         assert!(Model::from_bytes(b"garbage!garbage!").is_err());
+    }
+
+    /// A message mostly in Latin letters is read with `latin_threshold`, the rest (and every
+    /// message of a model without one) with `threshold[0]`.
+    #[test]
+    fn the_collection_threshold_follows_the_script() {
+        assert!(latin_script("pay 500 by friday"));
+        assert!(latin_script("okay你好"));
+        assert!(!latin_script("你好ok"));
+        assert!(!latin_script("今晚8点前还5000"));
+        assert!(!latin_script("1234"));
+        let mut h = header();
+        h.threshold[0] = 3.0;
+        let one = Model::from_bytes(&Model::to_bytes(&h, &[])).unwrap();
+        assert_eq!(one.collection_threshold(true), 3.0);
+        h.latin_threshold = Some(2.0);
+        let two = Model::from_bytes(&Model::to_bytes(&h, &[])).unwrap();
+        assert_eq!(two.collection_threshold(true), 2.0);
+        assert_eq!(two.collection_threshold(false), 3.0);
     }
 }

@@ -73,7 +73,7 @@ impl Fold {
     }
 
     #[inline]
-    fn get(&self, c: char) -> char {
+    pub(crate) fn get(&self, c: char) -> char {
         let u = c as u32;
         if (FOLD_BASE..FOLD_END).contains(&u) {
             let t = self.table[(u - FOLD_BASE) as usize];
@@ -119,7 +119,7 @@ enum Class {
 
 /// What a char becomes: dropped as a separator, or kept (after width folding and lowercasing).
 #[inline]
-fn width_fold(c: char) -> char {
+pub(crate) fn width_fold(c: char) -> char {
     match c as u32 {
         0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         0x3000 => ' ',
