@@ -424,6 +424,22 @@ const HOLDOUT_FLOORS: &[Floor] = &[
         right_per_wrong: if MODEL { 8 } else { 5 },
         context_flag_recall: if MODEL { 0.91 } else { 0.36 },
     },
+    Floor {
+        file: "round34.jsonl",
+        precision: if MODEL { 0.96 } else { 0.92 },
+        recall: if MODEL { 0.93 } else { 0.38 },
+        flag_recall: if MODEL { 0.84 } else { 0.22 },
+        right_per_wrong: if MODEL { 5 } else { 1 },
+        context_flag_recall: if MODEL { 0.89 } else { 0.43 },
+    },
+    Floor {
+        file: "round35.jsonl",
+        precision: if MODEL { 0.97 } else { 0.94 },
+        recall: if MODEL { 0.91 } else { 0.2 },
+        flag_recall: if MODEL { 0.86 } else { 0.13 },
+        right_per_wrong: if MODEL { 15 } else { 10 },
+        context_flag_recall: if MODEL { 0.9 } else { 0.31 },
+    },
 ];
 
 /// Each held-out round was written before looking at the classifier's output on it and is
