@@ -41,29 +41,35 @@ impl Amount {
         currency_digits: u32,
         fold: &Fold,
     ) -> Amount {
-        let chars = |x: &String| -> Vec<char> { x.chars().map(|c| fold_char(c, fold)).collect() };
-        let suffixes: Vec<Vec<char>> = suffixes.iter().map(chars).collect();
-        let mut suffix_starts: Vec<char> =
-            suffixes.iter().filter_map(|x| x.first().copied()).collect();
-        suffix_starts.sort_unstable();
-        suffix_starts.dedup();
-        let (words, signs): (Vec<&String>, Vec<&String>) = currencies
-            .iter()
-            .partition(|x| x.bytes().all(|b| b.is_ascii_alphabetic()));
-        Amount {
+        // Plain loops: this runs once per lexicon load, and the Android library pays for
+        // every generic sort or partition instantiated here.
+        let mut out = Amount {
             concept,
             digits,
-            suffixes,
+            suffixes: Vec::new(),
             suffixed_digits,
-            currency_words: words.into_iter().map(|x| x.to_ascii_lowercase()).collect(),
-            currency_signs: signs
-                .iter()
-                .flat_map(|x| x.chars())
-                .map(width_fold)
-                .collect(),
+            currency_words: Vec::new(),
+            currency_signs: Vec::new(),
             currency_digits,
-            suffix_starts,
+            suffix_starts: Vec::new(),
+        };
+        for x in suffixes {
+            let x: Vec<char> = x.chars().map(|c| fold_char(c, fold)).collect();
+            if let Some(&c) = x.first() {
+                if !out.suffix_starts.contains(&c) {
+                    out.suffix_starts.push(c);
+                }
+            }
+            out.suffixes.push(x);
         }
+        for x in currencies {
+            if x.bytes().all(|b| b.is_ascii_alphabetic()) {
+                out.currency_words.push(x.to_ascii_lowercase());
+            } else {
+                out.currency_signs.extend(x.chars().map(width_fold));
+            }
+        }
+        out
     }
 
     /// The first written amount in `text`, as a char range of it (with its multiplier).

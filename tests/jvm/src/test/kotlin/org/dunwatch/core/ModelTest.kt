@@ -42,7 +42,7 @@ class ModelTest {
     fun `the shipped model reads a collector message the term list alone misses and the store re-reads its messages`() {
         // A training message with no debt word the term list knows: only the learned model reads
         // it as collection (this checks the wiring, not accuracy).
-        val text = "你通讯录一共312个人，今晚八点前不还我就一个一个发过去，说到做到"
+        val text = "别跟我说没钱，支付宝借呗、微粒贷、美团借钱哪个不能借？随便下个口子先把我这笔平了再说"
         val path = Support.tempDb().toString()
         DunwatchStore.open(path, borrower).use { s ->
             assertEquals(0, s.recordSms("+8617012345678", text, SmsDirection.INCOMING, at()).newFlags)
