@@ -1192,10 +1192,7 @@ mod tests {
             if c.debt_cue(t) {
                 with_cue += 1;
                 normalize_text_only(truncate(t), &c.fold, &mut s.norm);
-                assert!(
-                    c.has_cue_term(t, &s),
-                    "first pass drops a debt cue: {t:?}"
-                );
+                assert!(c.has_cue_term(t, &s), "first pass drops a debt cue: {t:?}");
             }
         }
         assert!(with_cue > 1000, "{with_cue} messages with a cue");
