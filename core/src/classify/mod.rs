@@ -577,7 +577,8 @@ impl Classifier {
     /// Training sets the collection threshold on the messages that have one.
     pub fn debt_cue(&self, text: &str) -> bool {
         let mut s = Scratch::default();
-        normalize_into(truncate(text), &self.fold, &mut s.norm);
+        let text = truncate(text);
+        normalize_into(text, &self.fold, &mut s.norm);
         self.all_hits(text, &mut s);
         self.lexicon_score(&s.hits).1 || s.concepts.iter().any(|c| self.concept_cue[c.0 as usize])
     }
@@ -595,7 +596,8 @@ impl Classifier {
     pub fn model_logits(&self, text: &str) -> Option<([f32; 7], [f32; 7])> {
         let m = self.model.as_deref()?;
         let mut s = Scratch::default();
-        normalize_into(truncate(text), &self.fold, &mut s.norm);
+        let text = truncate(text);
+        normalize_into(text, &self.fold, &mut s.norm);
         self.all_hits(text, &mut s);
         let mut sums = Sums::default();
         let mut seen = model::Seen::default();
