@@ -217,8 +217,8 @@ impl Rng {
     }
 }
 
-/// A corpus message's out-of-fold collection logit: (logit, set, text).
-/// (out-of-fold collection logit, corpus set, text, written in Latin script)
+/// A corpus message's out-of-fold score: (collection logit, corpus set, text, written mostly
+/// in Latin letters).
 type Scored<'a> = (f32, &'a str, &'a str, bool);
 
 /// Trains on the labelled examples and the corpus negatives. The collection threshold is set

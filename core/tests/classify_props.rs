@@ -205,6 +205,11 @@ fn huge_messages_are_bounded_and_safe() {
     let text = unit.repeat(165_000);
     let r = c.classify(&text, None);
     check(&text, None, &r);
+    // A line the model reads as collection too, capped the same way.
+    let text = "你已逾期3天，今天不还款就爆你通讯录！\u{0}\u{202E}p0lice ".repeat(120_000);
+    let r = c.classify(&text, None);
+    assert!(r.collection && !r.flags.is_empty());
+    check(&text, None, &r);
     // The lexicon still reads the (capped) text: an anchor and an exposure term. (The model's
     // verdict on this short, repeated line is its own: docs/ACCURACY.md, known gaps.)
     let lex = Classifier::builtin_lexicon_only().classify(&text, None);

@@ -9,6 +9,7 @@
 //! a time, a phone or a reference, never an amount. The parameters are the lexicon's
 //! (`amount_*` on a concept, see `lexicon.rs`).
 
+use super::lexicon::ConceptDef;
 use super::normalize::{width_fold, Fold};
 use std::ops::RangeInclusive;
 
@@ -32,28 +33,22 @@ pub(crate) struct Amount {
 }
 
 impl Amount {
-    pub(crate) fn new(
-        concept: u16,
-        digits: RangeInclusive<u32>,
-        suffixes: &[String],
-        suffixed_digits: u32,
-        currencies: &[String],
-        currency_digits: u32,
-        fold: &Fold,
-    ) -> Amount {
+    /// The concept's amount reading, when it has one (`amount_digits` and `amount_max_digits`;
+    /// the rest is optional, checked by `LexiconFile::validate`).
+    pub(crate) fn of_concept(concept: u16, c: &ConceptDef, fold: &Fold) -> Option<Amount> {
         // Plain loops: this runs once per lexicon load, and the Android library pays for
         // every generic sort or partition instantiated here.
         let mut out = Amount {
             concept,
-            digits,
+            digits: c.amount_digits?..=c.amount_max_digits?,
             suffixes: Vec::new(),
-            suffixed_digits,
+            suffixed_digits: c.amount_suffix_max_digits.unwrap_or(0),
             currency_words: Vec::new(),
             currency_signs: Vec::new(),
-            currency_digits,
+            currency_digits: c.amount_currency_min_digits.unwrap_or(u32::MAX),
             suffix_starts: Vec::new(),
         };
-        for x in suffixes {
+        for x in &c.amount_suffixes {
             let x: Vec<char> = x.chars().map(|c| fold_char(c, fold)).collect();
             if let Some(&c) = x.first() {
                 if !out.suffix_starts.contains(&c) {
@@ -62,14 +57,14 @@ impl Amount {
             }
             out.suffixes.push(x);
         }
-        for x in currencies {
+        for x in &c.amount_currencies {
             if x.bytes().all(|b| b.is_ascii_alphabetic()) {
                 out.currency_words.push(x.to_ascii_lowercase());
             } else {
                 out.currency_signs.extend(x.chars().map(width_fold));
             }
         }
-        out
+        Some(out)
     }
 
     /// The first written amount in `text`, as a char range of it (with its multiplier).
@@ -86,7 +81,7 @@ impl Amount {
         }
         let mut i = 0;
         while i < b.len() {
-            if !digit_byte_at(b, i) {
+            if !digit_at(text, i) {
                 i += 1;
                 continue;
             }
@@ -265,12 +260,8 @@ fn digit_width(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-fn digit_byte_at(b: &[u8], i: usize) -> bool {
-    digit_width(b, i).is_some()
-}
-
 fn digit_at(text: &str, i: usize) -> bool {
-    digit_byte_at(text.as_bytes(), i)
+    digit_width(text.as_bytes(), i).is_some()
 }
 
 fn is_space(c: char) -> bool {

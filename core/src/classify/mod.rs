@@ -468,17 +468,7 @@ impl Classifier {
         )?;
         let concept_cue = file.concepts.iter().map(|c| c.cue).collect();
         let amounts = (file.concepts.iter().enumerate())
-            .filter_map(|(i, c)| {
-                Some(Amount::new(
-                    i as u16,
-                    c.amount_digits?..=c.amount_max_digits?,
-                    &c.amount_suffixes,
-                    c.amount_suffix_max_digits.unwrap_or(0),
-                    &c.amount_currencies,
-                    c.amount_currency_min_digits.unwrap_or(u32::MAX),
-                    &fold,
-                ))
-            })
+            .filter_map(|(i, c)| Amount::of_concept(i as u16, c, &fold))
             .collect();
         let concept_features = file
             .concepts

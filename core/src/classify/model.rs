@@ -572,6 +572,17 @@ mod tests {
         let mut h = header();
         h.threshold[2] = f32::NAN;
         assert!(Model::from_bytes(&Model::to_bytes(&h, &[])).is_err());
+        // JSON has no infinity, but a number past f32's range reads as one.
+        let mut h = header();
+        h.latin_threshold = Some(1.5);
+        let json = serde_json::to_string(&h).unwrap().replace("1.5", "1e39");
+        let mut b = MAGIC.to_vec();
+        b.extend_from_slice(&(json.len() as u32).to_le_bytes());
+        b.extend_from_slice(json.as_bytes());
+        b.extend_from_slice(&0u32.to_le_bytes());
+        assert!(Model::from_bytes(&b)
+            .unwrap_err()
+            .contains("latin_threshold"));
         assert!(Model::from_bytes(b"garbage!garbage!").is_err());
     }
 
