@@ -181,6 +181,22 @@ struct Term {
     single_word: bool,
 }
 
+/// A pattern of [`Classifier::gate_ac`]: whether it is a rule's term, and its debt-cue term.
+#[derive(Debug, Clone, Copy)]
+struct GateTerm {
+    rule: bool,
+    cue: Option<Term>,
+}
+
+/// What the first pass found: a debt cue's term, any rule's term (not checked for word
+/// boundaries: the full reading does that).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Gate {
+    Cue,
+    RuleTerm,
+    Nothing,
+}
+
 /// Normalises the term lists of rules (or concepts), in order, into automaton patterns and
 /// their [`Term`]s. A term twice in one list counts once; a term in two lists is an error.
 fn compile_terms<'a>(
@@ -250,16 +266,17 @@ pub struct Classifier {
     version: String,
     threshold: f32,
     fold: Fold,
-    ac: AhoCorasick,
     terms: Vec<Term>,
-    /// The rules' terms then the concepts' (`concept_terms`), for the model's reading: one pass
-    /// finds both. `ac` alone serves the lexicon alone, where most messages match nothing.
+    /// The rules' terms then the concepts' (`concept_terms`): one pass finds both for the
+    /// model's reading; the lexicon's reading skips the concepts' matches.
     all_ac: AhoCorasick,
     concept_terms: Vec<Term>,
-    /// The debt anchors' and the debt-cue concepts' terms: a message with none of them is read
-    /// by the lexicon alone (the model never makes it collection on its own).
-    cue_ac: AhoCorasick,
-    cue_terms: Vec<Term>,
+    /// The first pass's automaton: every rule's term and every debt-cue concept's term, so
+    /// that one scan tells whether a message has a debt cue (a debt anchor's or a debt-cue
+    /// concept's term, on its word boundaries: without one the model never makes it collection
+    /// on its own) and whether it has any lexicon term at all.
+    gate_ac: AhoCorasick,
+    gate_terms: Vec<GateTerm>,
     rules: Vec<Rule>,
     /// Per rule: its feature hash for the model.
     rule_features: Vec<u64>,
@@ -486,27 +503,41 @@ impl Classifier {
                 .build(p)
                 .map_err(|e| format!("lexicon: cannot compile the terms: {e}"))
         };
-        let ac = automaton(&mut patterns.iter())?;
         let all_ac = automaton(&mut patterns.iter().chain(&concept_patterns))?;
-        let (cue_patterns, cue_terms): (Vec<&String>, Vec<Term>) = (patterns.iter().zip(&terms))
-            .filter(|(_, t)| file.rules[t.rule as usize].anchor)
-            .chain(
-                (concept_patterns.iter().zip(&concept_terms))
-                    .filter(|(_, t)| file.concepts[t.rule as usize].cue),
-            )
-            .map(|(p, t)| (p, *t))
-            .unzip();
-        let cue_ac = automaton(&mut cue_patterns.into_iter())?;
+        // The gate: one pattern per distinct normalised term (a concept word may also be a
+        // rule's term), a rule's own term kept as its debt-cue term when it is both.
+        let mut gate_patterns: Vec<&String> = Vec::new();
+        let mut gate_terms: Vec<GateTerm> = Vec::new();
+        let mut gate_index: std::collections::HashMap<&str, usize> = Default::default();
+        let rule_terms = (patterns.iter().zip(&terms))
+            .map(|(p, t)| (p, true, file.rules[t.rule as usize].anchor.then_some(*t)));
+        let cue_concept_terms = (concept_patterns.iter().zip(&concept_terms))
+            .filter(|(_, t)| file.concepts[t.rule as usize].cue)
+            .map(|(p, t)| (p, false, Some(*t)));
+        for (p, rule, cue) in rule_terms.chain(cue_concept_terms) {
+            match gate_index.get(p.as_str()) {
+                Some(&i) => {
+                    let g = &mut gate_terms[i];
+                    g.rule |= rule;
+                    g.cue = g.cue.or(cue);
+                }
+                None => {
+                    gate_index.insert(p, gate_terms.len());
+                    gate_patterns.push(p);
+                    gate_terms.push(GateTerm { rule, cue });
+                }
+            }
+        }
+        let gate_ac = automaton(&mut gate_patterns.into_iter())?;
         Ok(Classifier {
             version: file.meta.version.clone(),
             threshold: file.meta.collection_threshold,
             fold,
-            ac,
             terms,
             all_ac,
             concept_terms,
-            cue_ac,
-            cue_terms,
+            gate_ac,
+            gate_terms,
             rules,
             rule_features,
             concept_features,
@@ -622,8 +653,10 @@ impl Classifier {
     /// its map.
     fn lexicon_hits(&self, s: &mut Scratch) {
         s.hits.clear();
-        for m in self.ac.find_overlapping_iter(s.norm.text.as_str()) {
-            let t = self.terms[m.pattern().as_usize()];
+        for m in self.all_ac.find_overlapping_iter(s.norm.text.as_str()) {
+            let Some(&t) = self.terms.get(m.pattern().as_usize()) else {
+                continue;
+            };
             if t.matches_at(&s.norm, m.start(), m.end()) {
                 s.hits.push((t.rule, m.start() as u32, m.end() as u32));
             }
@@ -668,16 +701,43 @@ impl Classifier {
         Self::settle_hits(s);
     }
 
-    /// Whether a debt anchor's or a debt-cue concept's term occurs (on its word boundaries):
-    /// without one, `cue` in [`Classifier::classify_in`] is false. Needs no map.
-    fn has_cue_term(&self, text: &str, s: &Scratch) -> bool {
+    /// The first pass over `s.norm` (no map needed): a debt cue (a debt anchor's or a
+    /// debt-cue concept's term on its word boundaries, or a written amount), else whether any
+    /// rule's term occurs. Without a cue, `cue` in [`Classifier::classify_in`] is false.
+    fn gate(&self, text: &str, s: &Scratch) -> Gate {
         let norm = &s.norm;
-        self.cue_ac
-            .find_overlapping_iter(norm.text.as_str())
-            .any(|m| self.cue_terms[m.pattern().as_usize()].matches_at(norm, m.start(), m.end()))
-            || (self.amounts.iter()).any(|am| {
-                self.concept_cue[am.concept as usize] && am.find(text, &self.fold).is_some()
-            })
+        let mut found = Gate::Nothing;
+        for m in self.gate_ac.find_overlapping_iter(norm.text.as_str()) {
+            let g = self.gate_terms[m.pattern().as_usize()];
+            if g.cue
+                .is_some_and(|t| t.matches_at(norm, m.start(), m.end()))
+            {
+                return Gate::Cue;
+            }
+            if g.rule {
+                found = Gate::RuleTerm;
+            }
+        }
+        let amount = (self.amounts.iter())
+            .any(|am| self.concept_cue[am.concept as usize] && am.find(text, &self.fold).is_some());
+        if amount {
+            Gate::Cue
+        } else {
+            found
+        }
+    }
+
+    /// Whether any rule's term occurs in `s.norm` (not checked for word boundaries): the first
+    /// pass of the lexicon alone.
+    fn has_rule_term(&self, s: &Scratch) -> bool {
+        (self.gate_ac.find_overlapping_iter(s.norm.text.as_str()))
+            .any(|m| self.gate_terms[m.pattern().as_usize()].rule)
+    }
+
+    /// Whether the first pass finds a debt cue in `s.norm`.
+    #[cfg(test)]
+    fn has_cue_term(&self, text: &str, s: &Scratch) -> bool {
+        self.gate(text, s) == Gate::Cue
     }
 
     /// Drops rule hits inside a longer hit of another rule and groups them by rule.
@@ -844,10 +904,17 @@ impl Classifier {
         // still be inside a longer term of another rule, or its rule cancelled, below).
         if !known {
             normalize_text_only(text, &self.fold, &mut s.norm);
-            if model.is_some() && !self.has_cue_term(text, s) {
+            let gate = if model.is_some() {
+                self.gate(text, s)
+            } else if self.has_rule_term(s) {
+                Gate::RuleTerm
+            } else {
+                Gate::Nothing
+            };
+            if gate != Gate::Cue {
                 model = None;
             }
-            if model.is_none() && !self.ac.is_match(s.norm.text.as_str()) {
+            if gate == Gate::Nothing {
                 return Classification::default();
             }
         }
@@ -1153,7 +1220,8 @@ mod tests {
     }
 
     /// The map-free first pass may skip the model only where the full reading finds no debt
-    /// cue: every message of the held-out rounds (and some hard cases) with a cue passes it.
+    /// cue: every message of the held-out rounds (and some hard cases) with a cue passes it;
+    /// and it may stop the reading only where no rule's term occurs.
     #[test]
     fn first_pass_keeps_every_message_with_a_debt_cue() {
         let c = Classifier::builtin();
@@ -1185,6 +1253,14 @@ mod tests {
                 with_cue += 1;
                 normalize_text_only(truncate(t), &c.fold, &mut s.norm);
                 assert!(c.has_cue_term(t, &s), "first pass drops a debt cue: {t:?}");
+            }
+            normalize_text_only(truncate(t), &c.fold, &mut s.norm);
+            if c.has_rule_term(&s) {
+                assert_ne!(
+                    c.gate(t, &s),
+                    Gate::Nothing,
+                    "first pass drops a term: {t:?}"
+                );
             }
         }
         assert!(with_cue > 1000, "{with_cue} messages with a cue");
