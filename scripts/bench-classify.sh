@@ -7,7 +7,7 @@
 # and the ratios. Installs ripgrep through apt when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-corpora=../shared/corpora
+corpora=${DUNWATCH_CORPORA:-../shared/corpora}
 if [ ! -f "$corpora/nus_en.tsv" ] || [ ! -f "$corpora/nus_zh.tsv" ]; then
   echo "SKIP: no NUS corpora in $corpora"
   exit 0

@@ -309,7 +309,7 @@ thread_local! {
 static BUILTIN_MODEL_PARSED: Lazy<Option<Arc<Model>>> = Lazy::new(|| {
     // The builtin weights are checked by the test suite; failing here is a build defect.
     (!BUILTIN_MODEL.is_empty())
-        .then(|| Arc::new(Model::from_bytes(BUILTIN_MODEL).expect("the builtin model is valid")))
+        .then(|| Arc::new(Model::from_static(BUILTIN_MODEL).expect("the builtin model is valid")))
 });
 
 static BUILTIN: Lazy<Classifier> = Lazy::new(|| {
@@ -1273,6 +1273,10 @@ mod tests {
         let m = Classifier::builtin().model().expect("a builtin model");
         assert!(m.entries() > 0, "the builtin model is empty");
         assert!(BUILTIN_MODEL.len() <= model::MAX_FILE_BYTES);
+        // Hashed on first use, from the compiled-in bytes.
+        use sha2::{Digest, Sha256};
+        let want: [u8; 32] = Sha256::digest(BUILTIN_MODEL).into();
+        assert_eq!(m.digest(), &want);
     }
 
     /// The JSON that build.rs embeds says what the TOML source says.

@@ -205,6 +205,11 @@ fn utf8_len(b: u8) -> usize {
     }
 }
 
+fn sha256(b: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(b).into()
+}
+
 /// The JSON header of a weights file.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -250,8 +255,11 @@ pub struct Model {
     bias: [f32; LANES],
     threshold: [f32; LANES],
     entries: usize,
-    /// SHA-256 of the file, part of the rules fingerprint.
-    digest: [u8; 32],
+    /// SHA-256 of the file, part of the rules fingerprint: computed on load, or on first use
+    /// for a file compiled into the program (`source`), where a process that only classifies
+    /// (`dunwatch classify`) never needs it and hashing 1.7 MB was a fifth of its start-up.
+    digest: std::sync::OnceLock<[u8; 32]>,
+    source: Option<&'static [u8]>,
 }
 
 /// The buckets already added for the message being scored, so that a feature counts once per
@@ -318,7 +326,21 @@ pub(crate) struct Sums(pub [i32; LANES]);
 impl Model {
     /// Reads and checks a weights file; every defect is an error, never a panic.
     pub fn from_bytes(b: &[u8]) -> Result<Model, String> {
-        use sha2::{Digest, Sha256};
+        let m = Model::parse(b)?;
+        // Set on a fresh lock: cannot fail.
+        let _ = m.digest.set(sha256(b));
+        Ok(m)
+    }
+
+    /// [`Model::from_bytes`] for a file compiled into the program: the digest is computed
+    /// from `b` when first asked for.
+    pub fn from_static(b: &'static [u8]) -> Result<Model, String> {
+        let mut m = Model::parse(b)?;
+        m.source = Some(b);
+        Ok(m)
+    }
+
+    fn parse(b: &[u8]) -> Result<Model, String> {
         let err = |m: &str| Err(format!("model: {m}"));
         if b.len() > MAX_FILE_BYTES {
             return err(&format!(
@@ -411,7 +433,8 @@ impl Model {
             bias,
             threshold,
             entries: n,
-            digest: Sha256::digest(b).into(),
+            digest: std::sync::OnceLock::new(),
+            source: None,
         })
     }
 
@@ -456,7 +479,8 @@ impl Model {
 
     /// SHA-256 of the weights file.
     pub fn digest(&self) -> &[u8; 32] {
-        &self.digest
+        self.digest
+            .get_or_init(|| sha256(self.source.unwrap_or_default()))
     }
 
     /// The bucket of a feature hash.
