@@ -430,13 +430,14 @@ fn fit(
                 let at_least = l + setting("DW_MARGIN", CORPUS_MARGIN);
                 if show {
                     println!(
-                        "    {} {g}: {} scored, {allowed} allowed, threshold at least {at_least:.2}",
+                        "    {} {g}: {} scored, {allowed} allowed, threshold at least {at_least:.2} (top: {:.2?})",
                         match latin {
                             Some(true) => "latin",
                             Some(false) => "cjk/other",
                             None => "all",
                         },
-                        v.len()
+                        v.len(),
+                        &v[..v.len().min(allowed + 4)]
                     );
                 }
                 t = t.max(at_least);
