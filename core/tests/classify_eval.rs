@@ -440,6 +440,22 @@ const HOLDOUT_FLOORS: &[Floor] = &[
         right_per_wrong: if MODEL { 15 } else { 10 },
         context_flag_recall: if MODEL { 0.9 } else { 0.31 },
     },
+    Floor {
+        file: "round36.jsonl",
+        precision: if MODEL { 0.95 } else { 0.93 },
+        recall: if MODEL { 0.96 } else { 0.52 },
+        flag_recall: if MODEL { 0.87 } else { 0.3 },
+        right_per_wrong: if MODEL { 4 } else { 3 },
+        context_flag_recall: if MODEL { 0.88 } else { 0.46 },
+    },
+    Floor {
+        file: "round37.jsonl",
+        precision: if MODEL { 0.99 } else { 0.93 },
+        recall: if MODEL { 0.91 } else { 0.3 },
+        flag_recall: if MODEL { 0.86 } else { 0.16 },
+        right_per_wrong: if MODEL { 15 } else { 4 },
+        context_flag_recall: if MODEL { 0.88 } else { 0.26 },
+    },
 ];
 
 /// Each held-out round was written before looking at the classifier's output on it and is
