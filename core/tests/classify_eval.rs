@@ -456,6 +456,22 @@ const HOLDOUT_FLOORS: &[Floor] = &[
         right_per_wrong: if MODEL { 15 } else { 4 },
         context_flag_recall: if MODEL { 0.88 } else { 0.26 },
     },
+    Floor {
+        file: "round38.jsonl",
+        precision: if MODEL { 0.98 } else { 0.95 },
+        recall: if MODEL { 0.94 } else { 0.51 },
+        flag_recall: if MODEL { 0.88 } else { 0.27 },
+        right_per_wrong: if MODEL { 6 } else { 3 },
+        context_flag_recall: if MODEL { 0.93 } else { 0.48 },
+    },
+    Floor {
+        file: "round39.jsonl",
+        precision: if MODEL { 0.98 } else { 0.93 },
+        recall: if MODEL { 0.95 } else { 0.29 },
+        flag_recall: if MODEL { 0.84 } else { 0.17 },
+        right_per_wrong: if MODEL { 15 } else { 10 },
+        context_flag_recall: if MODEL { 0.84 } else { 0.33 },
+    },
 ];
 
 /// Each held-out round was written before looking at the classifier's output on it and is
