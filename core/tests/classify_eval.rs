@@ -472,6 +472,38 @@ const HOLDOUT_FLOORS: &[Floor] = &[
         right_per_wrong: if MODEL { 15 } else { 10 },
         context_flag_recall: if MODEL { 0.84 } else { 0.33 },
     },
+    Floor {
+        file: "round40.jsonl",
+        precision: if MODEL { 0.96 } else { 0.88 },
+        recall: if MODEL { 0.92 } else { 0.54 },
+        flag_recall: if MODEL { 0.85 } else { 0.32 },
+        right_per_wrong: if MODEL { 5 } else { 2 },
+        context_flag_recall: if MODEL { 0.9 } else { 0.48 },
+    },
+    Floor {
+        file: "round41.jsonl",
+        precision: if MODEL { 0.94 } else { 0.87 },
+        recall: if MODEL { 0.82 } else { 0.38 },
+        flag_recall: if MODEL { 0.74 } else { 0.19 },
+        right_per_wrong: if MODEL { 8 } else { 5 },
+        context_flag_recall: if MODEL { 0.86 } else { 0.41 },
+    },
+    Floor {
+        file: "round42.jsonl",
+        precision: if MODEL { 0.96 } else { 0.89 },
+        recall: if MODEL { 0.85 } else { 0.17 },
+        flag_recall: if MODEL { 0.74 } else { 0.06 },
+        right_per_wrong: if MODEL { 12 } else { 6 },
+        context_flag_recall: if MODEL { 0.84 } else { 0.21 },
+    },
+    Floor {
+        file: "round43.jsonl",
+        precision: if MODEL { 0.94 } else { 0.82 },
+        recall: if MODEL { 0.88 } else { 0.24 },
+        flag_recall: if MODEL { 0.78 } else { 0.12 },
+        right_per_wrong: if MODEL { 4 } else { 1 },
+        context_flag_recall: if MODEL { 0.83 } else { 0.28 },
+    },
 ];
 
 /// Each held-out round was written before looking at the classifier's output on it and is
