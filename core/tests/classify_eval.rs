@@ -472,6 +472,38 @@ const HOLDOUT_FLOORS: &[Floor] = &[
         right_per_wrong: if MODEL { 15 } else { 10 },
         context_flag_recall: if MODEL { 0.84 } else { 0.33 },
     },
+    Floor {
+        file: "round44.jsonl",
+        precision: if MODEL { 0.95 } else { 0.87 },
+        recall: if MODEL { 0.92 } else { 0.49 },
+        flag_recall: if MODEL { 0.88 } else { 0.31 },
+        right_per_wrong: if MODEL { 3 } else { 1 },
+        context_flag_recall: if MODEL { 0.94 } else { 0.51 },
+    },
+    Floor {
+        file: "round45.jsonl",
+        precision: if MODEL { 0.98 } else { 0.88 },
+        recall: if MODEL { 0.92 } else { 0.3 },
+        flag_recall: if MODEL { 0.89 } else { 0.2 },
+        right_per_wrong: if MODEL { 15 } else { 6 },
+        context_flag_recall: if MODEL { 0.94 } else { 0.36 },
+    },
+    Floor {
+        file: "round46.jsonl",
+        precision: if MODEL { 0.98 } else { 0.85 },
+        recall: if MODEL { 0.97 } else { 0.48 },
+        flag_recall: if MODEL { 0.91 } else { 0.36 },
+        right_per_wrong: if MODEL { 5 } else { 2 },
+        context_flag_recall: if MODEL { 0.93 } else { 0.54 },
+    },
+    Floor {
+        file: "round47.jsonl",
+        precision: if MODEL { 0.98 } else { 0.9 },
+        recall: if MODEL { 0.94 } else { 0.27 },
+        flag_recall: if MODEL { 0.93 } else { 0.13 },
+        right_per_wrong: if MODEL { 15 } else { 2 },
+        context_flag_recall: if MODEL { 0.95 } else { 0.31 },
+    },
 ];
 
 /// Each held-out round was written before looking at the classifier's output on it and is
