@@ -205,9 +205,18 @@ fn utf8_len(b: u8) -> usize {
     }
 }
 
-fn sha256(b: &[u8]) -> [u8; 32] {
+pub(crate) fn sha256(b: &[u8]) -> [u8; 32] {
     use sha2::{Digest, Sha256};
     Sha256::digest(b).into()
+}
+
+/// SHA-256 of a weights file, part of the rules fingerprint: computed on load, or on first use
+/// for a file compiled into the program, where a process that only classifies (`dunwatch
+/// classify`) never needs it and hashing 1.7 MB was a fifth of its start-up.
+#[derive(Debug)]
+enum FileDigest {
+    Computed([u8; 32]),
+    Deferred(&'static [u8], std::sync::OnceLock<[u8; 32]>),
 }
 
 /// The JSON header of a weights file.
@@ -255,11 +264,7 @@ pub struct Model {
     bias: [f32; LANES],
     threshold: [f32; LANES],
     entries: usize,
-    /// SHA-256 of the file, part of the rules fingerprint: computed on load, or on first use
-    /// for a file compiled into the program (`source`), where a process that only classifies
-    /// (`dunwatch classify`) never needs it and hashing 1.7 MB was a fifth of its start-up.
-    digest: std::sync::OnceLock<[u8; 32]>,
-    source: Option<&'static [u8]>,
+    digest: FileDigest,
 }
 
 /// The buckets already added for the message being scored, so that a feature counts once per
@@ -326,21 +331,16 @@ pub(crate) struct Sums(pub [i32; LANES]);
 impl Model {
     /// Reads and checks a weights file; every defect is an error, never a panic.
     pub fn from_bytes(b: &[u8]) -> Result<Model, String> {
-        let m = Model::parse(b)?;
-        // Set on a fresh lock: cannot fail.
-        let _ = m.digest.set(sha256(b));
-        Ok(m)
+        Model::parse(b, FileDigest::Computed(sha256(b)))
     }
 
     /// [`Model::from_bytes`] for a file compiled into the program: the digest is computed
     /// from `b` when first asked for.
     pub fn from_static(b: &'static [u8]) -> Result<Model, String> {
-        let mut m = Model::parse(b)?;
-        m.source = Some(b);
-        Ok(m)
+        Model::parse(b, FileDigest::Deferred(b, std::sync::OnceLock::new()))
     }
 
-    fn parse(b: &[u8]) -> Result<Model, String> {
+    fn parse(b: &[u8], digest: FileDigest) -> Result<Model, String> {
         let err = |m: &str| Err(format!("model: {m}"));
         if b.len() > MAX_FILE_BYTES {
             return err(&format!(
@@ -433,8 +433,7 @@ impl Model {
             bias,
             threshold,
             entries: n,
-            digest: std::sync::OnceLock::new(),
-            source: None,
+            digest,
         })
     }
 
@@ -479,8 +478,10 @@ impl Model {
 
     /// SHA-256 of the weights file.
     pub fn digest(&self) -> &[u8; 32] {
-        self.digest
-            .get_or_init(|| sha256(self.source.unwrap_or_default()))
+        match &self.digest {
+            FileDigest::Computed(d) => d,
+            FileDigest::Deferred(b, d) => d.get_or_init(|| sha256(b)),
+        }
     }
 
     /// The bucket of a feature hash.
