@@ -14,6 +14,7 @@ mod extract;
 mod lexicon;
 pub mod model;
 mod normalize;
+mod sieve;
 
 pub use context::{Context, Role};
 pub use model::Model;
@@ -28,6 +29,7 @@ use model::Sums;
 use normalize::{normalize_into, normalize_term, normalize_text_only, Fold, Normalized};
 use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
+use sieve::Sieve;
 use std::cell::RefCell;
 #[cfg(feature = "toml-files")]
 use std::path::Path;
@@ -181,22 +183,6 @@ struct Term {
     single_word: bool,
 }
 
-/// A pattern of [`Classifier::gate_ac`]: whether it is a rule's term, and its debt-cue term.
-#[derive(Debug, Clone, Copy)]
-struct GateTerm {
-    rule: bool,
-    cue: Option<Term>,
-}
-
-/// What the first pass found: a debt cue's term, any rule's term (not checked for word
-/// boundaries: the full reading does that).
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Gate {
-    Cue,
-    RuleTerm,
-    Nothing,
-}
-
 /// Normalises the term lists of rules (or concepts), in order, into automaton patterns and
 /// their [`Term`]s. A term twice in one list counts once; a term in two lists is an error.
 fn compile_terms<'a>(
@@ -271,12 +257,12 @@ pub struct Classifier {
     /// model's reading; the lexicon's reading skips the concepts' matches.
     all_ac: AhoCorasick,
     concept_terms: Vec<Term>,
-    /// The first pass's automaton: every rule's term and every debt-cue concept's term, so
-    /// that one scan tells whether a message has a debt cue (a debt anchor's or a debt-cue
-    /// concept's term, on its word boundaries: without one the model never makes it collection
-    /// on its own) and whether it has any lexicon term at all.
-    gate_ac: AhoCorasick,
-    gate_terms: Vec<GateTerm>,
+    /// The first pass with a model: every rule's term and every debt-cue concept's term (a
+    /// message with neither, and no written amount, is done: without a debt cue the model never
+    /// makes an unknown sender's message collection on its own).
+    sieve: Sieve,
+    /// The first pass of the lexicon alone: every rule's term.
+    rule_sieve: Sieve,
     rules: Vec<Rule>,
     /// Per rule: its feature hash for the model.
     rule_features: Vec<u64>,
@@ -504,31 +490,11 @@ impl Classifier {
                 .map_err(|e| format!("lexicon: cannot compile the terms: {e}"))
         };
         let all_ac = automaton(&mut patterns.iter().chain(&concept_patterns))?;
-        // The gate: one pattern per distinct normalised term (a concept word may also be a
-        // rule's term), a rule's own term kept as its debt-cue term when it is both.
-        let mut gate_patterns: Vec<&String> = Vec::new();
-        let mut gate_terms: Vec<GateTerm> = Vec::new();
-        let mut gate_index: std::collections::HashMap<&str, usize> = Default::default();
-        let rule_terms = (patterns.iter().zip(&terms))
-            .map(|(p, t)| (p, true, file.rules[t.rule as usize].anchor.then_some(*t)));
         let cue_concept_terms = (concept_patterns.iter().zip(&concept_terms))
             .filter(|(_, t)| file.concepts[t.rule as usize].cue)
-            .map(|(p, t)| (p, false, Some(*t)));
-        for (p, rule, cue) in rule_terms.chain(cue_concept_terms) {
-            match gate_index.get(p.as_str()) {
-                Some(&i) => {
-                    let g = &mut gate_terms[i];
-                    g.rule |= rule;
-                    g.cue = g.cue.or(cue);
-                }
-                None => {
-                    gate_index.insert(p, gate_terms.len());
-                    gate_patterns.push(p);
-                    gate_terms.push(GateTerm { rule, cue });
-                }
-            }
-        }
-        let gate_ac = automaton(&mut gate_patterns.into_iter())?;
+            .map(|(p, _)| p.as_str());
+        let sieve = Sieve::new(patterns.iter().map(String::as_str).chain(cue_concept_terms));
+        let rule_sieve = Sieve::new(patterns.iter().map(String::as_str));
         Ok(Classifier {
             version: file.meta.version.clone(),
             threshold: file.meta.collection_threshold,
@@ -536,8 +502,8 @@ impl Classifier {
             terms,
             all_ac,
             concept_terms,
-            gate_ac,
-            gate_terms,
+            sieve,
+            rule_sieve,
             rules,
             rule_features,
             concept_features,
@@ -643,8 +609,8 @@ impl Classifier {
         signals: bool,
     ) -> Classification {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut s) => self.classify_in(text, sender, ctx, &mut s, signals),
-            Err(_) => self.classify_in(text, sender, ctx, &mut Scratch::default(), signals),
+            Ok(mut s) => self.classify_in(text, sender, ctx, &mut s, signals, true),
+            Err(_) => self.classify_in(text, sender, ctx, &mut Scratch::default(), signals, true),
         })
     }
 
@@ -689,6 +655,7 @@ impl Classifier {
         for am in &self.amounts {
             if !s.concepts.iter().any(|x| x.0 == am.concept) {
                 if let Some((a, b)) = am.find(text, &self.fold) {
+                    Self::mapped(text, &self.fold, s);
                     // Char range of the text -> byte range of the normalised text.
                     let at = |c: usize| s.norm.map.partition_point(|&m| (m as usize) < c);
                     let (a, b) = (at(a), at(b));
@@ -701,43 +668,18 @@ impl Classifier {
         Self::settle_hits(s);
     }
 
-    /// The first pass over `s.norm` (no map needed): a debt cue (a debt anchor's or a
-    /// debt-cue concept's term on its word boundaries, or a written amount), else whether any
-    /// rule's term occurs. Without a cue, `cue` in [`Classifier::classify_in`] is false.
-    fn gate(&self, text: &str, s: &Scratch) -> Gate {
-        let norm = &s.norm;
-        let mut found = Gate::Nothing;
-        for m in self.gate_ac.find_overlapping_iter(norm.text.as_str()) {
-            let g = self.gate_terms[m.pattern().as_usize()];
-            if g.cue
-                .is_some_and(|t| t.matches_at(norm, m.start(), m.end()))
-            {
-                return Gate::Cue;
-            }
-            if g.rule {
-                found = Gate::RuleTerm;
-            }
-        }
-        let amount = (self.amounts.iter())
-            .any(|am| self.concept_cue[am.concept as usize] && am.find(text, &self.fold).is_some());
-        if amount {
-            Gate::Cue
+    /// The first pass over `s.norm` (normalised without its map): false when the full reading
+    /// would surely find nothing to report — no rule's term and, with the model, no debt-cue
+    /// concept's term and no written amount (see [`sieve`]).
+    fn first_pass(&self, text: &str, s: &Scratch, with_model: bool) -> bool {
+        if with_model {
+            self.sieve.maybe(&s.norm)
+                || (self.amounts.iter()).any(|am| {
+                    self.concept_cue[am.concept as usize] && am.find(text, &self.fold).is_some()
+                })
         } else {
-            found
+            self.rule_sieve.maybe(&s.norm)
         }
-    }
-
-    /// Whether any rule's term occurs in `s.norm` (not checked for word boundaries): the first
-    /// pass of the lexicon alone.
-    fn has_rule_term(&self, s: &Scratch) -> bool {
-        (self.gate_ac.find_overlapping_iter(s.norm.text.as_str()))
-            .any(|m| self.gate_terms[m.pattern().as_usize()].rule)
-    }
-
-    /// Whether the first pass finds a debt cue in `s.norm`.
-    #[cfg(test)]
-    fn has_cue_term(&self, text: &str, s: &Scratch) -> bool {
-        self.gate(text, s) == Gate::Cue
     }
 
     /// Drops rule hits inside a longer hit of another rule and groups them by rule.
@@ -887,6 +829,32 @@ impl Classifier {
         (merged, words)
     }
 
+    /// Makes sure `s.norm` has its map back to `text` (normalising again gives the same text,
+    /// so byte offsets found before stay valid).
+    fn mapped(text: &str, fold: &Fold, s: &mut Scratch) {
+        if !s.norm.mapped {
+            normalize_into(text, fold, &mut s.norm);
+        }
+    }
+
+    /// Calls `add(seen, hash)` for every model feature of the message in `s` (text and lexicon
+    /// features), with the table that counts a bucket once per message.
+    #[inline(always)]
+    fn model_features(&self, s: &mut Scratch, mut add: impl FnMut(&mut model::Seen, u64)) {
+        let mut seen = std::mem::replace(&mut s.seen, model::Seen::placeholder());
+        seen.reset();
+        model::for_each_feature(&s.norm, |h, _, _| add(&mut seen, h));
+        self.for_each_rule_feature(s, |h, _, _| add(&mut seen, h));
+        s.seen = seen;
+    }
+
+    /// The reading of an unknown sender's message without the first pass (for the test that
+    /// the first pass changes no reading).
+    #[cfg(test)]
+    fn classify_without_first_pass(&self, text: &str, s: &mut Scratch) -> Classification {
+        self.classify_in(text, None, &Context::default(), s, true, false)
+    }
+
     fn classify_in(
         &self,
         text: &str,
@@ -894,31 +862,20 @@ impl Classifier {
         ctx: &Context,
         s: &mut Scratch,
         signals: bool,
+        first_pass: bool,
     ) -> Classification {
         let text = truncate(text);
         let known = ctx.known_collector.is_some();
         let mut model = self.model.as_deref();
         // Fast path: from an unknown sender, a text without a debt cue is never collection
         // whatever the model says (see `cue` below), and most messages contain no lexicon term
-        // at all. A map-free pass finds the messages with neither (a cue term found here may
-        // still be inside a longer term of another rule, or its rule cancelled, below).
-        if !known {
-            normalize_text_only(text, &self.fold, &mut s.norm);
-            let gate = if model.is_some() {
-                self.gate(text, s)
-            } else if self.has_rule_term(s) {
-                Gate::RuleTerm
-            } else {
-                Gate::Nothing
-            };
-            if gate != Gate::Cue {
-                model = None;
-            }
-            if gate == Gate::Nothing {
-                return Classification::default();
-            }
+        // at all. A map-free pass finds most messages with neither.
+        // The map back to the original text is made only for a message with something to
+        // report (see `mapped` below).
+        normalize_text_only(text, &self.fold, &mut s.norm);
+        if !known && first_pass && !self.first_pass(text, s, model.is_some()) {
+            return Classification::default();
         }
-        normalize_into(text, &self.fold, &mut s.norm);
         s.hits.clear();
         s.concepts.clear();
         if model.is_some() {
@@ -937,20 +894,15 @@ impl Classifier {
         if !cue && !known {
             model = None;
         }
-        // The model: one table lookup per feature, no allocation.
-        let sums = model.map(|m| {
+        // The model: one table lookup per feature, no allocation; first the collection lane
+        // alone, all lanes (for the flags) only when the message is collection.
+        let mut sums = model.map(|m| {
+            let mut sum = 0;
+            self.model_features(s, |seen, h| m.add_lane0_once(&mut sum, seen, h));
             let mut sums = Sums::default();
-            let mut seen = std::mem::replace(&mut s.seen, model::Seen::placeholder());
-            seen.reset();
-            model::for_each_feature(&s.norm, |h, _, _| m.add_once(&mut sums, &mut seen, h));
-            self.for_each_rule_feature(s, |h, _, _| m.add_once(&mut sums, &mut seen, h));
-            s.seen = seen;
+            sums.0[0] = sum;
             sums
         });
-        let model_raised = |lane: usize| match (model, &sums) {
-            (Some(m), Some(sums)) => m.logit(sums, lane) >= m.threshold(lane),
-            _ => false,
-        };
         let (model_collection, vetoed) = match (model, &sums) {
             (Some(m), Some(sums)) => {
                 let l = m.logit(sums, 0);
@@ -964,6 +916,12 @@ impl Classifier {
         }
         let lex_collection = lex_collection && !vetoed;
         let collection = lex_collection || model_collection || known;
+        Self::mapped(text, &self.fold, s);
+        if let (true, Some(m)) = (collection, model) {
+            let mut all = Sums::default();
+            self.model_features(s, |seen, h| m.add_once(&mut all, seen, h));
+            sums = Some(all);
+        }
 
         let offsets = CharOffsets::new(text);
         let mut out = Classification {
@@ -1052,7 +1010,7 @@ impl Classifier {
             if collection {
                 for (k, flag) in Flag::ALL.into_iter().enumerate() {
                     let lane = k + 1;
-                    if out.has(flag) || !model_raised(lane) {
+                    if out.has(flag) || m.logit(sums, lane) < m.threshold(lane) {
                         continue;
                     }
                     let (spans, words) = self.model_evidence(m, lane, 1.0, s, text, &offsets);
@@ -1219,12 +1177,8 @@ mod tests {
         assert!(!c.debt_cue("We know where your kids go to school. Friday."));
     }
 
-    /// The map-free first pass may skip the model only where the full reading finds no debt
-    /// cue: every message of the held-out rounds (and some hard cases) with a cue passes it;
-    /// and it may stop the reading only where no rule's term occurs.
-    #[test]
-    fn first_pass_keeps_every_message_with_a_debt_cue() {
-        let c = Classifier::builtin();
+    /// Texts of the held-out rounds and some hard cases (spelt out, full-width, one letter).
+    fn first_pass_texts() -> Vec<String> {
         let dir = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../tests/fixtures/labelled/holdout"
@@ -1235,7 +1189,13 @@ mod tests {
             "P4,100 today",
             "ＰＡＹ ＮＯＷ",
             "k",
+            "ok k",
             "欠款",
+            "欠",
+            "逾",
+            "pay",
+            "PAY.",
+            "p",
         ]
         .map(String::from)
         .to_vec();
@@ -1246,24 +1206,62 @@ mod tests {
                 texts.push(v["text"].as_str().unwrap().to_string());
             }
         }
+        texts
+    }
+
+    /// The map-free first pass may end the reading only where the full reading finds nothing:
+    /// every message of the held-out rounds (and some hard cases) with a debt cue passes it,
+    /// and every one with a rule's term passes it with the model and without.
+    #[test]
+    fn first_pass_keeps_every_message_with_a_debt_cue_or_a_term() {
+        let c = Classifier::builtin();
         let mut s = Scratch::default();
-        let mut with_cue = 0;
-        for t in &texts {
+        let (mut with_cue, mut with_term, mut stopped) = (0, 0, 0);
+        for t in &first_pass_texts() {
+            let t = truncate(t);
+            normalize_into(t, &c.fold, &mut s.norm);
+            c.lexicon_hits(&mut s);
+            let term = !s.hits.is_empty();
+            normalize_text_only(t, &c.fold, &mut s.norm);
             if c.debt_cue(t) {
                 with_cue += 1;
-                normalize_text_only(truncate(t), &c.fold, &mut s.norm);
-                assert!(c.has_cue_term(t, &s), "first pass drops a debt cue: {t:?}");
-            }
-            normalize_text_only(truncate(t), &c.fold, &mut s.norm);
-            if c.has_rule_term(&s) {
-                assert_ne!(
-                    c.gate(t, &s),
-                    Gate::Nothing,
-                    "first pass drops a term: {t:?}"
+                assert!(
+                    c.first_pass(t, &s, true),
+                    "first pass drops a debt cue: {t:?}"
                 );
             }
+            if term {
+                with_term += 1;
+                assert!(c.first_pass(t, &s, true), "first pass drops a term: {t:?}");
+                assert!(
+                    c.first_pass(t, &s, false),
+                    "lexicon first pass drops a term: {t:?}"
+                );
+            }
+            stopped += !c.first_pass(t, &s, true) as usize;
         }
         assert!(with_cue > 1000, "{with_cue} messages with a cue");
+        assert!(with_term > 1000, "{with_term} messages with a term");
+        assert!(
+            stopped > 100,
+            "the first pass stops only {stopped} messages"
+        );
+    }
+
+    /// The first pass changes no reading: every held-out message reads the same with it as when
+    /// the full reading runs on every message.
+    #[test]
+    fn first_pass_changes_no_reading() {
+        let c = Classifier::builtin();
+        let lexicon_only = Classifier::builtin_lexicon_only();
+        let mut s = Scratch::default();
+        for t in &first_pass_texts() {
+            for c in [c, &lexicon_only] {
+                let fast = c.classify(t, None);
+                let full = c.classify_without_first_pass(t, &mut s);
+                assert_eq!(format!("{fast:?}"), format!("{full:?}"), "{t:?}");
+            }
+        }
     }
 
     /// The committed weights load and were trained for this feature code.

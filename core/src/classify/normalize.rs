@@ -95,6 +95,8 @@ pub(crate) struct Normalized {
     /// text starts there, a separator was dropped before it, or the script class changed: CJK
     /// after Latin, ...). The map-free pass fills it too: a term's boundary check needs it.
     starts: Vec<u64>,
+    /// Whether `map` is filled (by [`normalize_into`], not by [`normalize_text_only`]).
+    pub mapped: bool,
 }
 
 impl Normalized {
@@ -102,6 +104,13 @@ impl Normalized {
     #[inline]
     pub fn orig(&self, b: usize) -> usize {
         self.map[b] as usize
+    }
+
+    /// The word starts as bits, one `u64` per 64 bytes of `text` (bit `b % 64` of word
+    /// `b / 64` for byte `b`).
+    #[inline]
+    pub fn starts(&self) -> &[u64] {
+        &self.starts
     }
 
     /// Whether a word starts at normalised byte `b` (true at the end of the text).
@@ -186,6 +195,7 @@ fn normalize_impl<const MAP: bool>(src: &str, fold: &Fold, out: &mut Normalized)
     out.text.clear();
     out.map.clear();
     out.starts.clear();
+    out.mapped = MAP;
     let bytes = src.as_bytes();
     let mut pending_boundary = true;
     let mut prev_class = Class::Other;

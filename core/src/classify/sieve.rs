@@ -1,0 +1,423 @@
+//! The first pass: a sieve over the normalised text that says when no term of the first pass
+//! (a rule's term or a debt-cue concept's term) can occur in it, so that most messages are
+//! done after normalising and a look or two per word.
+//!
+//! Sound, not exact: it never says "none" when a term occurs on its word boundaries, and says
+//! "maybe" for some texts that hold none (the full reading then finds nothing). A term whose
+//! first char is a Latin letter or digit counts only where a word starts (`Term::matches_at`),
+//! so Latin terms are looked for at word starts alone, by their first three letters (an exact
+//! bit set of 37^3 bits), then by their first 16 bytes (or all of them); a term of one or two
+//! letters must also end a word. Any other term is looked for at every char that is not ASCII,
+//! by its first two chars, then by its first four (or all of it, when shorter); a one-char term
+//! by its char. The bit sets take a few tens of kilobytes, so a look stays in the CPU's near caches,
+//! unlike a step of an Aho-Corasick automaton over two thousand terms (megabytes).
+
+use super::normalize::Normalized;
+
+/// Longest Latin key of the second look, in bytes: a term's first 16 bytes tell "coming to your
+/// house" from "coming home" (most Latin terms are phrases, and they start with common words).
+const LATIN_KEY: usize = 16;
+/// Symbols of a Latin key's first three bytes: a-z, 0-9, anything else.
+const SYMS: usize = 37;
+
+/// A hashed bit set of `2^bits` bits (a key found there may be another's: a look that says
+/// "maybe").
+#[derive(Debug, Clone)]
+struct Bits {
+    words: Box<[u64]>,
+    shift: u32,
+}
+
+impl Bits {
+    fn new(bits: u32) -> Bits {
+        Bits {
+            words: vec![0u64; 1 << (bits - 6)].into_boxed_slice(),
+            shift: 64 - bits,
+        }
+    }
+
+    #[inline(always)]
+    fn index(&self, key: u64, salt: u64) -> usize {
+        ((key ^ salt).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    fn insert(&mut self, key: u64, salt: u64) {
+        let i = self.index(key, salt);
+        self.words[i >> 6] |= 1 << (i & 63);
+    }
+
+    #[inline(always)]
+    fn has(&self, key: u64, salt: u64) -> bool {
+        let i = self.index(key, salt);
+        self.words[i >> 6] & (1 << (i & 63)) != 0
+    }
+}
+
+/// An exact bit set of small numbers.
+#[derive(Debug, Clone)]
+struct Exact(Box<[u64]>);
+
+impl Exact {
+    fn new(n: usize) -> Exact {
+        Exact(vec![0u64; n.div_ceil(64)].into_boxed_slice())
+    }
+
+    fn insert(&mut self, i: usize) {
+        self.0[i >> 6] |= 1 << (i & 63);
+    }
+
+    #[inline(always)]
+    fn has(&self, i: usize) -> bool {
+        self.0[i >> 6] & (1 << (i & 63)) != 0
+    }
+}
+
+/// The sieve of a set of normalised terms.
+#[derive(Debug, Clone)]
+pub(crate) struct Sieve {
+    /// Latin terms of one byte (which must end a word), by symbol.
+    latin1: Exact,
+    /// Latin terms of two bytes (which must end a word), by their two symbols.
+    latin2: Exact,
+    /// Latin terms of three bytes or more, by their first three symbols.
+    latin3: Exact,
+    /// Per word of `latin3`: how many bits the words before it hold (the rank of a prefix).
+    latin3_rank: Box<[u16]>,
+    /// Per prefix of `latin3`, by rank: the kinds of key its terms have in `latin_keys`, bit
+    /// `2(n - 3) + 1` for a whole term of `n` bytes that ends in a Latin letter or digit (so on
+    /// a word's end), bit `2(n - 3)` for any other key of `n` bytes.
+    latin3_kinds: Box<[u32]>,
+    /// Second look for those: their first 3 to [`LATIN_KEY`] bytes, salted by the key's kind.
+    latin_keys: Bits,
+    /// Other terms, by their first char (most chars of a text start none).
+    first: Bits,
+    /// Other terms of one char, by that char.
+    single: Bits,
+    /// Other terms of two chars or more, by their first two chars.
+    pair: Bits,
+    /// Second look for those: a term of two or three chars whole, a longer one by its first four.
+    long: Bits,
+}
+
+const SALT_PAIR_WHOLE: u64 = 0x5851_F42D_4C95_7F2D;
+const SALT_TRIPLE_WHOLE: u64 = 0x1405_7B7E_F767_814F;
+const SALT_QUAD: u64 = 0x2545_F491_4F6C_DD1D;
+
+/// Bytes of the UTF-8 char that starts with `b` (1 for a stray continuation byte).
+#[inline(always)]
+fn char_len(b: u8) -> usize {
+    match b {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+/// Up to 8 bytes of `t` from `at`, little-endian, zero past the end.
+#[inline(always)]
+fn load(t: &[u8], at: usize) -> u64 {
+    match t.get(at..at + 8) {
+        Some(w) => u64::from_le_bytes(w.try_into().unwrap_or([0; 8])),
+        None => {
+            let mut w = [0u8; 8];
+            let rest = t.get(at..).unwrap_or(&[]);
+            w[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(w)
+        }
+    }
+}
+
+/// The lead bytes of chars that are not ASCII among the 64 bytes of `t` from `base`, as bits.
+#[inline(always)]
+fn lead_bytes(t: &[u8], base: usize) -> u64 {
+    let mut block = [0u8; 64];
+    let block: &[u8; 64] = match t.get(base..base + 64) {
+        Some(b) => b.try_into().unwrap_or(&block),
+        None => {
+            let rest = &t[base.min(t.len())..];
+            block[..rest.len()].copy_from_slice(rest);
+            &block
+        }
+    };
+    let mut lead = 0u64;
+    for (j, w) in block.chunks_exact(8).enumerate() {
+        let v = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+        // A lead byte of a multi-byte char has its two top bits set; gather those bits, one
+        // per byte, into 8 bits.
+        let m = (v & (v << 1) & 0x8080_8080_8080_8080) >> 7;
+        lead |= (m.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * j);
+    }
+    lead
+}
+
+/// The low `n` bytes of `v` (n <= 8).
+#[inline(always)]
+fn low(v: u64, n: usize) -> u64 {
+    if n >= 8 {
+        v
+    } else {
+        v & ((1u64 << (8 * n)) - 1)
+    }
+}
+
+/// The first `n` bytes of `t` from `at` (n <= 16) as one key.
+#[inline(always)]
+fn key(t: &[u8], at: usize, n: usize) -> u64 {
+    if n <= 8 {
+        low(load(t, at), n)
+    } else {
+        load(t, at) ^ low(load(t, at + 8), n - 8).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
+    }
+}
+
+/// The symbol of a Latin key's byte: a-z, 0-9, anything else (or the text's end).
+#[inline(always)]
+fn sym(t: &[u8], at: usize) -> usize {
+    match t.get(at) {
+        Some(&b @ b'a'..=b'z') => (b - b'a') as usize,
+        Some(&b @ b'0'..=b'9') => 26 + (b - b'0') as usize,
+        _ => SYMS - 1,
+    }
+}
+
+/// Byte lengths of the first one to four chars of `t` from `at` (each capped at the text's
+/// end).
+#[inline(always)]
+fn char_ends(t: &[u8], at: usize) -> [usize; 4] {
+    let n1 = char_len(t[at]);
+    let n2 = n1 + t.get(at + n1).map_or(0, |&b| char_len(b));
+    let n3 = n2 + t.get(at + n2).map_or(0, |&b| char_len(b));
+    let n4 = n3 + t.get(at + n3).map_or(0, |&b| char_len(b));
+    let cap = t.len() - at;
+    [n1.min(cap), n2.min(cap), n3.min(cap), n4.min(cap)]
+}
+
+impl Sieve {
+    /// The sieve of `terms` (normalised; empty ones are skipped).
+    pub(crate) fn new<'a>(terms: impl Iterator<Item = &'a str>) -> Sieve {
+        let mut kinds: std::collections::BTreeMap<usize, u32> = Default::default();
+        let mut s = Sieve {
+            latin1: Exact::new(SYMS),
+            latin2: Exact::new(SYMS * SYMS),
+            latin3: Exact::new(SYMS * SYMS * SYMS),
+            latin3_rank: Box::new([]),
+            latin3_kinds: Box::new([]),
+            latin_keys: Bits::new(16),
+            first: Bits::new(14),
+            single: Bits::new(12),
+            pair: Bits::new(18),
+            long: Bits::new(16),
+        };
+        for t in terms {
+            let b = t.as_bytes();
+            let Some(&first) = b.first() else { continue };
+            if first < 0x80 {
+                match b.len() {
+                    1 => s.latin1.insert(sym(b, 0)),
+                    2 => s.latin2.insert(sym(b, 0) * SYMS + sym(b, 1)),
+                    _ => {
+                        let prefix = (sym(b, 0) * SYMS + sym(b, 1)) * SYMS + sym(b, 2);
+                        s.latin3.insert(prefix);
+                        let n = b.len().min(LATIN_KEY);
+                        let whole = n == b.len() && b[n - 1].is_ascii_alphanumeric();
+                        let kind = 2 * (n - 3) + whole as usize;
+                        s.latin_keys.insert(key(b, 0, n), kind as u64);
+                        *kinds.entry(prefix).or_default() |= 1 << kind;
+                    }
+                }
+            } else {
+                let [n1, n2, n3, n4] = char_ends(b, 0);
+                s.first.insert(key(b, 0, n1), 0);
+                if n1 == b.len() {
+                    s.single.insert(key(b, 0, n1), 0);
+                } else {
+                    s.pair.insert(key(b, 0, n2), 0);
+                    if n2 == b.len() {
+                        s.long.insert(key(b, 0, n2), SALT_PAIR_WHOLE);
+                    } else if n3 == b.len() {
+                        s.long.insert(key(b, 0, n3), SALT_TRIPLE_WHOLE);
+                    } else {
+                        s.long.insert(key(b, 0, n4), SALT_QUAD);
+                    }
+                }
+            }
+        }
+        let mut rank = 0u16;
+        s.latin3_rank = (s.latin3.0.iter())
+            .map(|w| {
+                let r = rank;
+                rank += w.count_ones() as u16;
+                r
+            })
+            .collect();
+        // BTreeMap order is prefix order, which is rank order.
+        s.latin3_kinds = kinds.into_values().collect();
+        s
+    }
+
+    /// Whether a term of the sieve may occur in `norm` (false: surely none does).
+    pub(crate) fn maybe(&self, norm: &Normalized) -> bool {
+        self.first_maybe(norm).is_some()
+    }
+
+    /// Where the first look that says "maybe" is: its byte offset and which look (1: a Latin
+    /// word start, 2: a one-char term, 3: a longer term).
+    ///
+    /// Visits only the bytes that can start a term, 64 at a time: a word's start (ASCII or
+    /// not) and the lead byte of every char that is not ASCII.
+    pub(crate) fn first_maybe(&self, norm: &Normalized) -> Option<(usize, u8)> {
+        let t = norm.text.as_bytes();
+        for (w, &starts) in norm.starts().iter().enumerate() {
+            let base = w * 64;
+            let mut at = starts | lead_bytes(t, base);
+            while at != 0 {
+                let i = base + at.trailing_zeros() as usize;
+                at &= at - 1;
+                if t[i] < 0x80 {
+                    if self.latin_at(norm, t, i) {
+                        return Some((i, 1));
+                    }
+                } else if let Some(look) = self.other_at(t, i) {
+                    return Some((i, look));
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether a term that is not Latin may start at the lead byte `i`: 2 or 3 as in
+    /// [`Sieve::first_maybe`].
+    #[inline(always)]
+    fn other_at(&self, t: &[u8], i: usize) -> Option<u8> {
+        let n1 = char_len(t[i]).min(t.len() - i);
+        let k1 = key(t, i, n1);
+        if !self.first.has(k1, 0) {
+            return None;
+        }
+        if self.single.has(k1, 0) {
+            return Some(2);
+        }
+        let [_, n2, n3, n4] = char_ends(t, i);
+        let long = n2 > n1
+            && self.pair.has(key(t, i, n2), 0)
+            && (self.long.has(key(t, i, n2), SALT_PAIR_WHOLE)
+                || (n3 > n2 && self.long.has(key(t, i, n3), SALT_TRIPLE_WHOLE))
+                || (n4 > n3 && self.long.has(key(t, i, n4), SALT_QUAD)));
+        long.then_some(3)
+    }
+
+    /// Whether a Latin term may start at `i`, an ASCII byte where a word starts.
+    #[inline(always)]
+    fn latin_at(&self, norm: &Normalized, t: &[u8], i: usize) -> bool {
+        let (s0, s1) = (sym(t, i), sym(t, i + 1));
+        if self.latin1.has(s0) && norm.boundary_at(i + 1) {
+            return true;
+        }
+        if i + 2 <= t.len() && self.latin2.has(s0 * SYMS + s1) && norm.boundary_at(i + 2) {
+            return true;
+        }
+        let prefix = (s0 * SYMS + s1) * SYMS + sym(t, i + 2);
+        let word = self.latin3.0[prefix >> 6];
+        let bit = 1u64 << (prefix & 63);
+        if word & bit == 0 {
+            return false;
+        }
+        let rank =
+            self.latin3_rank[prefix >> 6] as usize + (word & (bit - 1)).count_ones() as usize;
+        let mut kinds = self.latin3_kinds[rank];
+        while kinds != 0 {
+            let kind = kinds.trailing_zeros() as usize;
+            kinds &= kinds - 1;
+            let n = kind / 2 + 3;
+            let fits = i + n <= t.len() && (kind & 1 == 0 || norm.boundary_at(i + n));
+            if fits && self.latin_keys.has(key(t, i, n), kind as u64) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::normalize::{normalize_term, normalize_text_only, Fold};
+
+    fn sieve_says(terms: &[&str], texts: &[&str]) -> Vec<bool> {
+        let fold = Fold::new(&[], &[]).unwrap();
+        let terms: Vec<String> = terms.iter().map(|t| normalize_term(t, &fold)).collect();
+        let sieve = Sieve::new(terms.iter().map(String::as_str));
+        let mut norm = Normalized::default();
+        (texts.iter())
+            .map(|t| {
+                normalize_text_only(t, &fold, &mut norm);
+                sieve.maybe(&norm)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_latin_terms_at_word_starts_only() {
+        let terms = ["k", "na", "pay", "your family", "p2p", "overdue"];
+        let hits = [
+            "ok k",
+            "NA",
+            "pay now",
+            "Your Family!",
+            "y o u r  f a m i l y",
+            "P2P app",
+            "ＯＶＥＲＤＵＥ",
+            "so, pay.",
+            "tell your family",
+        ];
+        assert_eq!(sieve_says(&terms, &hits), [true; 9].to_vec(), "{hits:?}");
+        let misses = [
+            "okay",
+            "nab",
+            "payment",
+            "repay",
+            "yours faithfully",
+            "p2",
+            "overdo it",
+            "",
+            "😀",
+        ];
+        assert_eq!(
+            sieve_says(&terms, &misses),
+            [false; 9].to_vec(),
+            "{misses:?}"
+        );
+    }
+
+    #[test]
+    fn finds_other_terms_anywhere() {
+        let terms = ["欠", "逾期", "催收员", "上门拜访你", "a货"];
+        let hits = [
+            "你欠了",
+            "已逾期",
+            "已 逾 期",
+            "催收员来了",
+            "明天上门拜访你家",
+            "卖A货",
+        ];
+        assert_eq!(sieve_says(&terms, &hits), [true; 6].to_vec(), "{hits:?}");
+        let misses = ["逾越", "催收", "期逾", "上门", "你好", "ab"];
+        assert_eq!(
+            sieve_says(&terms, &misses),
+            [false; 6].to_vec(),
+            "{misses:?}"
+        );
+    }
+
+    #[test]
+    fn reads_long_texts_across_blocks() {
+        // The term sits after the first 64 bytes, and at the very end.
+        let long = format!("{} pay", "word ".repeat(40));
+        let cjk = format!("{}逾期", "你好".repeat(40));
+        assert_eq!(
+            sieve_says(&["pay", "逾期"], &[&long, &cjk, &long[..long.len() - 3]]),
+            [true, true, false]
+        );
+    }
+}
