@@ -25,7 +25,6 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use amount::Amount;
 use extract::Extractor;
 use lexicon::LexiconFile;
-use model::Sums;
 use normalize::{normalize_into, normalize_term, normalize_text_only, Fold, Normalized};
 use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
@@ -286,6 +285,10 @@ struct Scratch {
     concepts: Vec<(u16, u32, u32)>,
     /// The model's buckets already added for this message.
     seen: model::Seen,
+    /// The model's features of this message: (hash, normalised start byte, end byte).
+    features: Vec<(u64, u32, u32)>,
+    /// The model's buckets of this message, each once.
+    buckets: Vec<u32>,
 }
 
 thread_local! {
@@ -493,8 +496,10 @@ impl Classifier {
         let cue_concept_terms = (concept_patterns.iter().zip(&concept_terms))
             .filter(|(_, t)| file.concepts[t.rule as usize].cue)
             .map(|(p, _)| p.as_str());
-        let sieve = Sieve::new(patterns.iter().map(String::as_str).chain(cue_concept_terms));
-        let rule_sieve = Sieve::new(patterns.iter().map(String::as_str));
+        let mut first_terms: Vec<&str> = patterns.iter().map(String::as_str).collect();
+        let rule_sieve = Sieve::new(&first_terms);
+        first_terms.extend(cue_concept_terms);
+        let sieve = Sieve::new(&first_terms);
         Ok(Classifier {
             version: file.meta.version.clone(),
             threshold: file.meta.collection_threshold,
@@ -553,10 +558,8 @@ impl Classifier {
         let text = truncate(text);
         normalize_into(text, &self.fold, &mut s.norm);
         self.all_hits(text, &mut s);
-        let mut out = Vec::new();
-        model::for_each_feature(&s.norm, |h, _, _| out.push(h));
-        self.for_each_rule_feature(&s, |h, _, _| out.push(h));
-        out
+        self.message_features(&mut s);
+        s.features.iter().map(|f| f.0).collect()
     }
 
     /// Whether the text carries a debt cue (a debt anchor rule or a money or repaying concept):
@@ -586,11 +589,8 @@ impl Classifier {
         let text = truncate(text);
         normalize_into(text, &self.fold, &mut s.norm);
         self.all_hits(text, &mut s);
-        let mut sums = Sums::default();
-        let mut seen = model::Seen::default();
-        seen.reset();
-        model::for_each_feature(&s.norm, |h, _, _| m.add_once(&mut sums, &mut seen, h));
-        self.for_each_rule_feature(&s, |h, _, _| m.add_once(&mut sums, &mut seen, h));
+        self.model_buckets(m, &mut s);
+        let sums = m.sums(&s.buckets);
         let mut l = [0f32; 7];
         let mut t = [0f32; 7];
         for k in 0..7 {
@@ -785,7 +785,7 @@ impl Classifier {
 
     /// Up to three pieces of the text that pushed output `lane` up most (`sign` 1.0; down
     /// most: -1.0), as spans of the original text and the words under them: the explanation of
-    /// a model decision.
+    /// a model decision. Reads the features [`Classifier::model_buckets`] left in `s`.
     #[allow(clippy::too_many_arguments)]
     fn model_evidence(
         &self,
@@ -797,15 +797,13 @@ impl Classifier {
         offsets: &CharOffsets,
     ) -> (Vec<Span>, Vec<String>) {
         let mut top: [(f32, u32, u32); 3] = [(0.0, 0, 0); 3];
-        let mut consider = |h: u64, a: u32, b: u32| {
+        for &(h, a, b) in &s.features {
             let c = sign * m.contribution(h, lane);
             if c > top[2].0 {
                 top[2] = (c, a, b);
                 top.sort_by(|x, y| y.0.total_cmp(&x.0));
             }
-        };
-        model::for_each_feature(&s.norm, &mut consider);
-        self.for_each_rule_feature(s, &mut consider);
+        }
         let mut spans: Vec<Span> = top
             .iter()
             .filter(|t| t.0 > 0.0 && t.2 > t.1)
@@ -822,10 +820,7 @@ impl Classifier {
                 _ => merged.push(sp),
             }
         }
-        let words = merged
-            .iter()
-            .map(|sp| offsets.slice(text, *sp).to_string())
-            .collect();
+        let words = offsets.words(text, &merged);
         (merged, words)
     }
 
@@ -837,15 +832,28 @@ impl Classifier {
         }
     }
 
-    /// Calls `add(seen, hash)` for every model feature of the message in `s` (text and lexicon
-    /// features), with the table that counts a bucket once per message.
-    #[inline(always)]
-    fn model_features(&self, s: &mut Scratch, mut add: impl FnMut(&mut model::Seen, u64)) {
-        let mut seen = std::mem::replace(&mut s.seen, model::Seen::placeholder());
-        seen.reset();
-        model::for_each_feature(&s.norm, |h, _, _| add(&mut seen, h));
-        self.for_each_rule_feature(s, |h, _, _| add(&mut seen, h));
-        s.seen = seen;
+    /// The model's features of the message in `s` (its text's and the lexicon's) into
+    /// `s.features`.
+    fn message_features(&self, s: &mut Scratch) {
+        let mut features = std::mem::take(&mut s.features);
+        features.clear();
+        model::features_into(&s.norm, &mut features);
+        self.for_each_rule_feature(s, |h, a, b| features.push((h, a, b)));
+        s.features = features;
+    }
+
+    /// The model's features (`s.features`) and their buckets, each once (`s.buckets`), for
+    /// the message in `s`.
+    fn model_buckets(&self, m: &Model, s: &mut Scratch) {
+        self.message_features(s);
+        s.seen.reset();
+        s.buckets.clear();
+        for &(h, _, _) in &s.features {
+            let b = m.bucket(h);
+            if s.seen.first(b) {
+                s.buckets.push(b as u32);
+            }
+        }
     }
 
     /// The reading of an unknown sender's message without the first pass (for the test that
@@ -897,11 +905,8 @@ impl Classifier {
         // The model: one table lookup per feature, no allocation; first the collection lane
         // alone, all lanes (for the flags) only when the message is collection.
         let mut sums = model.map(|m| {
-            let mut sum = 0;
-            self.model_features(s, |seen, h| m.add_lane0_once(&mut sum, seen, h));
-            let mut sums = Sums::default();
-            sums.0[0] = sum;
-            sums
+            self.model_buckets(m, s);
+            m.lane0_sums(&s.buckets)
         });
         let (model_collection, vetoed) = match (model, &sums) {
             (Some(m), Some(sums)) => {
@@ -918,9 +923,7 @@ impl Classifier {
         let collection = lex_collection || model_collection || known;
         Self::mapped(text, &self.fold, s);
         if let (true, Some(m)) = (collection, model) {
-            let mut all = Sums::default();
-            self.model_features(s, |seen, h| m.add_once(&mut all, seen, h));
-            sums = Some(all);
+            sums = Some(m.sums(&s.buckets));
         }
 
         let offsets = CharOffsets::new(text);
@@ -960,10 +963,7 @@ impl Classifier {
             if flag.is_none() && !signals {
                 continue;
             }
-            let words: Vec<String> = spans
-                .iter()
-                .map(|sp| offsets.slice(text, *sp).to_string())
-                .collect();
+            let words = offsets.words(text, &spans);
             let signal = |spans, words| SignalHit {
                 rule: rule.id.clone(),
                 weight: rule.weight,
@@ -1039,18 +1039,12 @@ impl Classifier {
         if collection && ctx.role == Role::ThirdParty {
             // The debt is disclosed when the text names it (an anchor rule of the lexicon).
             let disclosed = (!debt_spans.is_empty()).then(|| debt_spans.clone());
-            let words_of = |spans: &[Span]| -> Vec<String> {
-                spans
-                    .iter()
-                    .map(|sp| offsets.slice(text, *sp).to_string())
-                    .collect()
-            };
             if !out.has(Flag::ThirdParty) {
                 let spans = disclosed.clone().unwrap_or_default();
                 out.flags.push(FlagHit {
                     flag: Flag::ThirdParty,
                     rule: "context.third_party".into(),
-                    words: words_of(&spans),
+                    words: offsets.words(text, &spans),
                     spans,
                 });
             }
@@ -1059,7 +1053,7 @@ impl Classifier {
                     out.flags.push(FlagHit {
                         flag: Flag::Exposure,
                         rule: "context.exposure".into(),
-                        words: words_of(&spans),
+                        words: offsets.words(text, &spans),
                         spans,
                     });
                 }
@@ -1100,6 +1094,14 @@ impl CharOffsets {
             b + text[b..].chars().next().map_or(0, char::len_utf8)
         }));
         CharOffsets(v)
+    }
+
+    /// The text under each span.
+    fn words(&self, text: &str, spans: &[Span]) -> Vec<String> {
+        spans
+            .iter()
+            .map(|sp| self.slice(text, *sp).to_string())
+            .collect()
     }
 
     fn slice<'a>(&self, text: &'a str, sp: Span) -> &'a str {

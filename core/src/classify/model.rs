@@ -1,7 +1,7 @@
 //! The learned part of the classifier: a multi-label linear model over hashed features of the
 //! normalised text, on top of the lexicon.
 //!
-//! Features ([`for_each_feature`]): CJK char 2- and 3-grams (after the lexicon's
+//! Features ([`features_into`]): CJK char 2- and 3-grams (after the lexicon's
 //! normalisation, so Traditional text reads as Simplified), Latin words and word pairs
 //! (lower-cased, digits folded to `0`), and the lexicon rules that fired (by rule id). Each is
 //! hashed into `2^bits` buckets; a bucket holds one quantised weight per output (`collection`
@@ -106,11 +106,16 @@ pub(crate) fn lexicon_collection_feature() -> u64 {
     feat(K_LEX, 1, 0, 0)
 }
 
-/// Calls `emit(hash, start, end)` for every text feature of `norm` (start/end: byte range of
-/// the normalised text it covers). No allocation.
+/// Appends `(hash, start, end)` for every text feature of `norm` to `out` (start/end: byte
+/// range of the normalised text it covers).
+pub(crate) fn features_into(norm: &Normalized, out: &mut Vec<(u64, u32, u32)>) {
+    for_each_feature(norm, |h, a, b| out.push((h, a, b)));
+}
+
+/// Calls `emit(hash, start, end)` for every text feature of `norm`.
 #[inline]
 #[allow(unused_assignments)] // the word state after the last word is never read
-pub(crate) fn for_each_feature(norm: &Normalized, mut emit: impl FnMut(u64, u32, u32)) {
+fn for_each_feature(norm: &Normalized, mut emit: impl FnMut(u64, u32, u32)) {
     let text = norm.text.as_bytes();
     // CJK (any non-ASCII char) context: the last two chars and where they start.
     let (mut c1, mut c2) = (0u64, 0u64);
@@ -263,7 +268,7 @@ pub struct Model {
     /// Lane 0 (collection) of `table` on its own: an eighth of its size, so the lookups of the
     /// collection decision (every message with a debt cue) stay in the CPU's cache; the flags'
     /// lanes are read only for a message that is collection.
-    lane0: Box<[i8]>,
+    lane0: Vec<i8>,
     scale: [f32; LANES],
     bias: [f32; LANES],
     threshold: [f32; LANES],
@@ -278,7 +283,7 @@ pub struct Model {
 /// bucket is compared), and a repeat is missed only when another bucket took its slot in
 /// between, which bounds how often a repeated n-gram adds up instead of forbidding it.
 pub(crate) struct Seen {
-    /// SEEN_SLOTS slots; empty only in [`Seen::placeholder`].
+    /// SEEN_SLOTS slots.
     slots: Box<[(u32, u32)]>,
     message: u32,
 }
@@ -295,16 +300,6 @@ impl Default for Seen {
 }
 
 impl Seen {
-    /// A stand-in that allocates nothing, to hold a thread's table's place while it is lent
-    /// out (`std::mem::replace`): a `Default` there would allocate and clear 4 KiB per message.
-    /// Never used to score.
-    pub(crate) fn placeholder() -> Seen {
-        Seen {
-            slots: Box::new([]),
-            message: 0,
-        }
-    }
-
     /// Starts a new message.
     pub(crate) fn reset(&mut self) {
         self.message = self.message.wrapping_add(1);
@@ -317,7 +312,7 @@ impl Seen {
 
     /// True the first time `bucket` is seen in this message (see the type's note).
     #[inline(always)]
-    fn first(&mut self, bucket: usize) -> bool {
+    pub(crate) fn first(&mut self, bucket: usize) -> bool {
         let b = bucket as u32;
         let slot = &mut self.slots[bucket % SEEN_SLOTS];
         if *slot == (b, self.message) {
@@ -416,6 +411,7 @@ impl Model {
             ));
         }
         let mut table = vec![[0i8; LANES]; buckets].into_boxed_slice();
+        let mut lane0 = vec![0i8; buckets];
         let mut last: Option<u32> = None;
         for e in b[at..].chunks_exact(12) {
             let k = u32::from_le_bytes([e[0], e[1], e[2], e[3]]);
@@ -428,8 +424,8 @@ impl Model {
                 *d = *s as i8;
             }
             table[k as usize] = w;
+            lane0[k as usize] = w[0];
         }
-        let lane0 = table.iter().map(|w| w[0]).collect();
         Ok(Model {
             mask_shift: 64 - header.bits,
             header,
@@ -507,29 +503,23 @@ impl Model {
         &self.table[b]
     }
 
-    /// Adds the feature `h` unless its bucket was already added for this message.
-    #[inline(always)]
-    pub(crate) fn add_once(&self, sums: &mut Sums, seen: &mut Seen, h: u64) {
-        if seen.first(self.bucket(h)) {
-            self.add(sums, h);
-        }
+    /// The sums of lane 0 alone (the others are left at zero) of a message's `buckets`.
+    #[inline]
+    pub(crate) fn lane0_sums(&self, buckets: &[u32]) -> Sums {
+        let mut sums = Sums::default();
+        sums.0[0] = buckets.iter().map(|&b| self.lane0[b as usize] as i32).sum();
+        sums
     }
 
-    /// Adds lane 0 of the feature `h` to `sum` unless its bucket was already added for this
-    /// message.
-    #[inline(always)]
-    pub(crate) fn add_lane0_once(&self, sum: &mut i32, seen: &mut Seen, h: u64) {
-        let b = self.bucket(h);
-        if seen.first(b) {
-            *sum += self.lane0[b] as i32;
+    /// The sums of every lane of a message's `buckets`.
+    pub(crate) fn sums(&self, buckets: &[u32]) -> Sums {
+        let mut sums = Sums::default();
+        for &b in buckets {
+            for (s, &w) in sums.0.iter_mut().zip(self.bucket_weights(b as usize)) {
+                *s += w as i32;
+            }
         }
-    }
-
-    #[inline(always)]
-    pub(crate) fn add(&self, sums: &mut Sums, h: u64) {
-        for (s, &w) in sums.0.iter_mut().zip(self.weights(h)) {
-            *s += w as i32;
-        }
+        sums
     }
 
     /// The logit of output `lane` from its sum.

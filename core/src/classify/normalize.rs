@@ -197,6 +197,10 @@ fn normalize_impl<const MAP: bool>(src: &str, fold: &Fold, out: &mut Normalized)
     out.starts.clear();
     out.mapped = MAP;
     let bytes = src.as_bytes();
+    // A char becomes at most 4 bytes and is at least 1: room for every word start bit, so
+    // none is pushed one at a time (cut to the text's length at the end).
+    out.starts
+        .resize(bytes.len().min(4 * MAX_CHARS) * 4 / 64 + 1, 0);
     let mut pending_boundary = true;
     let mut prev_class = Class::Other;
     // Previous ORIGINAL char after width folding, for the digits-for-letters rule.
@@ -206,6 +210,30 @@ fn normalize_impl<const MAP: bool>(src: &str, fold: &Fold, out: &mut Normalized)
     // Byte loop: ASCII (most of the text in most messages) without UTF-8 decoding.
     while i < bytes.len() && idx < MAX_CHARS {
         let b = bytes[i];
+        // ASCII letters and separators (most of a Latin text) need none of the rest.
+        if b.is_ascii_alphabetic() {
+            let at = out.text.len();
+            out.text.push(b.to_ascii_lowercase() as char);
+            if pending_boundary || prev_class != Class::Latin {
+                out.starts[at >> 6] |= 1 << (at & 63);
+            }
+            if MAP {
+                out.map.push(idx as u32);
+            }
+            pending_boundary = false;
+            prev_class = Class::Latin;
+            prev_orig = b as char;
+            i += 1;
+            idx += 1;
+            continue;
+        }
+        if b < 0x80 && !b.is_ascii_digit() && b != b'@' && b != b'|' {
+            pending_boundary = true;
+            prev_orig = b as char;
+            i += 1;
+            idx += 1;
+            continue;
+        }
         let c0 = if b < 0x80 {
             i += 1;
             b as char
@@ -263,10 +291,6 @@ fn normalize_impl<const MAP: bool>(src: &str, fold: &Fold, out: &mut Normalized)
         };
         let at = out.text.len();
         out.text.push(c);
-        // A char is at most 4 bytes: one more word of bits at most.
-        if out.starts.len() < out.text.len().div_ceil(64) {
-            out.starts.push(0);
-        }
         if pending_boundary || class != prev_class {
             out.starts[at >> 6] |= 1 << (at & 63);
         }
@@ -280,6 +304,7 @@ fn normalize_impl<const MAP: bool>(src: &str, fold: &Fold, out: &mut Normalized)
         pending_boundary = false;
         prev_class = class;
     }
+    out.starts.truncate(out.text.len().div_ceil(64));
 }
 
 /// Normalises a lexicon term the same way (boundaries are not needed for terms).

@@ -24,19 +24,19 @@ const SYMS: usize = 37;
 /// "maybe").
 #[derive(Debug, Clone)]
 struct Bits {
-    words: Box<[u64]>,
+    words: Vec<u64>,
     shift: u32,
 }
 
 impl Bits {
     fn new(bits: u32) -> Bits {
         Bits {
-            words: vec![0u64; 1 << (bits - 6)].into_boxed_slice(),
+            words: vec![0u64; 1 << (bits - 6)],
             shift: 64 - bits,
         }
     }
 
-    #[inline(always)]
+    #[inline]
     fn index(&self, key: u64, salt: u64) -> usize {
         ((key ^ salt).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
     }
@@ -46,7 +46,7 @@ impl Bits {
         self.words[i >> 6] |= 1 << (i & 63);
     }
 
-    #[inline(always)]
+    #[inline]
     fn has(&self, key: u64, salt: u64) -> bool {
         let i = self.index(key, salt);
         self.words[i >> 6] & (1 << (i & 63)) != 0
@@ -55,18 +55,18 @@ impl Bits {
 
 /// An exact bit set of small numbers.
 #[derive(Debug, Clone)]
-struct Exact(Box<[u64]>);
+struct Exact(Vec<u64>);
 
 impl Exact {
     fn new(n: usize) -> Exact {
-        Exact(vec![0u64; n.div_ceil(64)].into_boxed_slice())
+        Exact(vec![0u64; n.div_ceil(64)])
     }
 
     fn insert(&mut self, i: usize) {
         self.0[i >> 6] |= 1 << (i & 63);
     }
 
-    #[inline(always)]
+    #[inline]
     fn has(&self, i: usize) -> bool {
         self.0[i >> 6] & (1 << (i & 63)) != 0
     }
@@ -75,36 +75,35 @@ impl Exact {
 /// The sieve of a set of normalised terms.
 #[derive(Debug, Clone)]
 pub(crate) struct Sieve {
-    /// Latin terms of one byte (which must end a word), by symbol.
-    latin1: Exact,
-    /// Latin terms of two bytes (which must end a word), by their two symbols.
-    latin2: Exact,
+    /// Latin terms of one byte, by symbol, and of two bytes, by `SYMS` + their two symbols
+    /// (both must end a word).
+    latin12: Exact,
     /// Latin terms of three bytes or more, by their first three symbols.
     latin3: Exact,
     /// Per word of `latin3`: how many bits the words before it hold (the rank of a prefix).
-    latin3_rank: Box<[u16]>,
+    latin3_rank: Vec<u16>,
     /// Per prefix of `latin3`, by rank: the kinds of key its terms have in `latin_keys`, bit
     /// `2(n - 3) + 1` for a whole term of `n` bytes that ends in a Latin letter or digit (so on
     /// a word's end), bit `2(n - 3)` for any other key of `n` bytes.
-    latin3_kinds: Box<[u32]>,
+    latin3_kinds: Vec<u32>,
     /// Second look for those: their first 3 to [`LATIN_KEY`] bytes, salted by the key's kind.
     latin_keys: Bits,
-    /// Other terms, by their first char (most chars of a text start none).
-    first: Bits,
-    /// Other terms of one char, by that char.
-    single: Bits,
     /// Other terms of two chars or more, by their first two chars.
     pair: Bits,
-    /// Second look for those: a term of two or three chars whole, a longer one by its first four.
+    /// Second look for those: a term of two or three chars whole, a longer one by its first
+    /// four; and every other term by its first char (most chars of a text start none), a term
+    /// of one char whole.
     long: Bits,
 }
 
+const SALT_FIRST: u64 = 0xD6E8_FEB8_6659_FD93;
+const SALT_SINGLE: u64 = 0x9E6C_63D0_676A_9A99;
 const SALT_PAIR_WHOLE: u64 = 0x5851_F42D_4C95_7F2D;
 const SALT_TRIPLE_WHOLE: u64 = 0x1405_7B7E_F767_814F;
 const SALT_QUAD: u64 = 0x2545_F491_4F6C_DD1D;
 
 /// Bytes of the UTF-8 char that starts with `b` (1 for a stray continuation byte).
-#[inline(always)]
+#[inline]
 fn char_len(b: u8) -> usize {
     match b {
         0xF0..=0xFF => 4,
@@ -115,7 +114,7 @@ fn char_len(b: u8) -> usize {
 }
 
 /// Up to 8 bytes of `t` from `at`, little-endian, zero past the end.
-#[inline(always)]
+#[inline]
 fn load(t: &[u8], at: usize) -> u64 {
     match t.get(at..at + 8) {
         Some(w) => u64::from_le_bytes(w.try_into().unwrap_or([0; 8])),
@@ -129,7 +128,7 @@ fn load(t: &[u8], at: usize) -> u64 {
 }
 
 /// The lead bytes of chars that are not ASCII among the 64 bytes of `t` from `base`, as bits.
-#[inline(always)]
+#[inline]
 fn lead_bytes(t: &[u8], base: usize) -> u64 {
     let mut block = [0u8; 64];
     let block: &[u8; 64] = match t.get(base..base + 64) {
@@ -152,7 +151,7 @@ fn lead_bytes(t: &[u8], base: usize) -> u64 {
 }
 
 /// The low `n` bytes of `v` (n <= 8).
-#[inline(always)]
+#[inline]
 fn low(v: u64, n: usize) -> u64 {
     if n >= 8 {
         v
@@ -162,7 +161,7 @@ fn low(v: u64, n: usize) -> u64 {
 }
 
 /// The first `n` bytes of `t` from `at` (n <= 16) as one key.
-#[inline(always)]
+#[inline]
 fn key(t: &[u8], at: usize, n: usize) -> u64 {
     if n <= 8 {
         low(load(t, at), n)
@@ -172,7 +171,7 @@ fn key(t: &[u8], at: usize, n: usize) -> u64 {
 }
 
 /// The symbol of a Latin key's byte: a-z, 0-9, anything else (or the text's end).
-#[inline(always)]
+#[inline]
 fn sym(t: &[u8], at: usize) -> usize {
     match t.get(at) {
         Some(&b @ b'a'..=b'z') => (b - b'a') as usize,
@@ -183,7 +182,7 @@ fn sym(t: &[u8], at: usize) -> usize {
 
 /// Byte lengths of the first one to four chars of `t` from `at` (each capped at the text's
 /// end).
-#[inline(always)]
+#[inline]
 fn char_ends(t: &[u8], at: usize) -> [usize; 4] {
     let n1 = char_len(t[at]);
     let n2 = n1 + t.get(at + n1).map_or(0, |&b| char_len(b));
@@ -195,27 +194,27 @@ fn char_ends(t: &[u8], at: usize) -> [usize; 4] {
 
 impl Sieve {
     /// The sieve of `terms` (normalised; empty ones are skipped).
-    pub(crate) fn new<'a>(terms: impl Iterator<Item = &'a str>) -> Sieve {
-        let mut kinds: std::collections::BTreeMap<usize, u32> = Default::default();
+    // Not inlined: the Android library is built for size, and this runs twice at start-up.
+    #[inline(never)]
+    pub(crate) fn new(terms: &[&str]) -> Sieve {
+        // Kinds of key per Latin prefix of three symbols.
+        let mut kinds = vec![0u32; SYMS * SYMS * SYMS];
         let mut s = Sieve {
-            latin1: Exact::new(SYMS),
-            latin2: Exact::new(SYMS * SYMS),
+            latin12: Exact::new(SYMS + SYMS * SYMS),
             latin3: Exact::new(SYMS * SYMS * SYMS),
-            latin3_rank: Box::new([]),
-            latin3_kinds: Box::new([]),
+            latin3_rank: Vec::new(),
+            latin3_kinds: Vec::new(),
             latin_keys: Bits::new(16),
-            first: Bits::new(14),
-            single: Bits::new(12),
             pair: Bits::new(18),
-            long: Bits::new(16),
+            long: Bits::new(17),
         };
         for t in terms {
             let b = t.as_bytes();
             let Some(&first) = b.first() else { continue };
             if first < 0x80 {
                 match b.len() {
-                    1 => s.latin1.insert(sym(b, 0)),
-                    2 => s.latin2.insert(sym(b, 0) * SYMS + sym(b, 1)),
+                    1 => s.latin12.insert(sym(b, 0)),
+                    2 => s.latin12.insert(SYMS + sym(b, 0) * SYMS + sym(b, 1)),
                     _ => {
                         let prefix = (sym(b, 0) * SYMS + sym(b, 1)) * SYMS + sym(b, 2);
                         s.latin3.insert(prefix);
@@ -223,14 +222,14 @@ impl Sieve {
                         let whole = n == b.len() && b[n - 1].is_ascii_alphanumeric();
                         let kind = 2 * (n - 3) + whole as usize;
                         s.latin_keys.insert(key(b, 0, n), kind as u64);
-                        *kinds.entry(prefix).or_default() |= 1 << kind;
+                        kinds[prefix] |= 1 << kind;
                     }
                 }
             } else {
                 let [n1, n2, n3, n4] = char_ends(b, 0);
-                s.first.insert(key(b, 0, n1), 0);
+                s.long.insert(key(b, 0, n1), SALT_FIRST);
                 if n1 == b.len() {
-                    s.single.insert(key(b, 0, n1), 0);
+                    s.long.insert(key(b, 0, n1), SALT_SINGLE);
                 } else {
                     s.pair.insert(key(b, 0, n2), 0);
                     if n2 == b.len() {
@@ -244,29 +243,24 @@ impl Sieve {
             }
         }
         let mut rank = 0u16;
-        s.latin3_rank = (s.latin3.0.iter())
-            .map(|w| {
-                let r = rank;
-                rank += w.count_ones() as u16;
-                r
-            })
-            .collect();
-        // BTreeMap order is prefix order, which is rank order.
-        s.latin3_kinds = kinds.into_values().collect();
+        for w in &s.latin3.0 {
+            s.latin3_rank.push(rank);
+            rank += w.count_ones() as u16;
+        }
+        // In prefix order, which is rank order.
+        for k in kinds {
+            if k != 0 {
+                s.latin3_kinds.push(k);
+            }
+        }
         s
     }
 
     /// Whether a term of the sieve may occur in `norm` (false: surely none does).
-    pub(crate) fn maybe(&self, norm: &Normalized) -> bool {
-        self.first_maybe(norm).is_some()
-    }
-
-    /// Where the first look that says "maybe" is: its byte offset and which look (1: a Latin
-    /// word start, 2: a one-char term, 3: a longer term).
     ///
     /// Visits only the bytes that can start a term, 64 at a time: a word's start (ASCII or
     /// not) and the lead byte of every char that is not ASCII.
-    pub(crate) fn first_maybe(&self, norm: &Normalized) -> Option<(usize, u8)> {
+    pub(crate) fn maybe(&self, norm: &Normalized) -> bool {
         let t = norm.text.as_bytes();
         for (w, &starts) in norm.starts().iter().enumerate() {
             let base = w * 64;
@@ -274,47 +268,46 @@ impl Sieve {
             while at != 0 {
                 let i = base + at.trailing_zeros() as usize;
                 at &= at - 1;
-                if t[i] < 0x80 {
-                    if self.latin_at(norm, t, i) {
-                        return Some((i, 1));
-                    }
-                } else if let Some(look) = self.other_at(t, i) {
-                    return Some((i, look));
+                let maybe = if t[i] < 0x80 {
+                    self.latin_at(norm, t, i)
+                } else {
+                    self.other_at(t, i)
+                };
+                if maybe {
+                    return true;
                 }
             }
         }
-        None
+        false
     }
 
-    /// Whether a term that is not Latin may start at the lead byte `i`: 2 or 3 as in
-    /// [`Sieve::first_maybe`].
-    #[inline(always)]
-    fn other_at(&self, t: &[u8], i: usize) -> Option<u8> {
+    /// Whether a term that is not Latin may start at the lead byte `i`.
+    #[inline]
+    fn other_at(&self, t: &[u8], i: usize) -> bool {
         let n1 = char_len(t[i]).min(t.len() - i);
         let k1 = key(t, i, n1);
-        if !self.first.has(k1, 0) {
-            return None;
+        if !self.long.has(k1, SALT_FIRST) {
+            return false;
         }
-        if self.single.has(k1, 0) {
-            return Some(2);
+        if self.long.has(k1, SALT_SINGLE) {
+            return true;
         }
         let [_, n2, n3, n4] = char_ends(t, i);
-        let long = n2 > n1
+        n2 > n1
             && self.pair.has(key(t, i, n2), 0)
             && (self.long.has(key(t, i, n2), SALT_PAIR_WHOLE)
                 || (n3 > n2 && self.long.has(key(t, i, n3), SALT_TRIPLE_WHOLE))
-                || (n4 > n3 && self.long.has(key(t, i, n4), SALT_QUAD)));
-        long.then_some(3)
+                || (n4 > n3 && self.long.has(key(t, i, n4), SALT_QUAD)))
     }
 
     /// Whether a Latin term may start at `i`, an ASCII byte where a word starts.
-    #[inline(always)]
+    #[inline]
     fn latin_at(&self, norm: &Normalized, t: &[u8], i: usize) -> bool {
         let (s0, s1) = (sym(t, i), sym(t, i + 1));
-        if self.latin1.has(s0) && norm.boundary_at(i + 1) {
+        if self.latin12.has(s0) && norm.boundary_at(i + 1) {
             return true;
         }
-        if i + 2 <= t.len() && self.latin2.has(s0 * SYMS + s1) && norm.boundary_at(i + 2) {
+        if i + 2 <= t.len() && self.latin12.has(SYMS + s0 * SYMS + s1) && norm.boundary_at(i + 2) {
             return true;
         }
         let prefix = (s0 * SYMS + s1) * SYMS + sym(t, i + 2);
@@ -347,7 +340,8 @@ mod tests {
     fn sieve_says(terms: &[&str], texts: &[&str]) -> Vec<bool> {
         let fold = Fold::new(&[], &[]).unwrap();
         let terms: Vec<String> = terms.iter().map(|t| normalize_term(t, &fold)).collect();
-        let sieve = Sieve::new(terms.iter().map(String::as_str));
+        let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
+        let sieve = Sieve::new(&terms);
         let mut norm = Normalized::default();
         (texts.iter())
             .map(|t| {
