@@ -97,6 +97,7 @@ struct ErrorLine<'a> {
 }
 
 pub fn run(a: Args) -> anyhow::Result<ExitCode> {
+    crate::alloc::no_huge_pages();
     let owned;
     let classifier: &Classifier = if a.lexicon.is_none() && a.model.is_none() && !a.no_model {
         Classifier::builtin()
@@ -301,11 +302,15 @@ fn trim_line_end(b: &[u8]) -> &[u8] {
 
 /// Writes the result for one line (without the newline), or says why the line is malformed.
 fn classify_line(classifier: &Classifier, line: &[u8], out: &mut impl Write) -> Result<(), String> {
-    let text = std::str::from_utf8(line).map_err(|e| format!("not UTF-8: {e}"))?;
-    if text.trim().is_empty() {
+    if line.iter().all(u8::is_ascii_whitespace) {
         return Err("empty line".into());
     }
-    let msg: InputLine = serde_json::from_str(text).map_err(|e| format!("bad JSON: {e}"))?;
+    // serde_json checks the UTF-8 of what it reads (bytes outside strings are JSON syntax).
+    let msg: InputLine =
+        serde_json::from_slice(line).map_err(|e| match std::str::from_utf8(line) {
+            Err(u) => format!("not UTF-8: {u}"),
+            Ok(_) => format!("bad JSON: {e}"),
+        })?;
     let r: Classification = if msg.sender_known_collector || msg.role != Role::Borrower {
         let ctx = Context {
             known_collector: msg.sender_known_collector.then(|| {
@@ -391,6 +396,25 @@ mod tests {
         assert_eq!(lines[2]["collection"], false);
         assert_eq!(lines[3]["line"], 4);
         assert_eq!(lines[4]["id"], serde_json::Value::Null);
+    }
+
+    /// A line that is not UTF-8 (inside a string or outside one) is reported as such, with its
+    /// number, and the lines after it are read.
+    #[test]
+    fn a_line_that_is_not_utf8_is_reported_and_the_rest_read() {
+        let input: &[u8] =
+            b"{\"id\":1,\"text\":\"\xff\xfe\"}\n\xff{}\n{\"id\":3,\"text\":\"ok\"}\n";
+        let mut out = Vec::new();
+        let errors = classify_stream(Classifier::builtin(), input, &mut out, 1).unwrap();
+        let lines: Vec<serde_json::Value> = (String::from_utf8(out).unwrap().lines())
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(errors, 2);
+        for (i, l) in lines[..2].iter().enumerate() {
+            assert_eq!(l["line"], i as u64 + 1);
+            assert!(l["error"].as_str().unwrap().starts_with("not UTF-8"), "{l}");
+        }
+        assert_eq!(lines[2]["id"], 3);
     }
 
     /// Chunks go to several workers and come back in any order: the output is the same bytes
