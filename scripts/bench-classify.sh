@@ -87,7 +87,7 @@ awk -v n="$n" -v cw="$cw" -v cu="$cu" -v cs="$cs" -v rw="$rw" -v ru="$ru" -v rs=
 }' | tee "$out/summary.txt"
 # The in-process rate against ripgrep, from the bench binary output.
 awk -v n="$n" -v rw="$rw" -v ru="$ru" -v rs="$rs" '
-  /wall clock/ { w = $3 } /thread CPU/ { c = $3 }
+  /^in-process: median .* wall clock/ { w = $3 } /^in-process: median .* thread CPU/ { c = $3 }
   END {
     rc = ru + rs; if (rc <= 0) rc = 0.001; if (rw <= 0) rw = 0.001;
     if (w) printf "in-process / ripgrep throughput ratio: %.2f wall", w/(n/rw);

@@ -97,7 +97,6 @@ struct ErrorLine<'a> {
 }
 
 pub fn run(a: Args) -> anyhow::Result<ExitCode> {
-    crate::alloc::no_huge_pages();
     let owned;
     let classifier: &Classifier = if a.lexicon.is_none() && a.model.is_none() && !a.no_model {
         Classifier::builtin()

@@ -1,8 +1,9 @@
 //! Collector-message classifier.
 //!
 //! A message is normalised ([`normalize`]: width, case, Traditional -> Simplified, inserted
-//! separators, digits for letters), then one Aho-Corasick automaton finds every lexicon term in
-//! one pass. The lexicon ([`lexicon`], a TOML data file compiled in and replaceable at run time)
+//! separators, digits for letters); a sieve of bit sets ([`sieve`]) ends the reading of most
+//! messages there (no term a reading could use); then one Aho-Corasick automaton finds every
+//! lexicon term in one pass. The lexicon ([`lexicon`], a TOML data file compiled in and replaceable at run time)
 //! groups terms into weighted rules; a message is collection when the weights of the rules that
 //! fired reach the threshold and one of them shows an overdue or collected debt. Flag rules raise
 //! their flag on collection messages only. Every flag names its rule and the words, as char spans
