@@ -59,7 +59,9 @@ mod tests {
             "option {ALLOW_THP} is not allow_thp"
         );
         tune();
-        assert_eq!(get(PURGE_DELAY) as i64, PURGE_DELAY_MS);
+        #[allow(clippy::unnecessary_cast)] // c_long is i64 here, not everywhere
+        let purge = get(PURGE_DELAY) as i64;
+        assert_eq!(purge, PURGE_DELAY_MS);
         assert_eq!(get(ALLOW_THP), 0);
     }
 }

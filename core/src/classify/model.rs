@@ -13,7 +13,7 @@
 //! bucket (strictly increasing) and 8 i8 weights (outputs in [`OUTPUTS`] order, one spare).
 //! [`Model::from_bytes`] checks all of it and never panics.
 
-use super::normalize::Normalized;
+use super::normalize::{utf8_len, Normalized};
 use serde::{Deserialize, Serialize};
 
 /// Bump when the feature code changes meaning: a weights file trained with another feature
@@ -198,16 +198,6 @@ fn for_each_feature(norm: &Normalized, mut emit: impl FnMut(u64, u32, u32)) {
         i = end;
     }
     finish_word!(text.len());
-}
-
-#[inline(always)]
-fn utf8_len(b: u8) -> usize {
-    match b {
-        0xF0..=0xFF => 4,
-        0xE0..=0xEF => 3,
-        0xC0..=0xDF => 2,
-        _ => 1,
-    }
 }
 
 pub(crate) fn sha256(b: &[u8]) -> [u8; 32] {

@@ -160,6 +160,17 @@ fn is_separator(c: char) -> bool {
         || c.is_control()
 }
 
+/// Bytes of the UTF-8 char that starts with `b` (1 for a stray continuation byte).
+#[inline(always)]
+pub(crate) fn utf8_len(b: u8) -> usize {
+    match b {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
 /// Digits and look-alike symbols read as the letter they imitate when next to a letter.
 #[inline]
 fn leet(c: char) -> Option<char> {
