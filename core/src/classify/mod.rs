@@ -3,8 +3,8 @@
 //! A message is normalised ([`normalize`]: width, case, Traditional -> Simplified, inserted
 //! separators, digits for letters); a sieve of bit sets ([`sieve`]) ends the reading of most
 //! messages there (no term a reading could use); then one Aho-Corasick automaton finds every
-//! lexicon term in one pass. The lexicon ([`lexicon`], a TOML data file compiled in and replaceable at run time)
-//! groups terms into weighted rules; a message is collection when the weights of the rules that
+//! lexicon term in one pass. The lexicon ([`lexicon`], a TOML data file compiled in and
+//! replaceable at run time) groups terms into weighted rules; a message is collection when the weights of the rules that
 //! fired reach the threshold and one of them shows an overdue or collected debt. Flag rules raise
 //! their flag on collection messages only. Every flag names its rule and the words, as char spans
 //! of the original text.
@@ -828,7 +828,7 @@ impl Classifier {
     /// Makes sure `s.norm` has its map back to `text` (normalising again gives the same text,
     /// so byte offsets found before stay valid).
     fn mapped(text: &str, fold: &Fold, s: &mut Scratch) {
-        if !s.norm.mapped {
+        if !s.norm.has_map() {
             normalize_into(text, fold, &mut s.norm);
         }
     }
@@ -878,9 +878,8 @@ impl Classifier {
         let mut model = self.model.as_deref();
         // Fast path: from an unknown sender, a text without a debt cue is never collection
         // whatever the model says (see `cue` below), and most messages contain no lexicon term
-        // at all. A map-free pass finds most messages with neither.
-        // The map back to the original text is made only for a message with something to
-        // report (see `mapped` below).
+        // at all. A map-free pass finds most messages with neither. The map back to the
+        // original text is made only for a message with something to report (`mapped`).
         normalize_text_only(text, &self.fold, &mut s.norm);
         if !known && first_pass && !self.first_pass(text, s, model.is_some()) {
             return Classification::default();

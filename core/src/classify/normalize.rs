@@ -95,8 +95,6 @@ pub(crate) struct Normalized {
     /// text starts there, a separator was dropped before it, or the script class changed: CJK
     /// after Latin, ...). The map-free pass fills it too: a term's boundary check needs it.
     starts: Vec<u64>,
-    /// Whether `map` is filled (by [`normalize_into`], not by [`normalize_text_only`]).
-    pub mapped: bool,
 }
 
 impl Normalized {
@@ -104,6 +102,13 @@ impl Normalized {
     #[inline]
     pub fn orig(&self, b: usize) -> usize {
         self.map[b] as usize
+    }
+
+    /// Whether `map` is filled: by [`normalize_into`], not by [`normalize_text_only`] (an
+    /// empty text needs none).
+    #[inline]
+    pub fn has_map(&self) -> bool {
+        self.map.len() == self.text.len()
     }
 
     /// The word starts as bits, one `u64` per 64 bytes of `text` (bit `b % 64` of word
@@ -206,7 +211,6 @@ fn normalize_impl<const MAP: bool>(src: &str, fold: &Fold, out: &mut Normalized)
     out.text.clear();
     out.map.clear();
     out.starts.clear();
-    out.mapped = MAP;
     let bytes = src.as_bytes();
     // A char becomes at most 4 bytes and is at least 1: room for every word start bit, so
     // none is pushed one at a time (cut to the text's length at the end).
@@ -238,7 +242,7 @@ fn normalize_impl<const MAP: bool>(src: &str, fold: &Fold, out: &mut Normalized)
             idx += 1;
             continue;
         }
-        if b < 0x80 && !b.is_ascii_digit() && b != b'@' && b != b'|' {
+        if b < 0x80 && !b.is_ascii_digit() && leet(b as char).is_none() {
             pending_boundary = true;
             prev_orig = b as char;
             i += 1;

@@ -8,9 +8,9 @@
 //! so Latin terms are looked for at word starts alone, by their first three letters (an exact
 //! bit set of 37^3 bits), then by their first 16 bytes (or all of them); a term of one or two
 //! letters must also end a word. Any other term is looked for at every char that is not ASCII,
-//! by its first two chars, then by its first four (or all of it, when shorter); a one-char term
-//! by its char. The bit sets take a few tens of kilobytes, so a look stays in the CPU's near caches,
-//! unlike a step of an Aho-Corasick automaton over two thousand terms (megabytes).
+//! by its first char, its first two, then its first four (or all of it, when shorter); a
+//! one-char term whole. The bit sets take a few tens of kilobytes, so a look stays in the CPU's
+//! near caches, unlike a step of an Aho-Corasick automaton over two thousand terms (megabytes).
 
 use super::normalize::{utf8_len, Normalized};
 
