@@ -116,29 +116,6 @@ fn load(t: &[u8], at: usize) -> u64 {
     }
 }
 
-/// The lead bytes of chars that are not ASCII among the 64 bytes of `t` from `base`, as bits.
-#[inline]
-fn lead_bytes(t: &[u8], base: usize) -> u64 {
-    let mut block = [0u8; 64];
-    let block: &[u8; 64] = match t.get(base..base + 64) {
-        Some(b) => b.try_into().unwrap_or(&block),
-        None => {
-            let rest = &t[base.min(t.len())..];
-            block[..rest.len()].copy_from_slice(rest);
-            &block
-        }
-    };
-    let mut lead = 0u64;
-    for (j, w) in block.chunks_exact(8).enumerate() {
-        let v = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
-        // A lead byte of a multi-byte char has its two top bits set; gather those bits, one
-        // per byte, into 8 bits.
-        let m = (v & (v << 1) & 0x8080_8080_8080_8080) >> 7;
-        lead |= (m.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * j);
-    }
-    lead
-}
-
 /// The low `n` bytes of `v` (n <= 8).
 #[inline]
 fn low(v: u64, n: usize) -> u64 {
@@ -251,23 +228,13 @@ impl Sieve {
     /// not) and the lead byte of every char that is not ASCII.
     pub(crate) fn maybe(&self, norm: &Normalized) -> bool {
         let t = norm.text.as_bytes();
-        for (w, &starts) in norm.starts().iter().enumerate() {
-            let base = w * 64;
-            let mut at = starts | lead_bytes(t, base);
-            while at != 0 {
-                let i = base + at.trailing_zeros() as usize;
-                at &= at - 1;
-                let maybe = if t[i] < 0x80 {
-                    self.latin_at(norm, t, i)
-                } else {
-                    self.other_at(t, i)
-                };
-                if maybe {
-                    return true;
-                }
+        norm.term_starts().any(|i| {
+            if t[i] < 0x80 {
+                self.latin_at(norm, t, i)
+            } else {
+                self.other_at(t, i)
             }
-        }
-        false
+        })
     }
 
     /// Whether a term that is not Latin may start at the lead byte `i`.

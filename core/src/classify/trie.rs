@@ -1,0 +1,220 @@
+//! The full reading's term finder: every normalised term (the rules' and the concepts') in one
+//! trie of chars, walked from each place a term can start.
+//!
+//! A term that starts with a Latin letter or digit counts only where a word starts
+//! (`Term::matches_at`), and any other term starts on the lead byte of a char that is not ASCII,
+//! so those are the only places a walk starts ([`Normalized::term_starts`]); a walk ends where
+//! the trie has no next char, after a char or two at most places. The transitions are one
+//! hashed table of a few hundred kilobytes, built in about a millisecond; an Aho-Corasick DFA
+//! over the same terms took megabytes and a third of the command's start-up, and every byte of
+//! the text was a step in it.
+
+use super::normalize::{utf8_len, Normalized};
+
+/// No term ends at this state (of this kind).
+pub(crate) const NONE: u32 = u32::MAX;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Trie {
+    /// Transitions, open addressing: `keys[i]` = (state + 1) << 32 | the next char's UTF-8
+    /// bytes (little-endian), 0 for an empty slot; `next[i]` the state it leads to.
+    keys: Vec<u64>,
+    next: Vec<u32>,
+    shift: u32,
+    /// The first chars of the terms, hashed into [`FIRST_BITS`] bits: most chars of a text
+    /// start no term, and this says so from the first level cache.
+    first: Vec<u64>,
+    /// Per state (0 is the root): the rule term and the concept term that end there, as
+    /// indices of the lists given to [`Trie::new`] ([`NONE`]: none). A word may be both.
+    ends: Vec<[u32; 2]>,
+}
+
+/// Bits of [`Trie::first`].
+const FIRST_BITS: u32 = 15;
+
+/// The bit of `first` for a first char.
+#[inline(always)]
+fn first_bit(c: u32) -> usize {
+    (c.wrapping_mul(0x9E37_79B9) >> (32 - FIRST_BITS)) as usize
+}
+
+/// The UTF-8 bytes of the char of `n` bytes at `at`, as one number.
+#[inline(always)]
+fn char_key(t: &[u8], at: usize, n: usize) -> u32 {
+    if let Some(w) = t.get(at..at + 4) {
+        let v = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+        return if n >= 4 { v } else { v & ((1 << (8 * n)) - 1) };
+    }
+    let mut v = 0u32;
+    for (k, &b) in t[at..at + n].iter().enumerate() {
+        v |= u32::from(b) << (8 * k);
+    }
+    v
+}
+
+impl Trie {
+    /// The trie of the rules' terms and the concepts' terms (normalised, each once per list).
+    // Not inlined: the Android library is built for size.
+    #[inline(never)]
+    pub(crate) fn new(rule_terms: &[String], concept_terms: &[String]) -> Trie {
+        // Every char of every term is at most one transition: room for all at half load.
+        let chars: usize = (rule_terms.iter().chain(concept_terms))
+            .map(|t| t.chars().count())
+            .sum();
+        let bits = (2 * chars.max(1))
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(4);
+        let mut trie = Trie {
+            keys: vec![0; 1 << bits],
+            next: vec![0; 1 << bits],
+            shift: 64 - bits,
+            first: vec![0; 1 << (FIRST_BITS - 6)],
+            ends: vec![[NONE; 2]],
+        };
+        for (kind, list) in [rule_terms, concept_terms].into_iter().enumerate() {
+            for (index, term) in list.iter().enumerate() {
+                let t = term.as_bytes();
+                if let Some(&b) = t.first() {
+                    let i = first_bit(char_key(t, 0, utf8_len(b).min(t.len())));
+                    trie.first[i >> 6] |= 1 << (i & 63);
+                }
+                let (mut state, mut at) = (0u32, 0);
+                while at < t.len() {
+                    let n = utf8_len(t[at]).min(t.len() - at);
+                    state = trie.step_or_add(state, char_key(t, at, n));
+                    at += n;
+                }
+                if state != 0 {
+                    trie.ends[state as usize][kind] = index as u32;
+                }
+            }
+        }
+        trie
+    }
+
+    #[inline(always)]
+    fn slot(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    fn step_or_add(&mut self, state: u32, c: u32) -> u32 {
+        let key = (u64::from(state) + 1) << 32 | u64::from(c);
+        let mask = self.keys.len() - 1;
+        let mut i = self.slot(key);
+        while self.keys[i] != 0 {
+            if self.keys[i] == key {
+                return self.next[i];
+            }
+            i = (i + 1) & mask;
+        }
+        let to = self.ends.len() as u32;
+        self.ends.push([NONE; 2]);
+        self.keys[i] = key;
+        self.next[i] = to;
+        to
+    }
+
+    #[inline(always)]
+    fn step(&self, state: u32, c: u32) -> Option<u32> {
+        let key = (u64::from(state) + 1) << 32 | u64::from(c);
+        let mask = self.keys.len() - 1;
+        let mut i = self.slot(key);
+        loop {
+            match self.keys[i] {
+                k if k == key => return Some(self.next[i]),
+                0 => return None,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// Calls `found(end, rule_term, concept_term)` for every term that starts at byte `from` of
+    /// `t`, shortest first (`end` is the byte after it; one of the two may be [`NONE`]).
+    #[inline]
+    pub(crate) fn walk(&self, t: &[u8], from: usize, mut found: impl FnMut(usize, u32, u32)) {
+        let n = utf8_len(t[from]).min(t.len() - from);
+        let i = first_bit(char_key(t, from, n));
+        if self.first[i >> 6] & (1 << (i & 63)) == 0 {
+            return;
+        }
+        let (mut state, mut at) = (0u32, from);
+        while at < t.len() {
+            let n = utf8_len(t[at]).min(t.len() - at);
+            let Some(next) = self.step(state, char_key(t, at, n)) else {
+                return;
+            };
+            state = next;
+            at += n;
+            let [rule, concept] = self.ends[state as usize];
+            if rule != NONE || concept != NONE {
+                found(at, rule, concept);
+            }
+        }
+    }
+
+    /// Calls `found(start, end, rule_term, concept_term)` for every term in `norm` that starts
+    /// where a term can start (see the module doc), in order of start, then end.
+    #[inline]
+    pub(crate) fn each(&self, norm: &Normalized, mut found: impl FnMut(usize, usize, u32, u32)) {
+        let t = norm.text.as_bytes();
+        for from in norm.term_starts() {
+            self.walk(t, from, |end, r, c| found(from, end, r, c));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::normalize::{normalize_into, normalize_term, Fold};
+
+    fn found(rules: &[&str], concepts: &[&str], text: &str) -> Vec<(String, u32, u32)> {
+        let fold = Fold::new(&[], &[]).unwrap();
+        let norm = |l: &[&str]| {
+            l.iter()
+                .map(|t| normalize_term(t, &fold))
+                .collect::<Vec<_>>()
+        };
+        let trie = Trie::new(&norm(rules), &norm(concepts));
+        let mut n = Normalized::default();
+        normalize_into(text, &fold, &mut n);
+        let mut out = Vec::new();
+        trie.each(&n, |a, b, r, c| out.push((n.text[a..b].to_string(), r, c)));
+        out
+    }
+
+    #[test]
+    fn finds_every_term_from_each_start_shortest_first() {
+        assert_eq!(
+            found(&["逾期", "逾期未还"], &["还"], "已逾期未还款"),
+            [
+                ("逾期".to_string(), 0, NONE),
+                ("逾期未还".to_string(), 1, NONE),
+                ("还".to_string(), NONE, 0),
+            ]
+        );
+        // A word in both lists ends once, with both indices.
+        assert_eq!(
+            found(&["pay"], &["owe", "pay"], "Pay now"),
+            [("pay".to_string(), 0, 1)]
+        );
+    }
+
+    /// Latin terms are looked for where a word starts only; other terms at every char, also
+    /// right after Latin letters; terms are matched across dropped separators.
+    #[test]
+    fn latin_terms_at_word_starts_others_anywhere() {
+        assert!(found(&["pay"], &[], "repay").is_empty());
+        assert_eq!(found(&["pay"], &[], "re pay").len(), 1);
+        assert_eq!(found(&["欠款"], &[], "abc欠款").len(), 1);
+        assert_eq!(found(&["欠款"], &[], "欠 * 款").len(), 1);
+        assert_eq!(found(&["overdue"], &[], "o.v.e.r.d.u.e").len(), 1);
+        assert!(found(&["欠款"], &[], "欠").is_empty());
+    }
+
+    #[test]
+    fn no_terms_find_nothing() {
+        assert!(found(&[], &[], "anything 欠款").is_empty());
+    }
+}
