@@ -257,6 +257,8 @@ pub struct Classifier {
     /// The rules' terms (`terms`) and the concepts' (`concept_terms`): one pass finds both
     /// for the model's reading; the lexicon's reading skips the concepts' matches.
     trie: Trie,
+    /// The sieve of the same terms: the trie is walked only where it says a term may start.
+    trie_sieve: Sieve,
     concept_terms: Vec<Term>,
     /// The first pass with a model: every rule's term and every debt-cue concept's term (a
     /// message with neither, and no written amount, is done: without a debt cue the model never
@@ -484,6 +486,10 @@ impl Classifier {
             .map(|c| model::concept_feature(&c.id))
             .collect();
         let trie = Trie::new(&patterns, &concept_patterns);
+        let all_terms: Vec<&str> = (patterns.iter().chain(&concept_patterns))
+            .map(String::as_str)
+            .collect();
+        let trie_sieve = Sieve::new(&all_terms);
         let cue_concept_terms = (concept_patterns.iter().zip(&concept_terms))
             .filter(|(_, t)| file.concepts[t.rule as usize].cue)
             .map(|(p, _)| p.as_str());
@@ -497,6 +503,7 @@ impl Classifier {
             fold,
             terms,
             trie,
+            trie_sieve,
             concept_terms,
             sieve,
             rule_sieve,
@@ -640,25 +647,26 @@ impl Classifier {
         s.hits.clear();
         s.concepts.clear();
         let (norm, hits, firsts) = (&s.norm, &mut s.hits, &mut s.concepts);
-        self.trie.each(norm, |a, b, rule, concept| {
-            if rule != NONE {
-                let t = self.terms[rule as usize];
-                if t.matches_at(norm, a, b) {
-                    hits.push((t.rule, a as u32, b as u32));
-                }
-            }
-            if concept != NONE && concepts {
-                let t = self.concept_terms[concept as usize];
-                if t.matches_at(norm, a, b) {
-                    let hit = (t.rule, a as u32, b as u32);
-                    match firsts.iter_mut().find(|c| c.0 == t.rule) {
-                        Some(c) if (hit.2, hit.1) < (c.2, c.1) => *c = hit,
-                        Some(_) => {}
-                        None => firsts.push(hit),
+        self.trie
+            .each(norm, &self.trie_sieve, |a, b, rule, concept| {
+                if rule != NONE {
+                    let t = self.terms[rule as usize];
+                    if t.matches_at(norm, a, b) {
+                        hits.push((t.rule, a as u32, b as u32));
                     }
                 }
-            }
-        });
+                if concept != NONE && concepts {
+                    let t = self.concept_terms[concept as usize];
+                    if t.matches_at(norm, a, b) {
+                        let hit = (t.rule, a as u32, b as u32);
+                        match firsts.iter_mut().find(|c| c.0 == t.rule) {
+                            Some(c) if (hit.2, hit.1) < (c.2, c.1) => *c = hit,
+                            Some(_) => {}
+                            None => firsts.push(hit),
+                        }
+                    }
+                }
+            });
         // Insertion sort: a message has a few concepts.
         for i in 1..firsts.len() {
             let mut j = i;

@@ -227,18 +227,23 @@ impl Sieve {
     /// Visits only the bytes that can start a term, 64 at a time: a word's start (ASCII or
     /// not) and the lead byte of every char that is not ASCII.
     pub(crate) fn maybe(&self, norm: &Normalized) -> bool {
+        norm.term_starts().any(|i| self.maybe_at(norm, i))
+    }
+
+    /// Whether a term of the sieve may start at byte `i` of `norm`, one of its
+    /// [`Normalized::term_starts`] (false: surely none does).
+    #[inline(always)]
+    pub(crate) fn maybe_at(&self, norm: &Normalized, i: usize) -> bool {
         let t = norm.text.as_bytes();
-        norm.term_starts().any(|i| {
-            if t[i] < 0x80 {
-                self.latin_at(norm, t, i)
-            } else {
-                self.other_at(t, i)
-            }
-        })
+        if t[i] < 0x80 {
+            self.latin_at(norm, t, i)
+        } else {
+            self.other_at(t, i)
+        }
     }
 
     /// Whether a term that is not Latin may start at the lead byte `i`.
-    #[inline]
+    #[inline(always)]
     fn other_at(&self, t: &[u8], i: usize) -> bool {
         let n1 = utf8_len(t[i]).min(t.len() - i);
         let k1 = key(t, i, n1);
@@ -257,7 +262,7 @@ impl Sieve {
     }
 
     /// Whether a Latin term may start at `i`, an ASCII byte where a word starts.
-    #[inline]
+    #[inline(always)]
     fn latin_at(&self, norm: &Normalized, t: &[u8], i: usize) -> bool {
         let (s0, s1) = (sym(t, i), sym(t, i + 1));
         if self.latin12.has(s0) && norm.boundary_at(i + 1) {

@@ -3,13 +3,14 @@
 //!
 //! A term that starts with a Latin letter or digit counts only where a word starts
 //! (`Term::matches_at`), and any other term starts on the lead byte of a char that is not ASCII,
-//! so those are the only places a walk starts ([`Normalized::term_starts`]); a walk ends where
-//! the trie has no next char, after a char or two at most places. The transitions are one
-//! hashed table of a few hundred kilobytes, built in about a millisecond; an Aho-Corasick DFA
-//! over the same terms took megabytes and a third of the command's start-up, and every byte of
-//! the text was a step in it.
+//! so those are the only places a walk starts ([`Normalized::term_starts`]), and only where a
+//! sieve of the same terms ([`Sieve::maybe_at`]) says one may; a walk ends where the trie has no
+//! next char. The transitions are one hashed table of a few hundred kilobytes, built in about a
+//! millisecond; an Aho-Corasick DFA over the same terms took megabytes and a third of the
+//! command's start-up, and every byte of the text was a step in it.
 
 use super::normalize::{utf8_len, Normalized};
+use super::sieve::Sieve;
 
 /// No term ends at this state (of this kind).
 pub(crate) const NONE: u32 = u32::MAX;
@@ -21,21 +22,9 @@ pub(crate) struct Trie {
     keys: Vec<u64>,
     next: Vec<u32>,
     shift: u32,
-    /// The first chars of the terms, hashed into [`FIRST_BITS`] bits: most chars of a text
-    /// start no term, and this says so from the first level cache.
-    first: Vec<u64>,
     /// Per state (0 is the root): the rule term and the concept term that end there, as
     /// indices of the lists given to [`Trie::new`] ([`NONE`]: none). A word may be both.
     ends: Vec<[u32; 2]>,
-}
-
-/// Bits of [`Trie::first`].
-const FIRST_BITS: u32 = 15;
-
-/// The bit of `first` for a first char.
-#[inline(always)]
-fn first_bit(c: u32) -> usize {
-    (c.wrapping_mul(0x9E37_79B9) >> (32 - FIRST_BITS)) as usize
 }
 
 /// The UTF-8 bytes of the char of `n` bytes at `at`, as one number.
@@ -69,16 +58,11 @@ impl Trie {
             keys: vec![0; 1 << bits],
             next: vec![0; 1 << bits],
             shift: 64 - bits,
-            first: vec![0; 1 << (FIRST_BITS - 6)],
             ends: vec![[NONE; 2]],
         };
         for (kind, list) in [rule_terms, concept_terms].into_iter().enumerate() {
             for (index, term) in list.iter().enumerate() {
                 let t = term.as_bytes();
-                if let Some(&b) = t.first() {
-                    let i = first_bit(char_key(t, 0, utf8_len(b).min(t.len())));
-                    trie.first[i >> 6] |= 1 << (i & 63);
-                }
                 let (mut state, mut at) = (0u32, 0);
                 while at < t.len() {
                     let n = utf8_len(t[at]).min(t.len() - at);
@@ -133,11 +117,6 @@ impl Trie {
     /// `t`, shortest first (`end` is the byte after it; one of the two may be [`NONE`]).
     #[inline]
     pub(crate) fn walk(&self, t: &[u8], from: usize, mut found: impl FnMut(usize, u32, u32)) {
-        let n = utf8_len(t[from]).min(t.len() - from);
-        let i = first_bit(char_key(t, from, n));
-        if self.first[i >> 6] & (1 << (i & 63)) == 0 {
-            return;
-        }
         let (mut state, mut at) = (0u32, from);
         while at < t.len() {
             let n = utf8_len(t[at]).min(t.len() - at);
@@ -154,12 +133,20 @@ impl Trie {
     }
 
     /// Calls `found(start, end, rule_term, concept_term)` for every term in `norm` that starts
-    /// where a term can start (see the module doc), in order of start, then end.
+    /// where a term can start (see the module doc), in order of start, then end. `sieve` is
+    /// the sieve of the same terms: a walk starts only where it says a term may.
     #[inline]
-    pub(crate) fn each(&self, norm: &Normalized, mut found: impl FnMut(usize, usize, u32, u32)) {
+    pub(crate) fn each(
+        &self,
+        norm: &Normalized,
+        sieve: &Sieve,
+        mut found: impl FnMut(usize, usize, u32, u32),
+    ) {
         let t = norm.text.as_bytes();
         for from in norm.term_starts() {
-            self.walk(t, from, |end, r, c| found(from, end, r, c));
+            if sieve.maybe_at(norm, from) {
+                self.walk(t, from, |end, r, c| found(from, end, r, c));
+            }
         }
     }
 }
@@ -176,11 +163,16 @@ mod tests {
                 .map(|t| normalize_term(t, &fold))
                 .collect::<Vec<_>>()
         };
-        let trie = Trie::new(&norm(rules), &norm(concepts));
+        let (rules, concepts) = (norm(rules), norm(concepts));
+        let trie = Trie::new(&rules, &concepts);
+        let all: Vec<&str> = rules.iter().chain(&concepts).map(String::as_str).collect();
+        let sieve = Sieve::new(&all);
         let mut n = Normalized::default();
         normalize_into(text, &fold, &mut n);
         let mut out = Vec::new();
-        trie.each(&n, |a, b, r, c| out.push((n.text[a..b].to_string(), r, c)));
+        trie.each(&n, &sieve, |a, b, r, c| {
+            out.push((n.text[a..b].to_string(), r, c))
+        });
         out
     }
 
