@@ -72,6 +72,14 @@ impl Fold {
         Ok(Fold { table })
     }
 
+    /// What the char with code point `u` folds to, when it folds (`u` in the fold table's
+    /// range).
+    #[inline(always)]
+    fn folded(&self, u: u32) -> Option<char> {
+        let t = self.table[(u - FOLD_BASE) as usize];
+        (t != '\0').then_some(t)
+    }
+
     #[inline]
     pub(crate) fn get(&self, c: char) -> char {
         let u = c as u32;
@@ -303,6 +311,35 @@ fn normalize_impl<const MAP: bool>(src: &str, fold: &Fold, out: &mut Normalized)
             i += 1;
             idx += 1;
             continue;
+        }
+        // Common CJK ideographs (three bytes, U+3400..U+9FFF: most of a Chinese text): never
+        // separators, never lowercased, only folded; decoded and copied here by hand.
+        if (0xE3..=0xE9).contains(&b) && i + 2 < bytes.len() {
+            let u = (u32::from(b) & 0x0F) << 12
+                | (u32::from(bytes[i + 1]) & 0x3F) << 6
+                | (u32::from(bytes[i + 2]) & 0x3F);
+            if (0x3400..0xA000).contains(&u) {
+                let at = out.text.len();
+                match fold.folded(u) {
+                    Some(f) => out.text.push(f),
+                    None => out.text.push_str(&src[i..i + 3]),
+                }
+                if pending_boundary || prev_class != Class::Other {
+                    out.starts[at >> 6] |= 1 << (at & 63);
+                }
+                if MAP {
+                    let n = idx as u32;
+                    for _ in at..out.text.len() {
+                        out.map.push(n);
+                    }
+                }
+                pending_boundary = false;
+                prev_class = Class::Other;
+                prev_orig = char::from_u32(u).unwrap_or(' ');
+                i += 3;
+                idx += 1;
+                continue;
+            }
         }
         let c0 = if b < 0x80 {
             i += 1;

@@ -117,7 +117,7 @@ fn load(t: &[u8], at: usize) -> u64 {
 }
 
 /// The low `n` bytes of `v` (n <= 8).
-#[inline]
+#[inline(always)]
 fn low(v: u64, n: usize) -> u64 {
     if n >= 8 {
         v
@@ -127,7 +127,7 @@ fn low(v: u64, n: usize) -> u64 {
 }
 
 /// The first `n` bytes of `t` from `at` (n <= 16) as one key.
-#[inline]
+#[inline(always)]
 fn key(t: &[u8], at: usize, n: usize) -> u64 {
     if n <= 8 {
         low(load(t, at), n)
