@@ -257,7 +257,7 @@ fn leet(c: char) -> Option<char> {
 
 /// Normalises `src` into `out` (cleared first), with the map back to the original text.
 pub(crate) fn normalize_into(src: &str, fold: &Fold, out: &mut Normalized) {
-    normalize_impl::<true>(src, fold, out);
+    normalize_impl::<true, true>(src, fold, out);
 }
 
 /// Normalises `src` into `out.text` only (no map): the cheap first pass that tells whether any
@@ -266,11 +266,13 @@ pub(crate) fn normalize_into(src: &str, fold: &Fold, out: &mut Normalized) {
 // classify_throughput, alternating builds).
 #[inline(never)]
 pub(crate) fn normalize_text_only(src: &str, fold: &Fold, out: &mut Normalized) {
-    normalize_impl::<false>(src, fold, out);
+    normalize_impl::<false, true>(src, fold, out);
 }
 
 #[inline(always)]
-fn normalize_impl<const MAP: bool>(src: &str, fold: &Fold, out: &mut Normalized) {
+/// `CJK`: the hand-made path for common CJK ideographs (off only in the test that it reads as
+/// the general path does).
+fn normalize_impl<const MAP: bool, const CJK: bool>(src: &str, fold: &Fold, out: &mut Normalized) {
     out.text.clear();
     out.map.clear();
     out.starts.clear();
@@ -314,7 +316,7 @@ fn normalize_impl<const MAP: bool>(src: &str, fold: &Fold, out: &mut Normalized)
         }
         // Common CJK ideographs (three bytes, U+3400..U+9FFF: most of a Chinese text): never
         // separators, never lowercased, only folded; decoded and copied here by hand.
-        if (0xE3..=0xE9).contains(&b) && i + 2 < bytes.len() {
+        if CJK && (0xE3..=0xE9).contains(&b) && i + 2 < bytes.len() {
             let u = (u32::from(b) & 0x0F) << 12
                 | (u32::from(bytes[i + 1]) & 0x3F) << 6
                 | (u32::from(bytes[i + 2]) & 0x3F);
@@ -440,6 +442,36 @@ mod tests {
         let mut n = Normalized::default();
         normalize_into(s, &fold(), &mut n);
         n
+    }
+
+    /// The hand-made path for CJK ideographs gives what the general path gives: text, word
+    /// starts and map, on every held-out and training message (and the corpora when here).
+    #[test]
+    fn the_cjk_path_reads_as_the_general_path() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let dirs = [
+            "tests/fixtures/train",
+            "tests/fixtures/labelled/holdout",
+            "../shared/corpora",
+        ];
+        let fold = crate::classify::Classifier::builtin().fold.clone();
+        let (mut a, mut b) = (Normalized::default(), Normalized::default());
+        let mut cjk = 0;
+        for d in dirs {
+            for f in std::fs::read_dir(format!("{root}/{d}"))
+                .into_iter()
+                .flatten()
+            {
+                let body = std::fs::read(f.unwrap().path()).unwrap();
+                for line in String::from_utf8_lossy(&body).lines() {
+                    normalize_impl::<true, true>(line, &fold, &mut a);
+                    normalize_impl::<true, false>(line, &fold, &mut b);
+                    assert_eq!((&a.text, &a.map, &a.starts), (&b.text, &b.map, &b.starts));
+                    cjk += line.chars().any(|c| ('\u{4E00}'..'\u{9FFF}').contains(&c)) as usize;
+                }
+            }
+        }
+        assert!(cjk > 10_000, "{cjk} lines with CJK");
     }
 
     #[test]
