@@ -11,8 +11,10 @@
 
 use anyhow::Context as _;
 use dunwatch_core::classify::{Classification, Classifier, Context, Model, Role, Span};
-use dunwatch_core::limits::{read_line_capped, MAX_LINE};
-use serde::{Deserialize, Serialize};
+use dunwatch_core::limits::MAX_LINE;
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::PathBuf;
@@ -45,24 +47,104 @@ struct InputLine<'a> {
     #[serde(borrow)]
     id: Option<IdRef<'a>>,
     #[serde(borrow)]
-    text: std::borrow::Cow<'a, str>,
+    text: Cow<'a, str>,
     #[serde(borrow, default)]
-    sender: Option<std::borrow::Cow<'a, str>>,
+    sender: Option<Cow<'a, str>>,
     #[serde(default)]
     sender_known_collector: bool,
     /// Why the sender is a known collector (shown in the explanation).
     #[serde(borrow, default)]
-    reason: Option<std::borrow::Cow<'a, str>>,
+    reason: Option<Cow<'a, str>>,
     #[serde(default)]
     role: Role,
 }
 
 /// Ids may be strings or numbers; they are echoed as given.
-#[derive(Deserialize, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, PartialEq)]
 enum IdRef<'a> {
-    Str(#[serde(borrow)] std::borrow::Cow<'a, str>),
+    Str(Cow<'a, str>),
     Num(serde_json::Number),
+}
+
+/// What `#[serde(untagged)]` says of an id that is neither a string nor a number.
+const ID_MISMATCH: &str = "data did not match any variant of untagged enum IdRef";
+
+impl<'de: 'a, 'a> Deserialize<'de> for IdRef<'a> {
+    /// By hand: `#[serde(untagged)]` buffers every id into serde's `Content` before trying each
+    /// variant (3% of a run). Any other value is read whole, then refused with the untagged
+    /// enum's error from here, outside serde_json's `deserialize_any`, so that serde_json
+    /// gives it the same position as before and error lines stay byte for byte the same.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(IdVisitor)?
+            .ok_or_else(|| de::Error::custom(ID_MISMATCH))
+    }
+}
+
+/// Reads an id: `Some` for a string or a number, `None` (after reading it all) for the rest.
+struct IdVisitor;
+
+impl<'de> Visitor<'de> for IdVisitor {
+    type Value = Option<IdRef<'de>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string or a number")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
+        Ok(Some(IdRef::Str(Cow::Borrowed(s))))
+    }
+
+    /// A string with escapes, unescaped into serde_json's scratch space.
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(Some(IdRef::Str(Cow::Owned(s.to_owned()))))
+    }
+
+    // Numbers become the `serde_json::Number` the untagged enum held, so they print the same.
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+        Ok(Some(IdRef::Num(n.into())))
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
+        Ok(Some(IdRef::Num(n.into())))
+    }
+
+    /// `None` for a non-finite float, which `serde_json::Number` refuses too.
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(n).map(IdRef::Num))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    /// Read element by element as `Content` was (not skipped: serde_json's skipping checks
+    /// less, and a number out of range must still be an error).
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<serde_json::Value>()?.is_some() {}
+        Ok(None)
+    }
+
+    /// Read entry by entry, as [`Self::visit_seq`].
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map
+            .next_entry::<serde_json::Value, serde_json::Value>()?
+            .is_some()
+        {}
+        Ok(None)
+    }
+}
+
+impl Serialize for IdRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            IdRef::Str(t) => s.serialize_str(t),
+            IdRef::Num(n) => n.serialize(s),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -75,6 +157,8 @@ struct Explanation<'a> {
     spans: &'a [Span],
 }
 
+/// A result line. Written by [`OutputLine::write`]; the derived `Serialize`, which wrote it
+/// before, is kept for the test that holds the two the same.
 #[derive(Serialize)]
 struct OutputLine<'a> {
     id: &'a Option<IdRef<'a>>,
@@ -88,6 +172,39 @@ struct OutputLine<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     context: Option<&'a str>,
     explanations: Vec<Explanation<'a>>,
+}
+
+impl OutputLine<'_> {
+    /// Writes the line as JSON, as the derived `Serialize` does, but with the keys written as
+    /// the constants they are: through serde, key by key, writing lines was 5% of a run. The
+    /// values still go through serde_json, so they print the same.
+    fn write(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        out.extend_from_slice(b"{\"id\":");
+        serde_json::to_writer(&mut *out, self.id)?;
+        out.extend_from_slice(match self.collection {
+            true => b",\"collection\":true,\"flags\":",
+            false => b",\"collection\":false,\"flags\":",
+        });
+        serde_json::to_writer(&mut *out, &self.flags)?;
+        out.extend_from_slice(b",\"score\":");
+        serde_json::to_writer(&mut *out, &self.score)?;
+        if let Some(creditor) = self.creditor {
+            out.extend_from_slice(b",\"creditor\":");
+            serde_json::to_writer(&mut *out, creditor)?;
+        }
+        if !self.callback_numbers.is_empty() {
+            out.extend_from_slice(b",\"callback_numbers\":");
+            serde_json::to_writer(&mut *out, self.callback_numbers)?;
+        }
+        if let Some(context) = self.context {
+            out.extend_from_slice(b",\"context\":");
+            serde_json::to_writer(&mut *out, context)?;
+        }
+        out.extend_from_slice(b",\"explanations\":");
+        serde_json::to_writer(&mut *out, &self.explanations)?;
+        out.push(b'}');
+        Ok(())
+    }
 }
 
 #[derive(Serialize)]
@@ -152,7 +269,9 @@ struct Chunk {
     lines: Vec<(usize, bool)>,
 }
 
-/// Reads the next chunk; `None` at the end of the input.
+/// Reads the next chunk; `None` at the end of the input. Lines are split straight out of the
+/// reader's buffer and copied once (reading each into a line of its own first cost a loop, a
+/// dynamic call and a second copy per line).
 fn read_chunk(
     input: &mut impl BufRead,
     first_line: u64,
@@ -161,31 +280,103 @@ fn read_chunk(
     c.first_line = first_line;
     c.data.clear();
     c.lines.clear();
-    let mut line: Vec<u8> = Vec::new();
-    while c.lines.len() < CHUNK_LINES && c.data.len() < CHUNK_BYTES {
-        line.clear();
-        let too_long = read_line_capped(input, &mut line, MAX_LINE)?;
-        if line.is_empty() && !too_long {
+    let mut over = false;
+    loop {
+        let buf = match input.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            // The last line, with no newline.
+            if over || c.data.len() > c.line_start() {
+                c.end_line(&mut over);
+            }
             break;
         }
-        c.data.extend_from_slice(trim_line_end(&line));
-        c.lines.push((c.data.len(), too_long));
+        let (used, full) = c.take_lines(buf, &mut over);
+        input.consume(used);
+        if full {
+            break;
+        }
     }
     Ok((!c.lines.is_empty()).then_some(c))
+}
+
+impl Chunk {
+    /// Where the line being read starts in `data` (the lines before it are complete).
+    fn line_start(&self) -> usize {
+        self.lines.last().map_or(0, |&(end, _)| end)
+    }
+
+    /// Closed early, after a whole line, so that chunks stay small.
+    fn is_full(&self) -> bool {
+        self.lines.len() >= CHUNK_LINES || self.data.len() >= CHUNK_BYTES
+    }
+
+    /// Takes the lines of `buf` until the chunk is full, and then the start of a line that
+    /// goes on past `buf`; returns how many bytes it took and whether the chunk is full.
+    /// `over`: the line being read is over the cap (carried from one buffer to the next).
+    fn take_lines(&mut self, buf: &[u8], over: &mut bool) -> (usize, bool) {
+        let mut used = 0;
+        for newline in memchr::memchr_iter(b'\n', buf) {
+            self.append(&buf[used..=newline], over);
+            self.end_line(over);
+            used = newline + 1;
+            if self.is_full() {
+                return (used, true);
+            }
+        }
+        self.append(&buf[used..], over);
+        (buf.len(), false)
+    }
+
+    /// Adds a piece of the line being read, or drops the line once it is longer than
+    /// [`MAX_LINE`] with its line end, as `read_line_capped` counts: memory stays bounded
+    /// however long a line is.
+    fn append(&mut self, piece: &[u8], over: &mut bool) {
+        if *over {
+            return;
+        }
+        let start = self.line_start();
+        if self.data.len() - start + piece.len() <= MAX_LINE {
+            self.data.extend_from_slice(piece);
+        } else {
+            *over = true;
+            self.data.truncate(start);
+        }
+    }
+
+    /// Closes the line being read: its line end (LF or CR LF) cut off, or marked too long.
+    fn end_line(&mut self, over: &mut bool) {
+        let start = self.line_start();
+        let len = trim_line_end(&self.data[start..]).len();
+        self.data.truncate(start + len);
+        self.lines.push((self.data.len(), *over));
+        *over = false;
+    }
 }
 
 /// Classifies a chunk into `out` (one line each, with its newline); returns the malformed count.
 fn classify_chunk(classifier: &Classifier, c: &Chunk, out: &mut Vec<u8>) -> io::Result<u64> {
     let mut errors = 0;
     let mut start = 0;
+    // UTF-8 checked once for the whole chunk, with SIMD: line by line (serde_json checking
+    // each string) it was 4% of a run, a short check costing much more per byte than a long.
+    let text = simdutf8::basic::from_utf8(&c.data).ok();
     for (i, &(end, too_long)) in c.lines.iter().enumerate() {
         let line = &c.data[start..end];
+        // A line of a UTF-8 chunk is UTF-8 unless it ends or starts inside a character.
+        let utf8 = match text {
+            Some(t) => t.get(start..end),
+            None => std::str::from_utf8(line).ok(),
+        };
         start = end;
         let mark = out.len();
         let result = if too_long {
             Err(format!("line longer than {MAX_LINE} bytes (not read)"))
         } else {
-            classify_line(classifier, line, out)
+            classify_line(classifier, line, utf8, out)
         };
         if let Err(msg) = result {
             errors += 1;
@@ -299,17 +490,38 @@ fn trim_line_end(b: &[u8]) -> &[u8] {
     b.strip_suffix(b"\r").unwrap_or(b)
 }
 
+/// Parses a line, given as a `str` when it is UTF-8 (checked with its chunk): serde_json then
+/// does not check the UTF-8 of each string again, as it does parsing bytes.
+fn parse_line<'a>(line: &'a [u8], utf8: Option<&'a str>) -> Result<InputLine<'a>, String> {
+    match utf8 {
+        Some(text) => serde_json::from_str(text).map_err(|e| format!("bad JSON: {e}")),
+        None => parse_not_utf8(line),
+    }
+}
+
+/// A line that is not UTF-8 can still be read: serde_json skips a field it does not know
+/// without checking its UTF-8. So it is parsed as bytes, as it always was, and when that
+/// fails the error is the UTF-8 one.
+#[cold]
+fn parse_not_utf8(line: &[u8]) -> Result<InputLine<'_>, String> {
+    serde_json::from_slice(line).map_err(|e| match std::str::from_utf8(line) {
+        Err(u) => format!("not UTF-8: {u}"),
+        Ok(_) => format!("bad JSON: {e}"),
+    })
+}
+
 /// Writes the result for one line (without the newline), or says why the line is malformed.
-fn classify_line(classifier: &Classifier, line: &[u8], out: &mut impl Write) -> Result<(), String> {
+/// `utf8`: the line as a `str`, if it is UTF-8.
+fn classify_line(
+    classifier: &Classifier,
+    line: &[u8],
+    utf8: Option<&str>,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
     if line.iter().all(u8::is_ascii_whitespace) {
         return Err("empty line".into());
     }
-    // serde_json checks the UTF-8 of what it reads (bytes outside strings are JSON syntax).
-    let msg: InputLine =
-        serde_json::from_slice(line).map_err(|e| match std::str::from_utf8(line) {
-            Err(u) => format!("not UTF-8: {u}"),
-            Ok(_) => format!("bad JSON: {e}"),
-        })?;
+    let msg = parse_line(line, utf8)?;
     let r: Classification = if msg.sender_known_collector || msg.role != Role::Borrower {
         let ctx = Context {
             known_collector: msg.sender_known_collector.then(|| {
@@ -324,6 +536,13 @@ fn classify_line(classifier: &Classifier, line: &[u8], out: &mut impl Write) -> 
     } else {
         classifier.classify(&msg.text, msg.sender.as_deref())
     };
+    output_line(&msg.id, &r)
+        .write(out)
+        .map_err(|e| format!("cannot write: {e}"))
+}
+
+/// The result line for a classification.
+fn output_line<'a>(id: &'a Option<IdRef<'a>>, r: &'a Classification) -> OutputLine<'a> {
     let mut explanations: Vec<Explanation> = r
         .signals
         .iter()
@@ -345,8 +564,8 @@ fn classify_line(classifier: &Classifier, line: &[u8], out: &mut impl Write) -> 
             spans: &h.spans,
         });
     }
-    let line = OutputLine {
-        id: &msg.id,
+    OutputLine {
+        id,
         collection: r.collection,
         flags: r.flag_set().into_iter().map(|f| f.name()).collect(),
         score: (r.score * 100.0).round() / 100.0,
@@ -354,8 +573,7 @@ fn classify_line(classifier: &Classifier, line: &[u8], out: &mut impl Write) -> 
         callback_numbers: &r.callback_numbers,
         context: r.context.as_deref(),
         explanations,
-    };
-    serde_json::to_writer(&mut *out, &line).map_err(|e| format!("cannot write: {e}"))
+    }
 }
 
 #[cfg(test)]
@@ -589,6 +807,260 @@ mod tests {
             "{flags:?}"
         );
         assert!(flags.contains(&serde_json::json!("exposure")), "{flags:?}");
+    }
+
+    /// Parses a line on its own.
+    fn parse(line: &[u8]) -> Result<InputLine<'_>, String> {
+        parse_line(line, std::str::from_utf8(line).ok())
+    }
+
+    /// Parses `{"id":<raw>,"text":"x"}` and gives the id as echoed, or the error.
+    fn echo_id(raw: &str) -> Result<String, String> {
+        let line = format!("{{\"id\":{raw},\"text\":\"x\"}}");
+        let msg = parse(line.as_bytes())?;
+        Ok(serde_json::to_string(&msg.id).unwrap())
+    }
+
+    /// Every kind of id is echoed as `serde_json::Value` (strings and `serde_json::Number`,
+    /// what the untagged enum held) prints it; anything else is refused.
+    #[test]
+    fn ids_are_echoed_as_serde_json_prints_them() {
+        for raw in [
+            "7",
+            "-3",
+            "0",
+            "-0",
+            "1.5",
+            "1e5",
+            "-1.5e-300",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775809",
+            "123456789012345678901234567890",
+            "0.30000000000000004",
+            "\"a\\\"b\"",
+            "\"plain\"",
+            "\"\\ud83d\\ude00 \\u00e9 中文\"",
+            "\"\\u0000\\u001f\\u007f\"",
+            "null",
+        ] {
+            let want =
+                serde_json::to_string(&serde_json::from_str::<serde_json::Value>(raw).unwrap());
+            assert_eq!(echo_id(raw), Ok(want.unwrap()), "{raw}");
+        }
+        assert_eq!(echo_id("7").unwrap(), "7");
+        assert_eq!(echo_id("1.5").unwrap(), "1.5");
+        assert_eq!(echo_id("\"a\\\"b\"").unwrap(), "\"a\\\"b\"");
+        let missing = parse(br#"{"text":"x"}"#).unwrap();
+        assert_eq!(missing.id, None);
+    }
+
+    /// A string id is borrowed from the line unless it has escapes.
+    #[test]
+    fn a_string_id_is_borrowed_unless_escaped() {
+        let msg = parse(br#"{"id":"plain","text":"x"}"#).unwrap();
+        assert!(matches!(msg.id, Some(IdRef::Str(Cow::Borrowed("plain")))));
+        let msg = parse(br#"{"id":"a\"b","text":"x"}"#).unwrap();
+        assert!(matches!(msg.id, Some(IdRef::Str(Cow::Owned(ref s))) if s == "a\"b"));
+    }
+
+    /// Other ids are refused with the untagged enum's error, at the same place it was.
+    #[test]
+    fn other_ids_are_refused_as_before() {
+        let refused = |col| format!("bad JSON: {ID_MISMATCH} at line 1 column {col}");
+        assert_eq!(echo_id("true"), Err(refused(10)));
+        assert_eq!(echo_id("false"), Err(refused(11)));
+        assert_eq!(echo_id("[]"), Err(refused(8)));
+        assert_eq!(echo_id("{\"a\":[1,{\"b\":2}]}"), Err(refused(23)));
+        // Read whole, not skipped: a number out of range inside is still an error.
+        let e = echo_id("[1e400]").unwrap_err();
+        assert_eq!(e, "bad JSON: number out of range at line 1 column 12");
+        let e = echo_id("1e400").unwrap_err();
+        assert_eq!(e, "bad JSON: number out of range at line 1 column 11");
+    }
+
+    /// A line that is not UTF-8 only in a field that is not read is read, as before (serde_json
+    /// does not check what it skips); one that is not UTF-8 where it is read is an error.
+    #[test]
+    fn utf8_is_judged_as_before() {
+        let msg = parse(b"{\"id\":1,\"text\":\"ok\",\"x\":\"\xff\"}").unwrap();
+        assert_eq!(msg.text, "ok");
+        let e = parse(b"{\"id\":1,\"text\":\"\xe4\xbd\"}").err().unwrap();
+        assert_eq!(
+            e,
+            "not UTF-8: invalid utf-8 sequence of 2 bytes from index 16"
+        );
+    }
+
+    /// A chunk is checked for UTF-8 whole, but a line that is only UTF-8 with the next one is
+    /// not UTF-8: both are reported, as when each line was checked on its own.
+    #[test]
+    fn a_character_split_across_lines_is_not_utf8() {
+        let input: &[u8] =
+            b"{\"text\":\"a\xe4\xbd\n\xa0\"}\n{\"id\":3,\"text\":\"\xe4\xbd\xa0\"}\n";
+        let mut out = Vec::new();
+        let errors = classify_stream(Classifier::builtin(), input, &mut out, 1).unwrap();
+        assert_eq!(errors, 2);
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[..2],
+            [
+                r#"{"line":1,"error":"not UTF-8: incomplete utf-8 byte sequence from index 10"}"#,
+                r#"{"line":2,"error":"not UTF-8: invalid utf-8 sequence of 1 bytes from index 0"}"#,
+            ]
+        );
+        assert!(lines[2].starts_with(r#"{"id":3,"#), "{}", lines[2]);
+    }
+
+    /// Result lines are written as the derived `Serialize` writes them, whatever fields
+    /// they have: flags, creditor, call-back numbers, context, explanations, scores.
+    #[test]
+    fn output_lines_are_written_as_serde_writes_them() {
+        let texts = [
+            "see you at lunch",
+            "您的借款已逾期3天，请尽快还款，否则爆通讯录",
+            "【速借花】您的借款已逾期，请立即回电 13800138000 处理，否则上门",
+            "Your loan of $500 is overdue. Pay now or we will contact your employer. Call 0123456789",
+            "你这种人渣连狗都不如。",
+            "你朋友张伟的借款已逾期三个月了",
+            "I booked the table \"x\\y\" \u{1}",
+        ];
+        let contexts = [
+            Context::default(),
+            Context {
+                known_collector: Some("sender is in case \"速借花\"".into()),
+                role: Role::ThirdParty,
+            },
+        ];
+        let ids = [
+            None,
+            Some(IdRef::Str("a\"b".into())),
+            Some(IdRef::Num((-3).into())),
+        ];
+        let mut seen_optional = [false; 3];
+        for (i, text) in texts.iter().enumerate() {
+            for ctx in &contexts {
+                let r = Classifier::builtin().classify_with(text, Some("+6591234567"), ctx);
+                let line = output_line(&ids[i % ids.len()], &r);
+                let mut out = Vec::new();
+                line.write(&mut out).unwrap();
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    serde_json::to_string(&line).unwrap()
+                );
+                seen_optional[0] |= line.creditor.is_some();
+                seen_optional[1] |= !line.callback_numbers.is_empty();
+                seen_optional[2] |= line.context.is_some();
+            }
+        }
+        assert_eq!(
+            seen_optional, [true; 3],
+            "creditor, call-back numbers, context"
+        );
+    }
+
+    /// Every line `read_chunk` gives (its text, and whether it was too long), chunk after
+    /// chunk, read through a buffer of `capacity` bytes; checks each chunk's first line number.
+    fn split(input: &[u8], capacity: usize) -> Vec<(Vec<u8>, bool)> {
+        let mut r = io::BufReader::with_capacity(capacity, input);
+        let (mut lines, mut chunk) = (Vec::new(), Chunk::default());
+        while let Some(c) = read_chunk(&mut r, lines.len() as u64 + 1, chunk).unwrap() {
+            assert!(
+                c.data.capacity() <= 2 * (MAX_LINE + CHUNK_BYTES),
+                "memory bounded"
+            );
+            let mut start = 0;
+            for &(end, over) in &c.lines {
+                lines.push((c.data[start..end].to_vec(), over));
+                start = end;
+            }
+            chunk = c;
+        }
+        lines
+    }
+
+    /// The lines as `read_line_capped` reads them (what `read_chunk` did before), line ends
+    /// trimmed.
+    fn split_by_read_line_capped(mut input: &[u8]) -> Vec<(Vec<u8>, bool)> {
+        let (mut lines, mut line) = (Vec::new(), Vec::new());
+        loop {
+            line.clear();
+            let over = dunwatch_core::limits::read_line_capped(&mut input, &mut line, MAX_LINE);
+            let over = over.unwrap();
+            if line.is_empty() && !over {
+                return lines;
+            }
+            lines.push((trim_line_end(&line).to_vec(), over));
+        }
+    }
+
+    /// Short lines, at every buffer size: line ends, blank lines, a last line without newline.
+    #[test]
+    fn lines_are_split_as_read_line_capped_splits_them() {
+        let inputs: [&[u8]; 8] = [
+            b"",
+            b"\n",
+            b"a\nb\r\n\r\n\n  \nc\r\r\n\rd\n",
+            b"last\r",
+            b"no newline",
+            b"\r\n\r",
+            b"x\n\n",
+            "中文\r\n{\"id\":1}\n".as_bytes(),
+        ];
+        for input in inputs {
+            let want = split_by_read_line_capped(input);
+            for capacity in [1, 2, 3, 7, 1 << 16] {
+                assert_eq!(split(input, capacity), want, "{input:?} at {capacity}");
+            }
+        }
+    }
+
+    /// Many lines: chunks close on line ends, by line count and by size, wherever the
+    /// reader's buffer ends.
+    #[test]
+    fn chunks_close_on_line_ends() {
+        let mut input = Vec::new();
+        for i in 0..3 * CHUNK_LINES {
+            input.extend_from_slice(format!("line {i} {}\r\n", "z".repeat(i % 37)).as_bytes());
+        }
+        for i in 0..300 {
+            input.extend_from_slice(&vec![b'a' + (i % 26) as u8; 1000 + i]);
+            input.push(b'\n');
+        }
+        let want = split_by_read_line_capped(&input);
+        assert_eq!(want.len(), 3 * CHUNK_LINES + 300);
+        for capacity in [5, 4093, 1 << 16] {
+            assert!(split(&input, capacity) == want, "at {capacity}");
+        }
+    }
+
+    /// Lines at the cap and over it (its line end counted), across buffer ends: too long
+    /// ones are dropped and marked, the others kept, the line after read.
+    #[test]
+    fn lines_over_the_cap_are_dropped_across_buffers() {
+        let line = |len: usize, end: &[u8]| [vec![b'a'; len], end.to_vec()].concat();
+        let input = [
+            line(MAX_LINE - 1, b"\n"),
+            line(MAX_LINE, b"\n"),
+            line(MAX_LINE - 2, b"\r\n"),
+            line(MAX_LINE - 1, b"\r\n"),
+            b"ok\n".to_vec(),
+            line(3 * MAX_LINE, b"\n"),
+            line(MAX_LINE, b""),
+        ]
+        .concat();
+        let want = split_by_read_line_capped(&input);
+        let over: Vec<bool> = want.iter().map(|l| l.1).collect();
+        assert_eq!(over, [false, true, false, true, false, true, false]);
+        for capacity in [4093, 1 << 16] {
+            assert!(split(&input, capacity) == want, "at {capacity}");
+        }
+        let mut no_end = input.clone();
+        no_end.push(b'b');
+        let got = split(&no_end, 1 << 16);
+        assert_eq!(got.last(), Some(&(Vec::new(), true)));
+        assert!(got == split_by_read_line_capped(&no_end));
     }
 
     #[test]
