@@ -15,16 +15,30 @@ use super::sieve::Sieve;
 /// No term ends at this state (of this kind).
 pub(crate) const NONE: u32 = u32::MAX;
 
+/// A transition: `key` = (state + 1) << 32 | the next char's UTF-8 bytes (little-endian), 0 for
+/// an empty slot; `next` the state it leads to; `end` what ends there (an index of
+/// [`Trie::ends`]; [`NONE`]: nothing). One slot is all a step reads.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    key: u64,
+    next: u32,
+    end: u32,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Trie {
-    /// Transitions, open addressing: `keys[i]` = (state + 1) << 32 | the next char's UTF-8
-    /// bytes (little-endian), 0 for an empty slot; `next[i]` the state it leads to.
-    keys: Vec<u64>,
-    next: Vec<u32>,
+    /// The transitions, open addressing at about half load.
+    slots: Vec<Slot>,
     shift: u32,
-    /// Per state (0 is the root): the rule term and the concept term that end there, as
-    /// indices of the lists given to [`Trie::new`] ([`NONE`]: none). A word may be both.
+    /// The rule term and the concept term that end at a state, as indices of the lists given
+    /// to [`Trie::new`] ([`NONE`]: none). A word may be both.
     ends: Vec<[u32; 2]>,
+}
+
+/// Slots of a table for `n` transitions at about half load (at least one is empty).
+fn table(n: usize) -> (Vec<Slot>, u32) {
+    let bits = (n + n / 2 + 1).next_power_of_two().trailing_zeros().max(4);
+    (vec![Slot::default(); 1 << bits], 64 - bits)
 }
 
 /// The UTF-8 bytes of the char of `n` bytes at `at`, as one number.
@@ -46,71 +60,75 @@ impl Trie {
     // Not inlined: the Android library is built for size.
     #[inline(never)]
     pub(crate) fn new(rule_terms: &[String], concept_terms: &[String]) -> Trie {
-        // Every char of every term is at most one transition: room for all at half load.
+        // Every char of every term is at most one transition: a table with room for all
+        // first, then one sized to the transitions there are.
         let chars: usize = (rule_terms.iter().chain(concept_terms))
             .map(|t| t.chars().count())
             .sum();
-        let bits = (2 * chars.max(1))
-            .next_power_of_two()
-            .trailing_zeros()
-            .max(4);
+        let (slots, shift) = table(chars);
         let mut trie = Trie {
-            keys: vec![0; 1 << bits],
-            next: vec![0; 1 << bits],
-            shift: 64 - bits,
-            ends: vec![[NONE; 2]],
+            slots,
+            shift,
+            ends: Vec::new(),
         };
+        // Per state (0 is the root): what ends there.
+        let mut ends = vec![[NONE; 2]];
         for (kind, list) in [rule_terms, concept_terms].into_iter().enumerate() {
             for (index, term) in list.iter().enumerate() {
                 let t = term.as_bytes();
                 let (mut state, mut at) = (0u32, 0);
                 while at < t.len() {
                     let n = utf8_len(t[at]).min(t.len() - at);
-                    state = trie.step_or_add(state, char_key(t, at, n));
+                    let key = (u64::from(state) + 1) << 32 | u64::from(char_key(t, at, n));
+                    let i = trie.find(key);
+                    if trie.slots[i].key == 0 {
+                        trie.slots[i] = Slot {
+                            key,
+                            next: ends.len() as u32,
+                            end: NONE,
+                        };
+                        ends.push([NONE; 2]);
+                    }
+                    state = trie.slots[i].next;
                     at += n;
                 }
                 if state != 0 {
-                    trie.ends[state as usize][kind] = index as u32;
+                    ends[state as usize][kind] = index as u32;
                 }
             }
+        }
+        let (slots, shift) = table(ends.len() - 1);
+        let old = std::mem::replace(&mut trie.slots, slots);
+        trie.shift = shift;
+        for mut slot in old.into_iter().filter(|s| s.key != 0) {
+            let end = ends[slot.next as usize];
+            if end != [NONE; 2] {
+                slot.end = trie.ends.len() as u32;
+                trie.ends.push(end);
+            }
+            let i = trie.find(slot.key);
+            trie.slots[i] = slot;
         }
         trie
     }
 
+    /// The slot of `key`, or the empty slot where it would go.
     #[inline(always)]
-    fn slot(&self, key: u64) -> usize {
-        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
-    }
-
-    fn step_or_add(&mut self, state: u32, c: u32) -> u32 {
-        let key = (u64::from(state) + 1) << 32 | u64::from(c);
-        let mask = self.keys.len() - 1;
-        let mut i = self.slot(key);
-        while self.keys[i] != 0 {
-            if self.keys[i] == key {
-                return self.next[i];
-            }
+    fn find(&self, key: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
+        while self.slots[i].key != key && self.slots[i].key != 0 {
             i = (i + 1) & mask;
         }
-        let to = self.ends.len() as u32;
-        self.ends.push([NONE; 2]);
-        self.keys[i] = key;
-        self.next[i] = to;
-        to
+        i
     }
 
+    /// The transition from `state` on the char `c`, if there is one.
     #[inline(always)]
-    fn step(&self, state: u32, c: u32) -> Option<u32> {
+    fn step(&self, state: u32, c: u32) -> Option<&Slot> {
         let key = (u64::from(state) + 1) << 32 | u64::from(c);
-        let mask = self.keys.len() - 1;
-        let mut i = self.slot(key);
-        loop {
-            match self.keys[i] {
-                k if k == key => return Some(self.next[i]),
-                0 => return None,
-                _ => i = (i + 1) & mask,
-            }
-        }
+        let slot = &self.slots[self.find(key)];
+        (slot.key != 0).then_some(slot)
     }
 
     /// Calls `found(end, rule_term, concept_term)` for every term that starts at byte `from` of
@@ -120,13 +138,13 @@ impl Trie {
         let (mut state, mut at) = (0u32, from);
         while at < t.len() {
             let n = utf8_len(t[at]).min(t.len() - at);
-            let Some(next) = self.step(state, char_key(t, at, n)) else {
+            let Some(slot) = self.step(state, char_key(t, at, n)) else {
                 return;
             };
-            state = next;
+            state = slot.next;
             at += n;
-            let [rule, concept] = self.ends[state as usize];
-            if rule != NONE || concept != NONE {
+            if slot.end != NONE {
+                let [rule, concept] = self.ends[slot.end as usize];
                 found(at, rule, concept);
             }
         }
