@@ -101,6 +101,8 @@ const SALT_SINGLE: u64 = 0x9E6C_63D0_676A_9A99;
 const SALT_PAIR_WHOLE: u64 = 0x5851_F42D_4C95_7F2D;
 const SALT_TRIPLE_WHOLE: u64 = 0x1405_7B7E_F767_814F;
 const SALT_QUAD: u64 = 0x2545_F491_4F6C_DD1D;
+/// The first four bytes of a Latin term of four or more, in `latin_keys`.
+const SALT_LATIN4: u64 = 0xA076_1D64_78BD_642F;
 
 /// Up to 8 bytes of `t` from `at`, little-endian, zero past the end.
 #[inline]
@@ -188,6 +190,9 @@ impl Sieve {
                         let whole = n == b.len() && b[n - 1].is_ascii_alphanumeric();
                         let kind = 2 * (n - 3) + whole as usize;
                         s.latin_keys.insert(key(b, 0, n), kind as u64);
+                        if n >= 4 {
+                            s.latin_keys.insert(key(b, 0, 4), SALT_LATIN4);
+                        }
                         kinds[prefix] |= 1 << kind;
                     }
                 }
@@ -280,6 +285,11 @@ impl Sieve {
         let rank =
             self.latin3_rank[prefix >> 6] as usize + (word & (bit - 1)).count_ones() as usize;
         let mut kinds = self.latin3_kinds[rank];
+        // A prefix of three is shared by many terms ("you owe", "your family", ...): the
+        // longer ones also need the text's first four bytes to be a term's.
+        if kinds > 0b11 && !(i + 4 <= t.len() && self.latin_keys.has(key(t, i, 4), SALT_LATIN4)) {
+            kinds &= 0b11;
+        }
         while kinds != 0 {
             let kind = kinds.trailing_zeros() as usize;
             kinds &= kinds - 1;
