@@ -72,6 +72,9 @@ mod tests {
         assert_eq!(get(ALLOW_THP), 0);
         // SAFETY: reading the process's THP setting.
         #[cfg(target_os = "linux")]
-        assert_eq!(unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) }, 1);
+        assert_eq!(
+            unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) },
+            1
+        );
     }
 }
