@@ -3,11 +3,11 @@
 //! A message is normalised ([`normalize`]: width, case, Traditional -> Simplified, inserted
 //! separators, digits for letters); a sieve of bit sets ([`sieve`]) ends the reading of most
 //! messages there (no term a reading could use); then a trie of every term ([`trie`]), walked
-//! from each place a term can start, finds them all. The lexicon ([`lexicon`], a TOML data file compiled in and
-//! replaceable at run time) groups terms into weighted rules; a message is collection when the weights of the rules that
-//! fired reach the threshold and one of them shows an overdue or collected debt. Flag rules raise
-//! their flag on collection messages only. Every flag names its rule and the words, as char spans
-//! of the original text.
+//! from each place a term can start, finds them all. The lexicon ([`lexicon`], a TOML data file
+//! compiled in and replaceable at run time) groups terms into weighted rules; a message is
+//! collection when the weights of the rules that fired reach the threshold and one of them shows
+//! an overdue or collected debt. Flag rules raise their flag on collection messages only. Every
+//! flag names its rule and the words, as char spans of the original text.
 
 mod amount;
 mod context;
