@@ -241,7 +241,7 @@ pub(crate) fn utf8_len(b: u8) -> usize {
 
 /// Digits and look-alike symbols read as the letter they imitate when next to a letter.
 #[inline]
-fn leet(c: char) -> Option<char> {
+const fn leet(c: char) -> Option<char> {
     Some(match c {
         '0' => 'o',
         '1' => 'i',
@@ -269,10 +269,51 @@ pub(crate) fn normalize_text_only(src: &str, fold: &Fold, out: &mut Normalized) 
     normalize_impl::<false, true>(src, fold, out);
 }
 
+/// Per ASCII byte: a letter or a plain separator (not a digit, not a symbol that may stand for a
+/// letter: see [`leet`]).
+const PLAIN: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = !(b as u8).is_ascii_digit() && leet(b as u8 as char).is_none();
+        b += 1;
+    }
+    t
+};
+
+/// Whether `bytes` is a plain ASCII text (letters and plain separators only, as most English
+/// messages are), which [`plain_ascii_into`] reads.
+#[inline]
+fn plain_ascii(bytes: &[u8]) -> bool {
+    bytes.len() <= MAX_CHARS && bytes.iter().all(|&b| b < 0x80 && PLAIN[b as usize])
+}
+
+/// Normalises a plain ASCII text (see [`plain_ascii`]) into `out` (`starts` sized and zeroed,
+/// no map): its letters lower-cased, a word starting at each letter after a separator, as the
+/// general loop reads it, but without a branch per byte (letters and separators alternate too
+/// often for the branches to be predicted).
+fn plain_ascii_into(bytes: &[u8], out: &mut Normalized) {
+    let mut text = std::mem::take(&mut out.text).into_bytes();
+    text.clear();
+    text.resize(bytes.len(), 0);
+    let (mut len, mut after_gap) = (0usize, true);
+    for &b in bytes {
+        // A letter's lower case; for a separator, something that is not a letter.
+        let lower = b | 0x20;
+        let letter = lower.wrapping_sub(b'a') < 26;
+        text[len] = lower;
+        out.starts[len >> 6] |= u64::from(letter & after_gap) << (len & 63);
+        after_gap = !letter;
+        len += usize::from(letter);
+    }
+    text.truncate(len);
+    out.text = String::from_utf8(text).unwrap_or_default();
+}
+
 #[inline(always)]
-/// `CJK`: the hand-made path for common CJK ideographs (off only in the test that it reads as
-/// the general path does).
-fn normalize_impl<const MAP: bool, const CJK: bool>(src: &str, fold: &Fold, out: &mut Normalized) {
+/// `FAST`: the hand-made paths for plain ASCII texts and common CJK ideographs (off only in the
+/// test that they read as the general path does).
+fn normalize_impl<const MAP: bool, const FAST: bool>(src: &str, fold: &Fold, out: &mut Normalized) {
     out.text.clear();
     out.map.clear();
     out.starts.clear();
@@ -281,6 +322,11 @@ fn normalize_impl<const MAP: bool, const CJK: bool>(src: &str, fold: &Fold, out:
     // none is pushed one at a time (cut to the text's length at the end).
     out.starts
         .resize(bytes.len().min(4 * MAX_CHARS) * 4 / 64 + 1, 0);
+    if FAST && !MAP && plain_ascii(bytes) {
+        plain_ascii_into(bytes, out);
+        out.starts.truncate(out.text.len().div_ceil(64));
+        return;
+    }
     let mut pending_boundary = true;
     let mut prev_class = Class::Other;
     // Previous ORIGINAL char after width folding, for the digits-for-letters rule.
@@ -316,7 +362,7 @@ fn normalize_impl<const MAP: bool, const CJK: bool>(src: &str, fold: &Fold, out:
         }
         // Common CJK ideographs (three bytes, U+3400..U+9FFF: most of a Chinese text): never
         // separators, never lowercased, only folded; decoded and copied here by hand.
-        if CJK && (0xE3..=0xE9).contains(&b) && i + 2 < bytes.len() {
+        if FAST && (0xE3..=0xE9).contains(&b) && i + 2 < bytes.len() {
             let u = (u32::from(b) & 0x0F) << 12
                 | (u32::from(bytes[i + 1]) & 0x3F) << 6
                 | (u32::from(bytes[i + 2]) & 0x3F);
@@ -444,10 +490,11 @@ mod tests {
         n
     }
 
-    /// The hand-made path for CJK ideographs gives what the general path gives: text, word
-    /// starts and map, on every held-out and training message (and the corpora when here).
+    /// The hand-made paths (CJK ideographs, plain ASCII texts) give what the general path
+    /// gives: text, word starts and map, on every held-out and training message (and the
+    /// corpora when here).
     #[test]
-    fn the_cjk_path_reads_as_the_general_path() {
+    fn the_fast_paths_read_as_the_general_path() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
         let dirs = [
             "tests/fixtures/train",
@@ -456,7 +503,7 @@ mod tests {
         ];
         let fold = crate::classify::Classifier::builtin().fold.clone();
         let (mut a, mut b) = (Normalized::default(), Normalized::default());
-        let mut cjk = 0;
+        let (mut cjk, mut plain) = (0, 0);
         for d in dirs {
             for f in std::fs::read_dir(format!("{root}/{d}"))
                 .into_iter()
@@ -467,11 +514,18 @@ mod tests {
                     normalize_impl::<true, true>(line, &fold, &mut a);
                     normalize_impl::<true, false>(line, &fold, &mut b);
                     assert_eq!((&a.text, &a.map, &a.starts), (&b.text, &b.map, &b.starts));
+                    normalize_impl::<false, true>(line, &fold, &mut a);
+                    normalize_impl::<false, false>(line, &fold, &mut b);
+                    assert_eq!((&a.text, &a.starts), (&b.text, &b.starts), "{line:?}");
                     cjk += line.chars().any(|c| ('\u{4E00}'..'\u{9FFF}').contains(&c)) as usize;
+                    plain += plain_ascii(line.as_bytes()) as usize;
                 }
             }
         }
-        assert!(cjk > 10_000, "{cjk} lines with CJK");
+        assert!(
+            cjk > 10_000 && plain > 1_000,
+            "{cjk} lines with CJK, {plain} plain"
+        );
     }
 
     #[test]
