@@ -269,42 +269,63 @@ pub(crate) fn normalize_text_only(src: &str, fold: &Fold, out: &mut Normalized) 
     normalize_impl::<false, true>(src, fold, out);
 }
 
-/// Per ASCII byte: a letter or a plain separator (not a digit, not a symbol that may stand for a
-/// letter: see [`leet`]).
-const PLAIN: [bool; 128] = {
-    let mut t = [false; 128];
+/// Per byte: 1 for a letter or a digit that is never read as a letter, 2 for a digit that may
+/// be ([`leet`]), 4 for a letter, 8 for a symbol that may be, or not ASCII (see [`plain_ascii`]).
+const KIND: [u8; 256] = {
+    let mut t = [8u8; 256];
     let mut b = 0;
     while b < 128 {
-        t[b] = !(b as u8).is_ascii_digit() && leet(b as u8 as char).is_none();
+        let c = b as u8;
+        t[b] = match (
+            c.is_ascii_alphabetic(),
+            c.is_ascii_digit(),
+            leet(c as char).is_some(),
+        ) {
+            (true, _, _) => 1 | 4,
+            (_, true, true) => 2,
+            (_, true, false) => 1,
+            (_, false, true) => 8,
+            _ => 0,
+        };
         b += 1;
     }
     t
 };
 
-/// Whether `bytes` is a plain ASCII text (letters and plain separators only, as most English
-/// messages are), which [`plain_ascii_into`] reads.
+/// Whether `bytes` is a plain ASCII text, which [`plain_ascii_into`] reads: ASCII, with no
+/// symbol that may stand for a letter and no such digit next to a letter (so every digit stays
+/// a digit), as most English messages are.
 #[inline]
 fn plain_ascii(bytes: &[u8]) -> bool {
-    bytes.len() <= MAX_CHARS && bytes.iter().all(|&b| b < 0x80 && PLAIN[b as usize])
+    let mut bad = 0u8;
+    let mut prev = 0u8;
+    for &b in bytes {
+        let k = KIND[b as usize];
+        // A leet digit after a letter, a letter after a leet digit, or a symbol.
+        bad |= (k & 8) | (prev & 4 & (k << 1)) | (prev & 2 & (k >> 1));
+        prev = k;
+    }
+    bytes.len() <= MAX_CHARS && bad == 0
 }
 
 /// Normalises a plain ASCII text (see [`plain_ascii`]) into `out` (`starts` sized and zeroed,
-/// no map): its letters lower-cased, a word starting at each letter after a separator, as the
-/// general loop reads it, but without a branch per byte (letters and separators alternate too
-/// often for the branches to be predicted).
+/// no map): its letters lower-cased and its digits, a word starting at each after a separator,
+/// as the general loop reads it, but without a branch per byte (letters and separators
+/// alternate too often for the branches to be predicted).
 fn plain_ascii_into(bytes: &[u8], out: &mut Normalized) {
     let mut text = std::mem::take(&mut out.text).into_bytes();
     text.clear();
     text.resize(bytes.len(), 0);
     let (mut len, mut after_gap) = (0usize, true);
     for &b in bytes {
-        // A letter's lower case; for a separator, something that is not a letter.
+        // A letter's lower case, a digit as it is (0x20 is set in every digit); for a
+        // separator, something that is neither.
         let lower = b | 0x20;
-        let letter = lower.wrapping_sub(b'a') < 26;
+        let kept = lower.wrapping_sub(b'a') < 26 || b.wrapping_sub(b'0') < 10;
         text[len] = lower;
-        out.starts[len >> 6] |= u64::from(letter & after_gap) << (len & 63);
-        after_gap = !letter;
-        len += usize::from(letter);
+        out.starts[len >> 6] |= u64::from(kept & after_gap) << (len & 63);
+        after_gap = !kept;
+        len += usize::from(kept);
     }
     text.truncate(len);
     out.text = String::from_utf8(text).unwrap_or_default();
