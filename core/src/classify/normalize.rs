@@ -297,6 +297,10 @@ const KIND: [u8; 256] = {
 /// a digit), as most English messages are.
 #[inline]
 fn plain_ascii(bytes: &[u8]) -> bool {
+    // Most other texts are told at their first char that is not ASCII.
+    if bytes.len() > MAX_CHARS || !bytes.is_ascii() {
+        return false;
+    }
     let mut bad = 0u8;
     let mut prev = 0u8;
     for &b in bytes {
@@ -305,7 +309,7 @@ fn plain_ascii(bytes: &[u8]) -> bool {
         bad |= (k & 8) | (prev & 4 & (k << 1)) | (prev & 2 & (k >> 1));
         prev = k;
     }
-    bytes.len() <= MAX_CHARS && bad == 0
+    bad == 0
 }
 
 /// Normalises a plain ASCII text (see [`plain_ascii`]) into `out` (`starts` sized and zeroed,
