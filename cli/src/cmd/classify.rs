@@ -158,7 +158,7 @@ struct Explanation<'a> {
 }
 
 /// A result line. Written by [`OutputLine::write`]; the derived `Serialize`, which wrote it
-/// before, is kept for the test that holds the two the same.
+/// before, is the test's reference for the two being the same.
 #[derive(Serialize)]
 struct OutputLine<'a> {
     id: &'a Option<IdRef<'a>>,

@@ -667,14 +667,7 @@ impl Classifier {
                     }
                 }
             });
-        // Insertion sort: a message has a few concepts.
-        for i in 1..firsts.len() {
-            let mut j = i;
-            while j > 0 && (firsts[j].2, firsts[j].1) < (firsts[j - 1].2, firsts[j - 1].1) {
-                firsts.swap(j, j - 1);
-                j -= 1;
-            }
-        }
+        crate::sort::sort_by_key(firsts, |&(_, a, b)| (b, a));
     }
 
     /// The first pass over `s.norm` (normalised without its map): false when the full reading

@@ -128,9 +128,10 @@ fn low(v: u64, n: usize) -> u64 {
     }
 }
 
-/// The first `n` bytes of `t` from `at` (n <= 16) as one key.
+/// The first `n` bytes of `t` from `at` (n <= 16) as one key (for n <= 4, a char's UTF-8
+/// bytes as the trie keys it).
 #[inline(always)]
-fn key(t: &[u8], at: usize, n: usize) -> u64 {
+pub(crate) fn key(t: &[u8], at: usize, n: usize) -> u64 {
     if n <= 8 {
         low(load(t, at), n)
     } else {

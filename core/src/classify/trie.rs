@@ -10,7 +10,7 @@
 //! megabytes and a third of that start-up, and every byte of the text was a step in it.
 
 use super::normalize::{utf8_len, Normalized};
-use super::sieve::Sieve;
+use super::sieve::{key, Sieve};
 
 /// No term ends at this state (of this kind).
 pub(crate) const NONE: u32 = u32::MAX;
@@ -41,18 +41,10 @@ fn table(n: usize) -> (Vec<Slot>, u32) {
     (vec![Slot::default(); 1 << bits], 64 - bits)
 }
 
-/// The UTF-8 bytes of the char of `n` bytes at `at`, as one number.
+/// The UTF-8 bytes of the char of `n` bytes (at most 4) at `at`, as one number.
 #[inline(always)]
 fn char_key(t: &[u8], at: usize, n: usize) -> u32 {
-    if let Some(w) = t.get(at..at + 4) {
-        let v = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
-        return if n >= 4 { v } else { v & ((1 << (8 * n)) - 1) };
-    }
-    let mut v = 0u32;
-    for (k, &b) in t[at..at + n].iter().enumerate() {
-        v |= u32::from(b) << (8 * k);
-    }
-    v
+    key(t, at, n) as u32
 }
 
 impl Trie {
