@@ -335,6 +335,116 @@ fn plain_ascii_into(bytes: &[u8], out: &mut Normalized) {
     out.text = String::from_utf8(text).unwrap_or_default();
 }
 
+/// Reads `bytes` with the plain-ASCII path when it is a plain text (see [`plain_ascii`]) and
+/// says whether it was; with AVX2 and BMI2, 32 bytes a step ([`wide`]).
+#[inline]
+fn plain_fast(bytes: &[u8], out: &mut Normalized) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if bytes.len() <= MAX_CHARS
+        && std::is_x86_feature_detected!("avx2")
+        && std::is_x86_feature_detected!("bmi2")
+    {
+        // SAFETY: the CPU has the features `wide::plain_ascii_into` is compiled for.
+        return unsafe { wide::plain_ascii_into(bytes, out) };
+    }
+    if plain_ascii(bytes) {
+        plain_ascii_into(bytes, out);
+        return true;
+    }
+    false
+}
+
+/// The plain-ASCII path 32 bytes at a time: the bytes classified with vector compares, the
+/// letters and digits packed with `pext`. As the byte loop, but about a fifth of the work
+/// on an English message, the most common kind.
+#[cfg(target_arch = "x86_64")]
+mod wide {
+    use super::Normalized;
+    use std::arch::x86_64::*;
+
+    /// [`super::plain_ascii`] and [`super::plain_ascii_into`] in one pass: false, with
+    /// `out.text` left empty, when the text is not plain. `out.starts` must be sized and
+    /// zeroed for `bytes`.
+    #[target_feature(enable = "avx2,bmi1,bmi2,popcnt")]
+    pub(super) unsafe fn plain_ascii_into(bytes: &[u8], out: &mut Normalized) -> bool {
+        let mut text = std::mem::take(&mut out.text).into_bytes();
+        text.clear();
+        // Each step stores 8 bytes at the end of the text, of which only the kept are counted.
+        text.reserve(bytes.len() + 8);
+        let dst = text.as_mut_ptr();
+        // The leet digits (0 1 3 4 5 7) by low nibble, for `_mm256_shuffle_epi8`.
+        let leet = _mm256_setr_epi8(
+            -1, -1, 0, -1, -1, -1, 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, //
+            -1, -1, 0, -1, -1, -1, 0, -1, 0, 0, 0, 0, 0, 0, 0, 0,
+        );
+        let mut len = 0usize;
+        // The last byte of the previous block: a letter, a leet digit, kept.
+        let (mut prev_l, mut prev_d, mut prev_k) = (0u32, 0u32, 0u32);
+        let mut tail = [0u8; 32];
+        let mut at = 0;
+        while at < bytes.len() {
+            let v = if at + 32 <= bytes.len() {
+                _mm256_loadu_si256(bytes.as_ptr().add(at).cast())
+            } else {
+                // Zero bytes after the end: separators, which change nothing.
+                tail[..bytes.len() - at].copy_from_slice(&bytes[at..]);
+                _mm256_loadu_si256(tail.as_ptr().cast())
+            };
+            at += 32;
+            let lower = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+            // Signed compares: a byte that is not ASCII is negative, in no range.
+            let letter = _mm256_and_si256(
+                _mm256_cmpgt_epi8(lower, _mm256_set1_epi8(0x60)),
+                _mm256_cmpgt_epi8(_mm256_set1_epi8(0x7B), lower),
+            );
+            let digit = _mm256_and_si256(
+                _mm256_cmpgt_epi8(v, _mm256_set1_epi8(0x2F)),
+                _mm256_cmpgt_epi8(_mm256_set1_epi8(0x3A), v),
+            );
+            let leet_digit = _mm256_and_si256(digit, _mm256_shuffle_epi8(leet, v));
+            let symbol = _mm256_or_si256(
+                _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'@' as i8)),
+                _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'|' as i8)),
+            );
+            let l = _mm256_movemask_epi8(letter) as u32;
+            let d = _mm256_movemask_epi8(leet_digit) as u32;
+            let k = l | _mm256_movemask_epi8(digit) as u32;
+            let s = (_mm256_movemask_epi8(v) | _mm256_movemask_epi8(symbol)) as u32;
+            // A symbol, not ASCII, a leet digit after a letter or a letter after one.
+            let bad = s | (d & (l << 1 | prev_l)) | (l & (d << 1 | prev_d));
+            if bad != 0 {
+                // The buffer is kept (empty) for the next text.
+                text.clear();
+                out.text = String::from_utf8_unchecked(text);
+                return false;
+            }
+            let starts = k & !(k << 1 | prev_k);
+            (prev_l, prev_d, prev_k) = (l >> 31, d >> 31, k >> 31);
+            // The word starts at their places in the packed text.
+            let packed_starts = u64::from(_pext_u32(starts, k));
+            let (w, b) = (len >> 6, len & 63);
+            out.starts[w] |= packed_starts << b;
+            if b + k.count_ones() as usize > 64 {
+                out.starts[w + 1] |= packed_starts >> (64 - b);
+            }
+            let mut lanes = [0u64; 4];
+            _mm256_storeu_si256(lanes.as_mut_ptr().cast(), lower);
+            for (q, &lane) in lanes.iter().enumerate() {
+                let k8 = u64::from((k >> (8 * q)) & 0xFF);
+                let mask = _pdep_u64(k8, 0x0101_0101_0101_0101) * 0xFF;
+                dst.add(len)
+                    .cast::<u64>()
+                    .write_unaligned(_pext_u64(lane, mask));
+                len += k8.count_ones() as usize;
+            }
+        }
+        // SAFETY: the first `len` bytes were written, letters and digits (ASCII).
+        text.set_len(len);
+        out.text = String::from_utf8_unchecked(text);
+        true
+    }
+}
+
 #[inline(always)]
 /// `FAST`: the hand-made paths for plain ASCII texts and common CJK ideographs (off only in the
 /// test that they read as the general path does).
@@ -347,8 +457,7 @@ fn normalize_impl<const MAP: bool, const FAST: bool>(src: &str, fold: &Fold, out
     // none is pushed one at a time (cut to the text's length at the end).
     out.starts
         .resize(bytes.len().min(4 * MAX_CHARS) * 4 / 64 + 1, 0);
-    if FAST && !MAP && plain_ascii(bytes) {
-        plain_ascii_into(bytes, out);
+    if FAST && !MAP && plain_fast(bytes, out) {
         out.starts.truncate(out.text.len().div_ceil(64));
         return;
     }
@@ -551,6 +660,39 @@ mod tests {
             cjk > 10_000 && plain > 1_000,
             "{cjk} lines with CJK, {plain} plain"
         );
+    }
+
+    /// The same on made-up texts of every length around the 32-byte steps, dense with what
+    /// the plain path must tell apart: leet digits and symbols next to letters or not, case,
+    /// separators, a char that is not ASCII.
+    #[test]
+    fn the_plain_path_reads_made_up_texts_as_the_general_path() {
+        let fold = fold();
+        let alphabet: Vec<char> = "aZq09 12345678.-,\t@|Xé".chars().collect();
+        let (mut a, mut b) = (Normalized::default(), Normalized::default());
+        let (mut seed, mut plain) = (0x2545_F491_4F6C_DD1Du64, 0);
+        for n in 0..4000 {
+            let len = n % 140;
+            let line: String = (0..len)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    // Mostly letters and spaces (most texts are plain), the rest rarer.
+                    let r = (seed >> 33) as usize;
+                    match r % 32 {
+                        0..=19 => alphabet[r / 32 % 3],
+                        20..=25 => ' ',
+                        _ => alphabet[r / 32 % alphabet.len()],
+                    }
+                })
+                .collect();
+            normalize_impl::<false, true>(&line, &fold, &mut a);
+            normalize_impl::<false, false>(&line, &fold, &mut b);
+            assert_eq!((&a.text, &a.starts), (&b.text, &b.starts), "{line:?}");
+            plain += plain_ascii(line.as_bytes()) as usize;
+        }
+        assert!(plain > 300, "{plain} plain texts");
     }
 
     #[test]
