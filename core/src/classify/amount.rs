@@ -70,17 +70,9 @@ impl Amount {
     /// The first written amount in `text`, as a char range of it (with its multiplier).
     pub(crate) fn find(&self, text: &str, fold: &Fold) -> Option<(usize, usize)> {
         let b = text.as_bytes();
-        // Most messages have no digit at all: branch-free passes (vectorised) say so.
-        let ascii = b.iter().fold(false, |acc, &x| acc | x.is_ascii_digit());
-        if !ascii
-            && !(b.iter().zip(&b[1.min(b.len())..])).fold(false, |acc, (&x, &y)| {
-                acc | ((x == 0xBC) & (0x90..=0x99).contains(&y))
-            })
-        {
-            return None;
-        }
         let mut i = 0;
-        while i < b.len() {
+        while let Some(at) = next_digit_lead(b, i) {
+            i = at;
             if !digit_at(text, i) {
                 i += 1;
                 continue;
@@ -245,6 +237,22 @@ fn token(text: &str, mut i: usize) -> (usize, u32, bool) {
 fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
     let c = text.get(i..)?.chars().next()?;
     Some((width_fold(c), c.len_utf8()))
+}
+
+/// The first byte from `from` that may start a digit: an ASCII digit or the lead byte of a
+/// full-width form (U+FF10..U+FF19 among them). Most messages have no digit, and most bytes
+/// of the rest are none: 16 bytes are told at a time, without a branch per byte.
+#[inline]
+fn next_digit_lead(b: &[u8], from: usize) -> Option<usize> {
+    let may = |x: u8| x.wrapping_sub(b'0') < 10 || x == 0xEF;
+    let mut at = from.min(b.len());
+    for block in b[at..].chunks(16) {
+        if block.iter().fold(false, |acc, &x| acc | may(x)) {
+            return block.iter().position(|&x| may(x)).map(|p| at + p);
+        }
+        at += block.len();
+    }
+    None
 }
 
 /// The width of an ASCII or full-width digit at byte `i`.
