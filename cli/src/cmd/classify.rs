@@ -176,18 +176,33 @@ struct OutputLine<'a> {
 
 impl OutputLine<'_> {
     /// Writes the line as JSON, as the derived `Serialize` does, but with the keys written as
-    /// the constants they are: through serde, key by key, writing lines was 5% of a run. The
-    /// values still go through serde_json, so they print the same.
+    /// the constants they are: through serde, key by key, writing lines was 5% of a run. So
+    /// are the common values (an id string with nothing to escape, `null`, the flags, a score
+    /// of 0, no explanations), as serde_json writes them; the others go through serde_json.
     fn write(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         out.extend_from_slice(b"{\"id\":");
-        serde_json::to_writer(&mut *out, self.id)?;
+        match self.id {
+            Some(IdRef::Str(s)) => write_str(out, s)?,
+            None => out.extend_from_slice(b"null"),
+            id => serde_json::to_writer(&mut *out, id)?,
+        }
         out.extend_from_slice(match self.collection {
-            true => b",\"collection\":true,\"flags\":",
-            false => b",\"collection\":false,\"flags\":",
+            true => b",\"collection\":true,\"flags\":[",
+            false => b",\"collection\":false,\"flags\":[",
         });
-        serde_json::to_writer(&mut *out, &self.flags)?;
-        out.extend_from_slice(b",\"score\":");
-        serde_json::to_writer(&mut *out, &self.score)?;
+        for (i, flag) in self.flags.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_str(out, flag)?;
+        }
+        out.extend_from_slice(b"],\"score\":");
+        // Only +0.0: serde_json writes -0.0 as `-0.0`.
+        if self.score.to_bits() == 0 {
+            out.extend_from_slice(b"0.0");
+        } else {
+            serde_json::to_writer(&mut *out, &self.score)?;
+        }
         if let Some(creditor) = self.creditor {
             out.extend_from_slice(b",\"creditor\":");
             serde_json::to_writer(&mut *out, creditor)?;
@@ -200,11 +215,27 @@ impl OutputLine<'_> {
             out.extend_from_slice(b",\"context\":");
             serde_json::to_writer(&mut *out, context)?;
         }
-        out.extend_from_slice(b",\"explanations\":");
-        serde_json::to_writer(&mut *out, &self.explanations)?;
-        out.push(b'}');
+        if self.explanations.is_empty() {
+            out.extend_from_slice(b",\"explanations\":[]}");
+        } else {
+            out.extend_from_slice(b",\"explanations\":");
+            serde_json::to_writer(&mut *out, &self.explanations)?;
+            out.push(b'}');
+        }
         Ok(())
     }
+}
+
+/// Writes `s` as a JSON string: as is between quotes when serde_json would escape none of its
+/// bytes, else through serde_json.
+fn write_str(out: &mut Vec<u8>, s: &str) -> serde_json::Result<()> {
+    if needs_escape(s.as_bytes()) {
+        return serde_json::to_writer(&mut *out, s);
+    }
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -494,9 +525,176 @@ fn trim_line_end(b: &[u8]) -> &[u8] {
 /// does not check the UTF-8 of each string again, as it does parsing bytes.
 fn parse_line<'a>(line: &'a [u8], utf8: Option<&'a str>) -> Result<InputLine<'a>, String> {
     match utf8 {
-        Some(text) => serde_json::from_str(text).map_err(|e| format!("bad JSON: {e}")),
+        Some(text) => match parse_plain(text) {
+            Some(msg) => Ok(msg),
+            None => serde_json::from_str(text).map_err(|e| format!("bad JSON: {e}")),
+        },
         None => parse_not_utf8(line),
     }
+}
+
+/// The common line, parsed by hand (serde_json's parsing of it was 10% of a run): an object
+/// of `id` (a string or null), `text`, `sender` (a string or null) and
+/// `sender_known_collector`, each at most once, in any order and spacing, with no string
+/// holding an escape or a control character. `None` for any other line, which serde_json then
+/// parses, or reports, as before; a line this accepts, serde_json reads to the same value.
+fn parse_plain(line: &str) -> Option<InputLine<'_>> {
+    enum Key {
+        Id,
+        Text,
+        Sender,
+        Collector,
+    }
+    let b = line.as_bytes();
+    let (mut id, mut text, mut sender, mut collector) = (None, None, None, None);
+    let mut i = skip_ws(b, 0);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    loop {
+        i = skip_ws(b, i + 1);
+        let rest = b.get(i..)?;
+        // Keys with their closing quote, so that `sender` is no prefix of a longer key.
+        let (key, len) = if rest.starts_with(b"\"id\"") {
+            (Key::Id, 4)
+        } else if rest.starts_with(b"\"text\"") {
+            (Key::Text, 6)
+        } else if rest.starts_with(b"\"sender\"") {
+            (Key::Sender, 8)
+        } else if rest.starts_with(b"\"sender_known_collector\"") {
+            (Key::Collector, 24)
+        } else {
+            return None;
+        };
+        i = skip_ws(b, i + len);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_ws(b, i + 1);
+        match key {
+            Key::Id if id.is_none() => {
+                let (v, end) = plain_str_or_null(line, i)?;
+                id = Some(v.map(|s| IdRef::Str(Cow::Borrowed(s))));
+                i = end;
+            }
+            Key::Text if text.is_none() => {
+                let (v, end) = plain_str(line, i)?;
+                text = Some(v);
+                i = end;
+            }
+            Key::Sender if sender.is_none() => {
+                let (v, end) = plain_str_or_null(line, i)?;
+                sender = Some(v.map(Cow::Borrowed));
+                i = end;
+            }
+            Key::Collector if collector.is_none() => {
+                let rest = &b[i..];
+                let (v, len) = if rest.starts_with(b"true") {
+                    (true, 4)
+                } else if rest.starts_with(b"false") {
+                    (false, 5)
+                } else {
+                    return None;
+                };
+                collector = Some(v);
+                i += len;
+            }
+            // A key given twice, which serde refuses.
+            _ => return None,
+        }
+        i = skip_ws(b, i);
+        match b.get(i) {
+            Some(b',') => {}
+            Some(b'}') => break,
+            _ => return None,
+        }
+    }
+    if skip_ws(b, i + 1) != b.len() {
+        return None;
+    }
+    Some(InputLine {
+        id: id.flatten(),
+        text: Cow::Borrowed(text?),
+        sender: sender.flatten(),
+        sender_known_collector: collector.unwrap_or(false),
+        reason: None,
+        role: Role::Borrower,
+    })
+}
+
+/// The index of the first byte from `i` on that is not JSON whitespace.
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = b.get(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The string starting at `line[i]` (its opening quote), and the index after it; `None` if
+/// there is no string there or it holds an escape or a control character.
+fn plain_str(line: &str, i: usize) -> Option<(&str, usize)> {
+    let b = line.as_bytes();
+    if b.get(i) != Some(&b'"') {
+        return None;
+    }
+    let end = string_end(b, i + 1)?;
+    // Both ends are at ASCII quotes, so on character boundaries.
+    Some((line.get(i + 1..end)?, end + 1))
+}
+
+/// As [`plain_str`], and `null` as `None`.
+fn plain_str_or_null(line: &str, i: usize) -> Option<(Option<&str>, usize)> {
+    if line.as_bytes()[i..].starts_with(b"null") {
+        return Some((None, i + 4));
+    }
+    plain_str(line, i).map(|(s, end)| (Some(s), end))
+}
+
+/// The index of the quote closing a string whose text starts at `b[i]`, or `None` if a
+/// backslash, a control character or the end of `b` comes first.
+fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
+    while let Some(word) = b.get(i..i + 8) {
+        let m = special_bytes(u64::from_le_bytes(word.try_into().unwrap()));
+        if m != 0 {
+            i += m.trailing_zeros() as usize / 8;
+            return (b[i] == b'"').then_some(i);
+        }
+        i += 8;
+    }
+    let m = special_bytes(padded_word(b.get(i..)?));
+    if m == 0 {
+        return None;
+    }
+    i += m.trailing_zeros() as usize / 8;
+    (b[i] == b'"').then_some(i)
+}
+
+/// Whether serde_json escapes some byte of `s` writing it as a JSON string.
+fn needs_escape(s: &[u8]) -> bool {
+    let mut words = s.chunks_exact(8);
+    let special = |w: &[u8]| special_bytes(u64::from_le_bytes(w.try_into().unwrap())) != 0;
+    words.any(special) || special_bytes(padded_word(words.remainder())) != 0
+}
+
+/// Up to 8 bytes as a little-endian word, padded with spaces, which are not special.
+fn padded_word(tail: &[u8]) -> u64 {
+    let mut word = [b' '; 8];
+    word[..tail.len()].copy_from_slice(tail);
+    u64::from_le_bytes(word)
+}
+
+/// The bytes of an 8-byte word (little-endian) that are `"`, `\` or a control character (below
+/// 0x20), the bytes JSON strings escape, marked by their high bit, as in serde_json's
+/// `skip_to_escape`; only the lowest mark is sure (a borrow runs up from a marked byte), so
+/// it is the first such byte.
+fn special_bytes(x: u64) -> u64 {
+    const ONES: u64 = u64::MAX / 255;
+    let ctrl = x.wrapping_sub(ONES * 0x20) & !x;
+    let q = x ^ (ONES * u64::from(b'"'));
+    let quote = q.wrapping_sub(ONES) & !q;
+    let s = x ^ (ONES * u64::from(b'\\'));
+    let slash = s.wrapping_sub(ONES) & !s;
+    (ctrl | quote | slash) & (ONES << 7)
 }
 
 /// A line that is not UTF-8 can still be read: serde_json skips a field it does not know
@@ -541,19 +739,26 @@ fn classify_line(
         .map_err(|e| format!("cannot write: {e}"))
 }
 
-/// The result line for a classification.
+/// The result line for a classification. Nothing is collected for the common result, with no
+/// signal and no flag (collecting nothing was still about 1% of a run).
 fn output_line<'a>(id: &'a Option<IdRef<'a>>, r: &'a Classification) -> OutputLine<'a> {
-    let mut explanations: Vec<Explanation> = r
-        .signals
-        .iter()
-        .map(|s| Explanation {
-            rule: &s.rule,
-            flag: s.flag.filter(|_| r.collection).map(|f| f.name()),
-            weight: s.weight,
-            words: &s.words,
-            spans: &s.spans,
-        })
-        .collect();
+    let (mut explanations, mut flags) = (Vec::new(), Vec::new());
+    if !r.signals.is_empty() {
+        explanations = r
+            .signals
+            .iter()
+            .map(|s| Explanation {
+                rule: &s.rule,
+                flag: s.flag.filter(|_| r.collection).map(|f| f.name()),
+                weight: s.weight,
+                words: &s.words,
+                spans: &s.spans,
+            })
+            .collect();
+    }
+    if !r.flags.is_empty() {
+        flags = r.flag_set().into_iter().map(|f| f.name()).collect();
+    }
     // Flags the context raised (on a third party's phone) have no signal of their own.
     for h in r.flags.iter().filter(|h| h.rule.starts_with("context.")) {
         explanations.push(Explanation {
@@ -567,7 +772,7 @@ fn output_line<'a>(id: &'a Option<IdRef<'a>>, r: &'a Classification) -> OutputLi
     OutputLine {
         id,
         collection: r.collection,
-        flags: r.flag_set().into_iter().map(|f| f.name()).collect(),
+        flags,
         score: (r.score * 100.0).round() / 100.0,
         creditor: r.creditor.as_deref(),
         callback_numbers: &r.callback_numbers,
@@ -913,10 +1118,333 @@ mod tests {
         assert!(lines[2].starts_with(r#"{"id":3,"#), "{}", lines[2]);
     }
 
+    /// Checks the hand parser against serde_json on `line`: what it accepts, serde_json reads
+    /// to the same value. Returns whether each accepted the line.
+    fn agree(line: &str) -> (bool, bool) {
+        let plain = parse_plain(line);
+        let serde = serde_json::from_str::<InputLine>(line);
+        if let Some(p) = &plain {
+            let s = match &serde {
+                Ok(s) => s,
+                Err(e) => panic!("{line:?}: taken by the hand parser, serde_json says {e}"),
+            };
+            assert_eq!(p.id, s.id, "{line:?}");
+            assert_eq!(p.text, s.text, "{line:?}");
+            assert_eq!(p.sender, s.sender, "{line:?}");
+            assert_eq!(
+                p.sender_known_collector, s.sender_known_collector,
+                "{line:?}"
+            );
+            assert_eq!(p.reason, s.reason, "{line:?}");
+            assert_eq!(p.role, s.role, "{line:?}");
+            // Borrowed as serde_json borrows them (the sender, which it copies, too).
+            let borrowed = |l: &InputLine| {
+                matches!(l.text, Cow::Borrowed(_))
+                    && !matches!(l.id, Some(IdRef::Str(Cow::Owned(_))))
+            };
+            assert!(borrowed(p) && borrowed(s), "{line:?}");
+            assert!(!matches!(p.sender, Some(Cow::Owned(_))), "{line:?}");
+        }
+        (plain.is_some(), serde.is_ok())
+    }
+
+    /// A small deterministic generator (xorshift), for the generated lines.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+
+        fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+            from[self.below(from.len())]
+        }
+
+        /// Mostly one of the first `good`, else any.
+        fn mostly<'a>(&mut self, good: usize, from: &[&'a str]) -> &'a str {
+            match self.below(8) {
+                0 => self.pick(from),
+                _ => self.pick(&from[..good]),
+            }
+        }
+    }
+
+    /// Lines of every shape: members of every kind, reordered, repeated or missing, whitespace
+    /// between any tokens, and broken (trailing garbage, truncated, commas, brackets). Each
+    /// list of values starts with those the hand parser takes (the first `good`).
+    fn edge_case_lines() -> Vec<String> {
+        // JSON whitespace, then three characters that are not.
+        let ws = [
+            "", "", "", "", " ", "\t", "\n", "\r", " \r\n ", "\u{b}", "\u{a0}", "\u{c}",
+        ];
+        let members: [(&str, usize, &[&str]); 5] = [
+            (
+                "\"id\"",
+                5,
+                &[
+                    "\"17\"",
+                    "\"\"",
+                    "\"é中\"",
+                    "null",
+                    "\"\u{7f}\"",
+                    "17",
+                    "-1.5",
+                    "1e400",
+                    "true",
+                    "\"a\\\"b\"",
+                    "\"a\\u0001\"",
+                    "\"tab\t\"",
+                    "{}",
+                    "[1]",
+                    "nul",
+                    "\"open",
+                ],
+            ),
+            (
+                "\"text\"",
+                6,
+                &[
+                    "\"hi\"",
+                    "\"\"",
+                    "\"你好，ü 😀\"",
+                    "\"del\u{7f}\"",
+                    "\"}\"",
+                    "\"a,b:c\"",
+                    "\"a\\nb\"",
+                    "\"a\\\\b\"",
+                    "\"x\u{0}\"",
+                    "\"\\u00e9\"",
+                    "null",
+                    "1",
+                    "[\"a\"]",
+                    "\"a\nb\"",
+                    "\"12345678\\\"\"",
+                    "\"quote\"\"",
+                    "\"unterminated",
+                    "\"\u{1f}\"",
+                    "\"{\\\"id\\\":1}\"",
+                ],
+            ),
+            (
+                "\"sender\"",
+                3,
+                &[
+                    "\"+6591234567\"",
+                    "null",
+                    "\"\"",
+                    "3",
+                    "\"a\\/b\"",
+                    "\"\t\"",
+                ],
+            ),
+            (
+                "\"sender_known_collector\"",
+                2,
+                &[
+                    "true", "false", "null", "\"true\"", "1", "tru", "falsey", "True",
+                ],
+            ),
+            (
+                "\"other\"",
+                14,
+                &[
+                    "\"reason\":\"r\"",
+                    "\"role\":\"third_party\"",
+                    "\"role\":\"borrower\"",
+                    "\"x\":1",
+                    "\"x\":{\"a\":[1,\"}\"]}",
+                    "\"i\\u0064\":\"5\"",
+                    "\"Text\":\"x\"",
+                    "\"text \":\"x\"",
+                    "\"\":1",
+                    "\"sender_known_collector_x\":true",
+                    "\"senderx\":1",
+                    "\"id\"",
+                    ":",
+                    "",
+                ],
+            ),
+        ];
+        let garbage = ["", ",", "}", "x", "{}", " 1", "\u{0}", "]", "\"", "null"];
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut lines = Vec::new();
+        for _ in 0..60_000 {
+            let mut parts = Vec::new();
+            for (m, &(key, good, values)) in members.iter().enumerate() {
+                // Text mostly present, the others sometimes, any of them now and then twice.
+                let times = match (m, rng.below(40)) {
+                    (4, 5..) | (1, 0) | (0 | 2 | 3, 1..=15) => 0,
+                    (_, 39) => 2,
+                    _ => 1,
+                };
+                for _ in 0..times {
+                    let value = rng.mostly(good, values);
+                    parts.push(if m == 4 {
+                        value.to_string()
+                    } else {
+                        let text_like = m == 1 && rng.below(3) == 0;
+                        let value = if text_like {
+                            "\"some message text, long enough for several words\"".into()
+                        } else {
+                            value.to_string()
+                        };
+                        format!("{key}{}:{}{value}", rng.mostly(9, &ws), rng.mostly(9, &ws))
+                    });
+                }
+            }
+            for i in (1..parts.len()).rev() {
+                parts.swap(i, rng.below(i + 1));
+            }
+            let mut line = rng.mostly(9, &ws).to_string();
+            line.push('{');
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    line.push_str(rng.mostly(9, &ws));
+                    line.push_str(match rng.below(40) {
+                        0 => ",,",
+                        1 => ";",
+                        2 => "",
+                        _ => ",",
+                    });
+                }
+                line.push_str(rng.mostly(9, &ws));
+                line.push_str(part);
+            }
+            line.push_str(rng.mostly(9, &ws));
+            match rng.below(40) {
+                0 => line.push_str(",}"),
+                1 => {}
+                2 => line.push(']'),
+                _ => line.push('}'),
+            }
+            line.push_str(rng.mostly(9, &ws));
+            line.push_str(rng.mostly(1, &garbage));
+            if rng.below(20) == 0 {
+                line = format!("[{line}]");
+            }
+            lines.push(line);
+        }
+        // Every cut of a few lines; a special byte at every offset of texts of every length
+        // (both sides of the parser's 8-byte words), among ASCII and other characters.
+        let whole = [
+            r#"{"id":"17","text":"see you at lunch","sender":"+65","sender_known_collector":false}"#,
+            " { \"text\" : \"中文 ü\" , \"id\" : null , \"sender_known_collector\" : true } ",
+            r#"{"sender":null,"text":"","id":"x"}"#,
+        ];
+        for l in whole {
+            for cut in 0..=l.len() {
+                if let Some(part) = l.get(..cut) {
+                    lines.push(part.to_string());
+                }
+            }
+        }
+        for fill in ["a", "é", "中", "😀", "\u{7f}"] {
+            for len in 0..20 {
+                for at in 0..=len {
+                    for special in [
+                        "\"", "\\", "\\\\", "\\n", "\u{0}", "\n", "\u{1f}", " ", "\u{7f}",
+                    ] {
+                        let text = format!("{}{special}{}", fill.repeat(at), fill.repeat(len - at));
+                        lines.push(format!("{{\"id\":\"{text}\",\"text\":\"{text}\"}}"));
+                        // And with no closing quote, the text followed by what ends a value.
+                        lines.push(format!("{{\"text\":\"{text}}}"));
+                        lines.push(format!("{{\"id\":\"{text},\"text\":\"x\"}}"));
+                    }
+                }
+            }
+        }
+        lines.extend(
+            [
+                "{}",
+                "",
+                " ",
+                "{",
+                "}",
+                "[]",
+                "null",
+                "\"text\"",
+                "{\"text\"}",
+            ]
+            .map(String::from),
+        );
+        lines
+    }
+
+    /// The hand parser agrees with serde_json on lines of every shape: whatever it takes,
+    /// serde_json reads the same; whatever serde_json refuses, it leaves (for serde_json to
+    /// report). And it does take the common lines.
+    #[test]
+    fn the_hand_parser_agrees_with_serde_on_edge_cases() {
+        let (mut taken, mut refused) = (0, 0);
+        for line in edge_case_lines() {
+            let (plain, serde) = agree(&line);
+            taken += usize::from(plain);
+            refused += usize::from(!serde);
+        }
+        assert!(
+            taken > 10_000 && refused > 10_000,
+            "{taken} taken, {refused} refused"
+        );
+        for line in [
+            r#"{"id":"17","text":"hi"}"#,
+            r#"{"text":"hi"}"#,
+            " {\t\"text\" :\"你好\",\r\n\"id\": null ,\"sender\":\"+65\"} ",
+            r#"{"sender_known_collector":true,"id":"1","sender":null,"text":""}"#,
+        ] {
+            assert_eq!(agree(line), (true, true), "{line:?}");
+        }
+    }
+
+    /// The JSON Lines of the repository (fixtures, fuzz seeds) and the benchmark corpus, if it
+    /// was generated (scripts/bench-classify.sh), as they are and reduced to id and text.
+    #[test]
+    fn the_hand_parser_agrees_with_serde_on_corpus_lines() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = vec![root.join("target/bench-classify/nus.jsonl")];
+        let mut dirs = vec![root.join("tests"), root.join("fuzz/seeds")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "jsonl") {
+                    files.push(path);
+                }
+            }
+        }
+        let (mut lines, mut taken) = (0, 0);
+        for file in files {
+            let Ok(data) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            for line in data.lines() {
+                let mut variants = vec![line.to_string()];
+                if let Ok(serde_json::Value::Object(o)) = serde_json::from_str(line) {
+                    let reduced: serde_json::Map<_, _> = o
+                        .into_iter()
+                        .filter(|(k, _)| k == "id" || k == "text")
+                        .collect();
+                    variants.push(serde_json::to_string(&reduced).unwrap());
+                    variants.push(serde_json::to_string_pretty(&reduced).unwrap());
+                }
+                for v in &variants {
+                    lines += 1;
+                    taken += usize::from(agree(v).0);
+                }
+            }
+        }
+        assert!(taken > 1000 && lines > taken, "{taken} of {lines} taken");
+    }
+
     /// Result lines are written as the derived `Serialize` writes them, whatever fields
-    /// they have: flags, creditor, call-back numbers, context, explanations, scores.
+    /// they have: ids (to escape or not), flags, creditor, call-back numbers, context,
+    /// explanations, scores (0, -0, not a number, others).
     #[test]
     fn output_lines_are_written_as_serde_writes_them() {
+        use dunwatch_core::classify::{Flag, FlagHit, SignalHit};
         let texts = [
             "see you at lunch",
             "您的借款已逾期3天，请尽快还款，否则爆通讯录",
@@ -933,31 +1461,79 @@ mod tests {
                 role: Role::ThirdParty,
             },
         ];
-        let ids = [
+        let mut results: Vec<Classification> = texts
+            .iter()
+            .flat_map(|text| {
+                contexts
+                    .iter()
+                    .map(|ctx| Classifier::builtin().classify_with(text, Some("+6591234567"), ctx))
+            })
+            .collect();
+        // Every flag, and scores that round to -0, that are not numbers, or are tiny.
+        let hit = |flag| FlagHit {
+            flag,
+            rule: "r".into(),
+            spans: Vec::new(),
+            words: Vec::new(),
+        };
+        results.push(Classification {
+            collection: true,
+            score: -0.001,
+            flags: Flag::ALL.iter().rev().map(|&f| hit(f)).collect(),
+            ..Classification::default()
+        });
+        for score in [f32::NAN, f32::INFINITY, 0.005, 1e-30, -7.25] {
+            results.push(Classification {
+                score,
+                signals: vec![SignalHit {
+                    rule: "r\"\\\u{1f}".into(),
+                    weight: -0.0,
+                    flag: Some(Flag::Threat),
+                    spans: Vec::new(),
+                    words: vec!["w\n".into()],
+                }],
+                ..Classification::default()
+            });
+        }
+        results.push(Classification::default());
+        let mut ids = vec![
             None,
+            Some(IdRef::Str("plain".into())),
+            Some(IdRef::Str("".into())),
+            Some(IdRef::Str("中文 é \u{7f}".into())),
             Some(IdRef::Str("a\"b".into())),
+            Some(IdRef::Str("a\\b".into())),
+            Some(IdRef::Str("tab\there".into())),
+            Some(IdRef::Str("\u{0}\u{1f}".into())),
             Some(IdRef::Num((-3).into())),
+            Some(IdRef::Num(serde_json::Number::from_f64(1.5).unwrap())),
         ];
-        let mut seen_optional = [false; 3];
-        for (i, text) in texts.iter().enumerate() {
-            for ctx in &contexts {
-                let r = Classifier::builtin().classify_with(text, Some("+6591234567"), ctx);
-                let line = output_line(&ids[i % ids.len()], &r);
+        // Every ASCII character, to escape or not.
+        ids.extend((0..0x80u8).map(|c| Some(IdRef::Str(format!("a{}b", c as char).into()))));
+        // creditor, call-back numbers, context, flags, no flags, score 0, other score,
+        // explanations, no explanations
+        let mut seen = [false; 9];
+        for r in &results {
+            for id in &ids {
+                let line = output_line(id, r);
                 let mut out = Vec::new();
                 line.write(&mut out).unwrap();
                 assert_eq!(
                     String::from_utf8(out).unwrap(),
                     serde_json::to_string(&line).unwrap()
                 );
-                seen_optional[0] |= line.creditor.is_some();
-                seen_optional[1] |= !line.callback_numbers.is_empty();
-                seen_optional[2] |= line.context.is_some();
+                seen[0] |= line.creditor.is_some();
+                seen[1] |= !line.callback_numbers.is_empty();
+                seen[2] |= line.context.is_some();
+                seen[3] |= !line.flags.is_empty();
+                seen[4] |= line.flags.is_empty();
+                seen[5] |= line.score.to_bits() == 0;
+                seen[6] |= line.score != 0.0;
+                seen[7] |= !line.explanations.is_empty();
+                seen[8] |= line.explanations.is_empty();
             }
         }
-        assert_eq!(
-            seen_optional, [true; 3],
-            "creditor, call-back numbers, context"
-        );
+        assert_eq!(seen, [true; 9]);
     }
 
     /// Every line `read_chunk` gives (its text, and whether it was too long), chunk after
