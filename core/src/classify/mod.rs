@@ -306,12 +306,34 @@ static BUILTIN_MODEL_PARSED: Lazy<Option<Arc<Model>>> = Lazy::new(|| {
 });
 
 static BUILTIN: Lazy<Classifier> = Lazy::new(|| {
-    // The builtin lexicon is checked by the test suite; failing here is a build defect.
-    LexiconFile::parse_json(BUILTIN_LEXICON)
-        .and_then(Classifier::compile)
+    // The builtin lexicon is checked by the test suite; failing here is a build defect. The
+    // weights are read meanwhile on another thread.
+    let (model, lexicon) = in_parallel(
+        || BUILTIN_MODEL_PARSED.clone(),
+        || LexiconFile::parse_json(BUILTIN_LEXICON).and_then(Classifier::compile),
+    );
+    lexicon
         .expect("the builtin lexicon is valid")
-        .with_model(BUILTIN_MODEL_PARSED.clone())
+        .with_model(model)
 });
+
+/// `(a(), b())`, `a` on a second thread when one can be started (start-up work that would
+/// otherwise wait on one CPU). A panic in either is the caller's.
+fn in_parallel<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    let a = Mutex::new(Some(a));
+    let run_a = || a.lock().ok().and_then(|mut a| a.take()).map(|a| a());
+    std::thread::scope(|s| {
+        let spawned = std::thread::Builder::new().spawn_scoped(s, run_a);
+        let b = b();
+        let a = match spawned.map(|h| h.join()) {
+            Ok(Ok(a)) => a,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            // No thread: `a` was not taken, it runs here.
+            Err(_) => None,
+        };
+        (a.or_else(run_a).expect("`a` runs once"), b)
+    })
+}
 
 /// The process's classifier when a model was installed ([`install_model`]); null: [`BUILTIN`].
 /// Each installed classifier is leaked once per distinct weights file, so the `&'static` handed
@@ -485,18 +507,13 @@ impl Classifier {
             .iter()
             .map(|c| model::concept_feature(&c.id))
             .collect();
-        let trie = Trie::new(&patterns, &concept_patterns);
-        let all_terms: Vec<&str> = (patterns.iter().chain(&concept_patterns))
-            .map(String::as_str)
-            .collect();
-        let trie_sieve = Sieve::new(&all_terms);
-        let cue_concept_terms = (concept_patterns.iter().zip(&concept_terms))
-            .filter(|(_, t)| file.concepts[t.rule as usize].cue)
-            .map(|(p, _)| p.as_str());
-        let mut first_terms: Vec<&str> = patterns.iter().map(String::as_str).collect();
-        let rule_sieve = Sieve::new(&first_terms);
-        first_terms.extend(cue_concept_terms);
-        let sieve = Sieve::new(&first_terms);
+        // The extraction patterns (a third of the start-up's work, regex compilation) are
+        // compiled on a second thread while this one builds the term tables.
+        let (extract, tables) = in_parallel(
+            || Extractor::new(&file.extract),
+            || Self::tables(&file, &patterns, &concept_patterns, &concept_terms),
+        );
+        let (trie, trie_sieve, sieve, rule_sieve) = tables;
         Ok(Classifier {
             version: file.meta.version.clone(),
             threshold: file.meta.collection_threshold,
@@ -512,9 +529,31 @@ impl Classifier {
             concept_features,
             concept_cue,
             amounts,
-            extract: Extractor::new(&file.extract)?,
+            extract: extract?,
             model: None,
         })
+    }
+
+    /// The trie of every term, its sieve, and the first pass's sieves (see [`sieve`]).
+    fn tables(
+        file: &LexiconFile,
+        patterns: &[String],
+        concept_patterns: &[String],
+        concept_terms: &[Term],
+    ) -> (Trie, Sieve, Sieve, Sieve) {
+        let trie = Trie::new(patterns, concept_patterns);
+        let all_terms: Vec<&str> = (patterns.iter().chain(concept_patterns))
+            .map(String::as_str)
+            .collect();
+        let trie_sieve = Sieve::new(&all_terms);
+        let cue_concept_terms = (concept_patterns.iter().zip(concept_terms))
+            .filter(|(_, t)| file.concepts[t.rule as usize].cue)
+            .map(|(p, _)| p.as_str());
+        let mut first_terms: Vec<&str> = patterns.iter().map(String::as_str).collect();
+        let rule_sieve = Sieve::new(&first_terms);
+        first_terms.extend(cue_concept_terms);
+        let sieve = Sieve::new(&first_terms);
+        (trie, trie_sieve, sieve, rule_sieve)
     }
 
     /// Classifies one message from an unknown sender on the borrower's phone (the strict
@@ -1115,6 +1154,16 @@ impl CharOffsets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Start-up work split over two threads gives both results; a panic on the second thread
+    /// is the caller's, as it would be on one.
+    #[test]
+    fn in_parallel_returns_both_and_passes_a_panic_on() {
+        assert_eq!(in_parallel(|| 1, || "b"), (1, "b"));
+        let r = std::panic::catch_unwind(|| in_parallel(|| -> u8 { panic!("in a") }, || 2));
+        let panic = r.expect_err("the panic is passed on");
+        assert_eq!(panic.downcast_ref::<&str>(), Some(&"in a"));
+    }
 
     #[test]
     fn builtin_lexicon_compiles() {
