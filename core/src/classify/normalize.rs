@@ -140,24 +140,40 @@ impl Normalized {
 /// The lead bytes of chars that are not ASCII among the 64 bytes of `t` from `base`, as bits.
 #[inline]
 fn lead_bytes(t: &[u8], base: usize) -> u64 {
-    let mut block = [0u8; 64];
-    let block: &[u8; 64] = match t.get(base..base + 64) {
-        Some(b) => b.try_into().unwrap_or(&block),
-        None => {
-            let rest = &t[base.min(t.len())..];
-            block[..rest.len()].copy_from_slice(rest);
-            &block
-        }
-    };
     let mut lead = 0u64;
-    for (j, w) in block.chunks_exact(8).enumerate() {
-        let v = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+    // Only the 8-byte words the text reaches (most messages are shorter than one block).
+    for j in 0..8 {
+        let at = base + 8 * j;
+        if at >= t.len() {
+            break;
+        }
+        let v = load(t, at);
         // A lead byte of a multi-byte char has its two top bits set; gather those bits, one
         // per byte, into 8 bits.
         let m = (v & (v << 1) & 0x8080_8080_8080_8080) >> 7;
         lead |= (m.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * j);
     }
     lead
+}
+
+/// Up to 8 bytes of `t` from `at`, little-endian, zero past the end.
+#[inline]
+pub(crate) fn load(t: &[u8], at: usize) -> u64 {
+    match t.get(at..at + 8) {
+        Some(w) => u64::from_le_bytes(w.try_into().unwrap_or([0; 8])),
+        // Near the end of a text of 8 bytes or more: its last 8 bytes, shifted (most word
+        // starts of a short message are that near its end; a copy was a call to memcpy).
+        None if at < t.len() && t.len() >= 8 => {
+            let last = &t[t.len() - 8..];
+            u64::from_le_bytes(last.try_into().unwrap_or([0; 8])) >> (8 * (at + 8 - t.len()))
+        }
+        None => {
+            let mut w = [0u8; 8];
+            let rest = t.get(at..).unwrap_or(&[]);
+            w[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(w)
+        }
+    }
 }
 
 /// The bytes of a normalised text where a term can start, in order: where a word starts (a
@@ -693,6 +709,21 @@ mod tests {
             plain += plain_ascii(line.as_bytes()) as usize;
         }
         assert!(plain > 300, "{plain} plain texts");
+    }
+
+    /// Eight bytes from any place of texts of every short length, zero past the end.
+    #[test]
+    fn a_load_reads_zero_past_the_end() {
+        let bytes: Vec<u8> = (1..=24).collect();
+        for len in 0..=bytes.len() {
+            let t = &bytes[..len];
+            for at in 0..len + 10 {
+                let want = (0..8).fold(0u64, |w, j| {
+                    w | u64::from(t.get(at + j).copied().unwrap_or(0)) << (8 * j)
+                });
+                assert_eq!(load(t, at), want, "len {len}, at {at}");
+            }
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! one-char term whole. The bit sets take a few tens of kilobytes, so a look stays in the CPU's
 //! near caches, unlike a step of an Aho-Corasick automaton over two thousand terms (megabytes).
 
-use super::normalize::{utf8_len, Normalized};
+use super::normalize::{load, utf8_len, Normalized};
 
 /// Longest Latin key of the second look, in bytes: a term's first 16 bytes tell "coming to your
 /// house" from "coming home" (most Latin terms are phrases, and they start with common words).
@@ -103,26 +103,6 @@ const SALT_TRIPLE_WHOLE: u64 = 0x1405_7B7E_F767_814F;
 const SALT_QUAD: u64 = 0x2545_F491_4F6C_DD1D;
 /// The first four bytes of a Latin term of four or more, in `latin_keys`.
 const SALT_LATIN4: u64 = 0xA076_1D64_78BD_642F;
-
-/// Up to 8 bytes of `t` from `at`, little-endian, zero past the end.
-#[inline]
-fn load(t: &[u8], at: usize) -> u64 {
-    match t.get(at..at + 8) {
-        Some(w) => u64::from_le_bytes(w.try_into().unwrap_or([0; 8])),
-        // Near the end of a text of 8 bytes or more: its last 8 bytes, shifted (most word
-        // starts of a short message are that near its end; a copy was a call to memcpy).
-        None if at < t.len() && t.len() >= 8 => {
-            let last = &t[t.len() - 8..];
-            u64::from_le_bytes(last.try_into().unwrap_or([0; 8])) >> (8 * (at + 8 - t.len()))
-        }
-        None => {
-            let mut w = [0u8; 8];
-            let rest = t.get(at..).unwrap_or(&[]);
-            w[..rest.len()].copy_from_slice(rest);
-            u64::from_le_bytes(w)
-        }
-    }
-}
 
 /// The low `n` bytes of `v` (n <= 8).
 #[inline(always)]
@@ -313,21 +293,6 @@ impl Sieve {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Eight bytes from any place of texts of every short length, zero past the end.
-    #[test]
-    fn a_load_reads_zero_past_the_end() {
-        let bytes: Vec<u8> = (1..=24).collect();
-        for len in 0..=bytes.len() {
-            let t = &bytes[..len];
-            for at in 0..len + 10 {
-                let want = (0..8).fold(0u64, |w, j| {
-                    w | u64::from(t.get(at + j).copied().unwrap_or(0)) << (8 * j)
-                });
-                assert_eq!(load(t, at), want, "len {len}, at {at}");
-            }
-        }
-    }
     use crate::classify::normalize::{normalize_term, normalize_text_only, Fold};
 
     fn sieve_says(terms: &[&str], texts: &[&str]) -> Vec<bool> {
