@@ -15,6 +15,7 @@
 
 use super::normalize::{utf8_len, Normalized};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// Bump when the feature code changes meaning: a weights file trained with another feature
 /// version is refused instead of silently scoring garbage.
@@ -31,6 +32,8 @@ pub const OUTPUTS: [&str; 7] = [
 ];
 /// Lanes per bucket (7 outputs and one spare, so a bucket is one 8-byte load).
 pub const LANES: usize = 8;
+/// Bytes of an entry record in the file: its bucket (u32, little-endian), then its lanes.
+const RECORD: usize = 4 + LANES;
 const MAGIC: &[u8; 8] = b"DWMODEL1";
 /// Largest weights file accepted (the shipped one is far smaller).
 pub const MAX_FILE_BYTES: usize = 8 << 20;
@@ -253,8 +256,14 @@ pub struct Header {
 pub struct Model {
     header: Header,
     mask_shift: u32,
-    /// Dense table, `2^bits` buckets of [`LANES`] weights.
-    table: Box<[[i8; LANES]]>,
+    /// Which buckets hold weights, one bit each, and per word of bits how many are set in
+    /// the words before it: bucket `b`'s weights are entry number `rank(b)` of `records`.
+    /// (A dense table of every bucket's lanes was 4 MiB of fresh pages at every start.)
+    present: Box<[u64]>,
+    rank: Box<[u32]>,
+    /// The file's entry records (bucket, then its lanes; [`RECORD`] bytes each, in bucket
+    /// order): borrowed from a file compiled into the program, else copied.
+    records: Cow<'static, [u8]>,
     /// Lane 0 (collection) of `table` on its own: an eighth of its size, so the lookups of the
     /// collection decision (every message with a debt cue) stay in the CPU's cache; the flags'
     /// lanes are read only for a message that is collection.
@@ -320,16 +329,22 @@ pub(crate) struct Sums(pub [i32; LANES]);
 impl Model {
     /// Reads and checks a weights file; every defect is an error, never a panic.
     pub fn from_bytes(b: &[u8]) -> Result<Model, String> {
-        Model::parse(b, FileDigest::Computed(sha256(b)))
+        Model::parse(b, None, FileDigest::Computed(sha256(b)))
     }
 
     /// [`Model::from_bytes`] for a file compiled into the program: the digest is computed
     /// from `b` when first asked for.
     pub fn from_static(b: &'static [u8]) -> Result<Model, String> {
-        Model::parse(b, FileDigest::Deferred(b, std::sync::OnceLock::new()))
+        Model::parse(
+            b,
+            Some(b),
+            FileDigest::Deferred(b, std::sync::OnceLock::new()),
+        )
     }
 
-    fn parse(b: &[u8], digest: FileDigest) -> Result<Model, String> {
+    /// `stat`: `b` itself when it is compiled into the program (its records are then read in
+    /// place).
+    fn parse(b: &[u8], stat: Option<&'static [u8]>, digest: FileDigest) -> Result<Model, String> {
         let err = |m: &str| Err(format!("model: {m}"));
         if b.len() > MAX_FILE_BYTES {
             return err(&format!(
@@ -393,33 +408,41 @@ impl Model {
         if n > buckets {
             return err(&format!("{n} entries for {buckets} buckets"));
         }
-        if b.len() != at + n * 12 {
+        if b.len() != at + n * RECORD {
             return err(&format!(
                 "{} bytes of entries, expected {} for {n} entries",
                 b.len().saturating_sub(at),
-                n * 12
+                n * RECORD
             ));
         }
-        let mut table = vec![[0i8; LANES]; buckets].into_boxed_slice();
+        let mut present = vec![0u64; buckets.div_ceil(64)].into_boxed_slice();
         let mut lane0 = vec![0i8; buckets];
         let mut last: Option<u32> = None;
-        for e in b[at..].chunks_exact(12) {
+        for e in b[at..].chunks_exact(RECORD) {
             let k = u32::from_le_bytes([e[0], e[1], e[2], e[3]]);
             if k as usize >= buckets || last.is_some_and(|l| k <= l) {
                 return err(&format!("bucket {k} out of order or out of range"));
             }
             last = Some(k);
-            let mut w = [0i8; LANES];
-            for (d, s) in w.iter_mut().zip(&e[4..12]) {
-                *d = *s as i8;
-            }
-            table[k as usize] = w;
-            lane0[k as usize] = w[0];
+            present[k as usize >> 6] |= 1 << (k & 63);
+            lane0[k as usize] = e[4] as i8;
         }
+        let mut rank = Vec::with_capacity(present.len());
+        let mut before = 0u32;
+        for w in present.iter() {
+            rank.push(before);
+            before += w.count_ones();
+        }
+        let records = match stat {
+            Some(s) => Cow::Borrowed(&s[at..]),
+            None => Cow::Owned(b[at..].to_vec()),
+        };
         Ok(Model {
             mask_shift: 64 - header.bits,
             header,
-            table,
+            present,
+            rank: rank.into_boxed_slice(),
+            records,
             lane0,
             scale,
             bias,
@@ -432,7 +455,7 @@ impl Model {
     /// Writes a model in the file format (used by the training command).
     pub fn to_bytes(header: &Header, entries: &[(u32, [i8; LANES])]) -> Vec<u8> {
         let h = serde_json::to_vec_pretty(header).expect("header serialises");
-        let mut out = Vec::with_capacity(16 + h.len() + entries.len() * 12);
+        let mut out = Vec::with_capacity(16 + h.len() + entries.len() * RECORD);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&(h.len() as u32).to_le_bytes());
         out.extend_from_slice(&h);
@@ -483,14 +506,23 @@ impl Model {
     }
 
     #[inline(always)]
-    pub(crate) fn weights(&self, h: u64) -> &[i8; LANES] {
+    pub(crate) fn weights(&self, h: u64) -> [i8; LANES] {
         self.bucket_weights(self.bucket(h))
     }
 
     /// The weights of bucket `b` (< 2^bits), zero when it holds none.
     #[inline(always)]
-    fn bucket_weights(&self, b: usize) -> &[i8; LANES] {
-        &self.table[b]
+    fn bucket_weights(&self, b: usize) -> [i8; LANES] {
+        let (word, bit) = (self.present[b >> 6], 1u64 << (b & 63));
+        let mut w = [0i8; LANES];
+        if word & bit != 0 {
+            let r = self.rank[b >> 6] as usize + (word & (bit - 1)).count_ones() as usize;
+            let at = r * RECORD + 4;
+            for (d, &s) in w.iter_mut().zip(&self.records[at..at + LANES]) {
+                *d = s as i8;
+            }
+        }
+        w
     }
 
     /// The sums of lane 0 alone (the others are left at zero) of a message's `buckets`.
@@ -505,7 +537,7 @@ impl Model {
     pub(crate) fn sums(&self, buckets: &[u32]) -> Sums {
         let mut sums = Sums::default();
         for &b in buckets {
-            for (s, &w) in sums.0.iter_mut().zip(self.bucket_weights(b as usize)) {
+            for (s, w) in sums.0.iter_mut().zip(self.bucket_weights(b as usize)) {
                 *s += w as i32;
             }
         }
@@ -563,6 +595,37 @@ mod tests {
         }
     }
 
+    /// Every bucket reads the weights written for it, or zero, across words of the presence
+    /// bits (ranks), whether the records are read in place or copied.
+    #[test]
+    fn every_bucket_reads_its_own_weights() {
+        let mut entries = Vec::new();
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for k in 0..1u32 << 12 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            // About one bucket in three, in runs and gaps of every length.
+            if (seed >> 60) % 3 == 0 {
+                let w: [i8; LANES] = std::array::from_fn(|l| (k as i32 * 7 + l as i32) as i8);
+                entries.push((k, w));
+            }
+        }
+        let bytes = Model::to_bytes(&header(), &entries);
+        let stat: &'static [u8] = Box::leak(bytes.clone().into_boxed_slice());
+        for m in [Model::from_bytes(&bytes), Model::from_static(stat)] {
+            let m = m.unwrap();
+            let mut want = vec![[0i8; LANES]; 1 << 12];
+            for &(k, w) in &entries {
+                want[k as usize] = w;
+            }
+            for (b, w) in want.iter().enumerate() {
+                assert_eq!(m.bucket_weights(b), *w, "bucket {b}");
+                assert_eq!(m.lane0[b], w[0], "bucket {b}");
+            }
+        }
+    }
+
     #[test]
     fn round_trip_and_every_defect_is_an_error() {
         let ok = Model::to_bytes(&header(), &[(3, [1; LANES]), (7, [-2; LANES])]);
@@ -570,8 +633,8 @@ mod tests {
         assert_eq!(m.entries(), 2);
         assert_eq!(m.bucket_weights(7)[0], -2);
         assert_eq!(m.bucket_weights(3)[0], 1);
-        assert_eq!(m.bucket_weights(4), &[0; LANES]);
-        assert_eq!(m.bucket_weights((1 << 12) - 1), &[0; LANES]);
+        assert_eq!(m.bucket_weights(4), [0; LANES]);
+        assert_eq!(m.bucket_weights((1 << 12) - 1), [0; LANES]);
         // Every truncation fails cleanly.
         for n in 0..ok.len() {
             assert!(Model::from_bytes(&ok[..n]).is_err(), "{n}");
