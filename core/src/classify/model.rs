@@ -606,7 +606,7 @@ mod tests {
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
             // About one bucket in three, in runs and gaps of every length.
-            if (seed >> 60) % 3 == 0 {
+            if (seed >> 60).is_multiple_of(3) {
                 let w: [i8; LANES] = std::array::from_fn(|l| (k as i32 * 7 + l as i32) as i8);
                 entries.push((k, w));
             }
