@@ -152,8 +152,8 @@ impl Sieve {
     // Not inlined: the Android library is built for size, and this runs twice at start-up.
     #[inline(never)]
     pub(crate) fn new(terms: &[&str]) -> Sieve {
-        // Kinds of key per Latin prefix of three symbols.
-        let mut kinds = vec![0u32; SYMS * SYMS * SYMS];
+        // Kinds of key per Latin prefix of three symbols: (prefix, kind bit), merged below.
+        let mut kinds: Vec<(usize, u32)> = Vec::new();
         let mut s = Sieve {
             latin12: Exact::new(SYMS + SYMS * SYMS),
             latin3: Exact::new(SYMS * SYMS * SYMS),
@@ -180,7 +180,7 @@ impl Sieve {
                         if n >= 4 {
                             s.latin_keys.insert(key(b, 0, 4), SALT_LATIN4);
                         }
-                        kinds[prefix] |= 1 << kind;
+                        kinds.push((prefix, 1 << kind));
                     }
                 }
             } else {
@@ -206,10 +206,14 @@ impl Sieve {
             rank += w.count_ones() as u16;
         }
         // In prefix order, which is rank order.
-        for k in kinds {
-            if k != 0 {
-                s.latin3_kinds.push(k);
+        crate::sort::sort_by_key(&mut kinds, |&(prefix, _)| prefix);
+        let mut last = usize::MAX;
+        for (prefix, k) in kinds {
+            match s.latin3_kinds.last_mut() {
+                Some(ks) if prefix == last => *ks |= k,
+                _ => s.latin3_kinds.push(k),
             }
+            last = prefix;
         }
         s
     }

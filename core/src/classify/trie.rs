@@ -52,12 +52,9 @@ impl Trie {
     // Not inlined: the Android library is built for size.
     #[inline(never)]
     pub(crate) fn new(rule_terms: &[String], concept_terms: &[String]) -> Trie {
-        // Every char of every term is at most one transition: a table with room for all
-        // first, then one sized to the transitions there are.
-        let chars: usize = (rule_terms.iter().chain(concept_terms))
-            .map(|t| t.chars().count())
-            .sum();
-        let (slots, shift) = table(chars);
+        // A table grown as transitions are added (terms share most of their prefixes: there
+        // are a fifth as many transitions as chars), then one sized to those there are.
+        let (slots, shift) = table(1 << 10);
         let mut trie = Trie {
             slots,
             shift,
@@ -72,7 +69,7 @@ impl Trie {
                 while at < t.len() {
                     let n = utf8_len(t[at]).min(t.len() - at);
                     let key = (u64::from(state) + 1) << 32 | u64::from(char_key(t, at, n));
-                    let i = trie.find(key);
+                    let mut i = trie.find(key);
                     if trie.slots[i].key == 0 {
                         trie.slots[i] = Slot {
                             key,
@@ -80,6 +77,10 @@ impl Trie {
                             end: NONE,
                         };
                         ends.push([NONE; 2]);
+                        if 3 * ends.len() > 2 * trie.slots.len() {
+                            trie.resize(2 * ends.len());
+                            i = trie.find(key);
+                        }
                     }
                     state = trie.slots[i].next;
                     at += n;
@@ -89,19 +90,26 @@ impl Trie {
                 }
             }
         }
-        let (slots, shift) = table(ends.len() - 1);
-        let old = std::mem::replace(&mut trie.slots, slots);
-        trie.shift = shift;
-        for mut slot in old.into_iter().filter(|s| s.key != 0) {
+        trie.resize(ends.len() - 1);
+        for slot in trie.slots.iter_mut().filter(|s| s.key != 0) {
             let end = ends[slot.next as usize];
             if end != [NONE; 2] {
                 slot.end = trie.ends.len() as u32;
                 trie.ends.push(end);
             }
-            let i = trie.find(slot.key);
-            trie.slots[i] = slot;
         }
         trie
+    }
+
+    /// Moves the transitions to a table sized for `n`.
+    fn resize(&mut self, n: usize) {
+        let (slots, shift) = table(n);
+        let old = std::mem::replace(&mut self.slots, slots);
+        self.shift = shift;
+        for slot in old.into_iter().filter(|s| s.key != 0) {
+            let i = self.find(slot.key);
+            self.slots[i] = slot;
+        }
     }
 
     /// The slot of `key`, or the empty slot where it would go.
