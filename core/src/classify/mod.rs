@@ -461,6 +461,19 @@ impl Classifier {
     }
 
     fn compile(file: LexiconFile) -> std::result::Result<Classifier, String> {
+        // The extraction patterns (regex compilation, the longest part of the start-up) are
+        // compiled on a second thread while this one builds the rest.
+        let (extract, reading) = in_parallel(
+            || Extractor::new(&file.extract),
+            || Self::compile_reading(&file),
+        );
+        let mut c = reading?;
+        c.extract = extract?;
+        Ok(c)
+    }
+
+    /// The classifier of `file` but its extraction patterns (none).
+    fn compile_reading(file: &LexiconFile) -> std::result::Result<Classifier, String> {
         let fold = Fold::new(T2S, &file.fold_pairs()?)?;
         if file.rules.len() > u16::MAX as usize || file.concepts.len() > u16::MAX as usize {
             return Err("lexicon: too many rules".into());
@@ -507,13 +520,8 @@ impl Classifier {
             .iter()
             .map(|c| model::concept_feature(&c.id))
             .collect();
-        // The extraction patterns (a third of the start-up's work, regex compilation) are
-        // compiled on a second thread while this one builds the term tables.
-        let (extract, tables) = in_parallel(
-            || Extractor::new(&file.extract),
-            || Self::tables(&file, &patterns, &concept_patterns, &concept_terms),
-        );
-        let (trie, trie_sieve, sieve, rule_sieve) = tables;
+        let (trie, trie_sieve, sieve, rule_sieve) =
+            Self::tables(file, &patterns, &concept_patterns, &concept_terms);
         Ok(Classifier {
             version: file.meta.version.clone(),
             threshold: file.meta.collection_threshold,
@@ -529,7 +537,7 @@ impl Classifier {
             concept_features,
             concept_cue,
             amounts,
-            extract: extract?,
+            extract: Extractor::default(),
             model: None,
         })
     }
