@@ -138,7 +138,8 @@ impl Normalized {
 }
 
 /// The lead bytes of chars that are not ASCII among the 64 bytes of `t` from `base`, as bits.
-#[inline]
+// Inlined into the term-start loops (called, it was 1.4% of a run).
+#[inline(always)]
 fn lead_bytes(t: &[u8], base: usize) -> u64 {
     let mut lead = 0u64;
     // Only the 8-byte words the text reaches (most messages are shorter than one block).
