@@ -25,7 +25,7 @@ pub use model::Model;
 use crate::error::{Error, Result};
 use amount::Amount;
 use extract::Extractor;
-use lexicon::LexiconFile;
+use lexicon::{ExtractSection, LexiconFile};
 use normalize::{normalize_into, normalize_term, normalize_text_only, Fold, Normalized};
 use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
@@ -275,8 +275,29 @@ pub struct Classifier {
     concept_cue: Vec<bool>,
     /// Concepts a written amount belongs to.
     amounts: Vec<Amount>,
-    extract: Extractor,
+    extract: Extract,
     model: Option<Arc<Model>>,
+}
+
+/// The extraction patterns (creditor names, call-back numbers), compiled with the lexicon when it
+/// is loaded, so that a bad one is a load error; the builtin lexicon's (checked by the test
+/// suite) on first use instead: regex compilation is the longest part of the start-up, and a run
+/// that meets no collection message never needs them.
+#[derive(Debug)]
+enum Extract {
+    Compiled(Extractor),
+    OnFirstUse(ExtractSection, std::sync::OnceLock<Extractor>),
+}
+
+impl Extract {
+    fn get(&self) -> &Extractor {
+        match self {
+            Extract::Compiled(x) => x,
+            Extract::OnFirstUse(src, x) => x.get_or_init(|| {
+                Extractor::new(src).expect("the builtin lexicon's patterns compile")
+            }),
+        }
+    }
 }
 
 /// Per-thread buffers so that classifying a message allocates nothing unless a term matches.
@@ -308,13 +329,9 @@ static BUILTIN_MODEL_PARSED: Lazy<Option<Arc<Model>>> = Lazy::new(|| {
 static BUILTIN: Lazy<Classifier> = Lazy::new(|| {
     // The builtin lexicon is checked by the test suite; failing here is a build defect. The
     // weights are read meanwhile on another thread.
-    let (model, lexicon) = in_parallel(
-        || BUILTIN_MODEL_PARSED.clone(),
-        || LexiconFile::parse_json(BUILTIN_LEXICON).and_then(Classifier::compile),
-    );
-    lexicon
-        .expect("the builtin lexicon is valid")
-        .with_model(model)
+    let (model, lexicon) =
+        in_parallel(|| BUILTIN_MODEL_PARSED.clone(), Classifier::compile_builtin);
+    lexicon.with_model(model)
 });
 
 /// `(a(), b())`, `a` on a second thread when one can be started (start-up work that would
@@ -404,9 +421,7 @@ impl Classifier {
     /// The builtin lexicon without the model (the training command's feature extractor, and a
     /// baseline to compare with).
     pub fn builtin_lexicon_only() -> Classifier {
-        LexiconFile::parse_json(BUILTIN_LEXICON)
-            .and_then(Classifier::compile)
-            .expect("the builtin lexicon is valid")
+        Self::compile_builtin()
     }
 
     /// The model compiled into the library (none without the feature `builtin-model`).
@@ -460,6 +475,7 @@ impl Classifier {
         self.threshold
     }
 
+    #[cfg(feature = "toml-files")]
     fn compile(file: LexiconFile) -> std::result::Result<Classifier, String> {
         // The extraction patterns (regex compilation, the longest part of the start-up) are
         // compiled on a second thread while this one builds the rest.
@@ -468,8 +484,20 @@ impl Classifier {
             || Self::compile_reading(&file),
         );
         let mut c = reading?;
-        c.extract = extract?;
+        c.extract = Extract::Compiled(extract?);
         Ok(c)
+    }
+
+    /// The builtin lexicon, its extraction patterns compiled on first use ([`Extract`]).
+    fn compile_builtin() -> Classifier {
+        LexiconFile::parse_json(BUILTIN_LEXICON)
+            .and_then(|mut file| {
+                let mut c = Self::compile_reading(&file)?;
+                let src = std::mem::take(&mut file.extract);
+                c.extract = Extract::OnFirstUse(src, std::sync::OnceLock::new());
+                Ok(c)
+            })
+            .expect("the builtin lexicon is valid")
     }
 
     /// The classifier of `file` but its extraction patterns (none).
@@ -537,7 +565,7 @@ impl Classifier {
             concept_features,
             concept_cue,
             amounts,
-            extract: Extractor::default(),
+            extract: Extract::Compiled(Extractor::default()),
             model: None,
         })
     }
@@ -1109,8 +1137,9 @@ impl Classifier {
         }
         out.context = ctx.explanation(collection);
         if collection {
-            out.creditor = self.extract.creditor(text, sender);
-            out.callback_numbers = self.extract.callback_numbers(text);
+            let extract = self.extract.get();
+            out.creditor = extract.creditor(text, sender);
+            out.callback_numbers = extract.callback_numbers(text);
         }
         out
     }
@@ -1173,9 +1202,17 @@ mod tests {
         assert_eq!(panic.downcast_ref::<&str>(), Some(&"in a"));
     }
 
+    /// The builtin lexicon compiles, its extraction patterns (compiled on first use) too, and
+    /// they read a creditor's name and a call-back number.
     #[test]
     fn builtin_lexicon_compiles() {
         assert!(!Classifier::builtin().version().is_empty());
+        let c = Classifier::builtin_lexicon_only();
+        assert!(matches!(c.extract, Extract::OnFirstUse(..)));
+        let x = c.extract.get();
+        let text = "【速借花】您的借款已逾期，请立即还款，否则上门催收。回电4008123456";
+        assert_eq!(x.creditor(text, None).as_deref(), Some("速借花"));
+        assert_eq!(x.callback_numbers(text), ["4008123456"]);
     }
 
     /// An amount is a run of 3 to 7 digits on word boundaries, grouped or not, a one-letter

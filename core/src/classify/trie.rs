@@ -6,7 +6,7 @@
 //! so those are the only places a walk starts ([`Normalized::term_starts`]), and only where a
 //! sieve of the same terms ([`Sieve::maybe_at`]) says one may; a walk ends where the trie has no
 //! next char. The transitions are one hashed table of a few hundred kilobytes, built in a
-//! fraction of the command's 12 ms start-up; an Aho-Corasick DFA over the same terms took
+//! fraction of the command's start-up; an Aho-Corasick DFA over the same terms took
 //! megabytes and a third of that start-up, and every byte of the text was a step in it.
 
 use super::normalize::{utf8_len, Normalized};
