@@ -31,7 +31,7 @@ static DATE: Lazy<Regex> = Lazy::new(|| {
 });
 
 /// Compiled extraction settings from the lexicon's `[extract]` section.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Extractor {
     zh_unit: Option<Regex>,
     zh_fillers: Vec<String>,

@@ -70,7 +70,7 @@ pub(crate) struct FoldSection {
     pub pairs: Vec<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ExtractSection {
     #[serde(default)]

@@ -285,13 +285,17 @@ pub struct Classifier {
 /// that meets no collection message never needs them.
 #[derive(Debug)]
 enum Extract {
+    /// Those of a lexicon loaded at run time (from a file: feature `toml-files`).
+    #[cfg(feature = "toml-files")]
     Compiled(Extractor),
+    /// The builtin lexicon's.
     OnFirstUse(ExtractSection, std::sync::OnceLock<Extractor>),
 }
 
 impl Extract {
     fn get(&self) -> &Extractor {
         match self {
+            #[cfg(feature = "toml-files")]
             Extract::Compiled(x) => x,
             Extract::OnFirstUse(src, x) => x.get_or_init(|| {
                 Extractor::new(src).expect("the builtin lexicon's patterns compile")
@@ -475,10 +479,11 @@ impl Classifier {
         self.threshold
     }
 
+    /// A lexicon loaded at run time, its extraction patterns compiled now (a bad one is a load
+    /// error), on a second thread while this one builds the rest (regex compilation is the
+    /// longest part).
     #[cfg(feature = "toml-files")]
     fn compile(file: LexiconFile) -> std::result::Result<Classifier, String> {
-        // The extraction patterns (regex compilation, the longest part of the start-up) are
-        // compiled on a second thread while this one builds the rest.
         let (extract, reading) = in_parallel(
             || Extractor::new(&file.extract),
             || Self::compile_reading(&file),
@@ -491,16 +496,11 @@ impl Classifier {
     /// The builtin lexicon, its extraction patterns compiled on first use ([`Extract`]).
     fn compile_builtin() -> Classifier {
         LexiconFile::parse_json(BUILTIN_LEXICON)
-            .and_then(|mut file| {
-                let mut c = Self::compile_reading(&file)?;
-                let src = std::mem::take(&mut file.extract);
-                c.extract = Extract::OnFirstUse(src, std::sync::OnceLock::new());
-                Ok(c)
-            })
+            .and_then(|file| Self::compile_reading(&file))
             .expect("the builtin lexicon is valid")
     }
 
-    /// The classifier of `file` but its extraction patterns (none).
+    /// The classifier of `file`, its extraction patterns compiled on first use.
     fn compile_reading(file: &LexiconFile) -> std::result::Result<Classifier, String> {
         let fold = Fold::new(T2S, &file.fold_pairs()?)?;
         if file.rules.len() > u16::MAX as usize || file.concepts.len() > u16::MAX as usize {
@@ -565,7 +565,7 @@ impl Classifier {
             concept_features,
             concept_cue,
             amounts,
-            extract: Extract::Compiled(Extractor::default()),
+            extract: Extract::OnFirstUse(file.extract.clone(), std::sync::OnceLock::new()),
             model: None,
         })
     }

@@ -264,9 +264,9 @@ pub struct Model {
     /// The file's entry records (bucket, then its lanes; [`RECORD`] bytes each, in bucket
     /// order): borrowed from a file compiled into the program, else copied.
     records: Cow<'static, [u8]>,
-    /// Lane 0 (collection) of `table` on its own: an eighth of its size, so the lookups of the
-    /// collection decision (every message with a debt cue) stay in the CPU's cache; the flags'
-    /// lanes are read only for a message that is collection.
+    /// Lane 0 (collection) of every bucket, dense (one byte a bucket), so the lookups of the
+    /// collection decision (every message with a debt cue) are one load each and stay in the
+    /// CPU's cache; the flags' lanes (`records`) are read only for a message that is collection.
     lane0: Vec<i8>,
     scale: [f32; LANES],
     bias: [f32; LANES],

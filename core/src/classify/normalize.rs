@@ -372,8 +372,8 @@ fn plain_fast(bytes: &[u8], out: &mut Normalized) -> bool {
 }
 
 /// The plain-ASCII path 32 bytes at a time: the bytes classified with vector compares, the
-/// letters and digits packed with `pext`. As the byte loop, but about a fifth of the work
-/// on an English message, the most common kind.
+/// letters and digits packed with `pext`. As the byte loop, in an eighth of its instructions
+/// on the NUS English messages.
 #[cfg(target_arch = "x86_64")]
 mod wide {
     use super::Normalized;

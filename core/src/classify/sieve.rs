@@ -149,7 +149,8 @@ fn char_ends(t: &[u8], at: usize) -> [usize; 4] {
 
 impl Sieve {
     /// The sieve of `terms` (normalised; empty ones are skipped).
-    // Not inlined: the Android library is built for size, and this runs twice at start-up.
+    // Not inlined: the Android library is built for size, and this runs three times at
+    // start-up.
     #[inline(never)]
     pub(crate) fn new(terms: &[&str]) -> Sieve {
         // Kinds of key per Latin prefix of three symbols: (prefix, kind bit), merged below.
